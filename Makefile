@@ -1,0 +1,56 @@
+# Thin aliases so the same commands run on a laptop and in CI. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KEYS := var/secret.key var/data.key
+
+.PHONY: setup run test lint typecheck fmt messages demo
+
+setup: $(STAMP) $(KEYS)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Qingling needs Python 3.11"'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+	  echo "python3 -m venv failed: on Debian, apt-get install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+# Local keys for the demo, never committed (var/ is ignored). Production sets
+# QINGLING_SECRET_KEY and QINGLING_DATA_KEY (or their _FILE forms) instead.
+$(KEYS):
+	@mkdir -p var
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+	@echo "created $@"
+
+run: setup
+	$(BIN)/qingling migrate --noinput
+	$(BIN)/qingling demo --if-empty
+	$(BIN)/qingling check --database default
+	@echo "Qingling at http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' INT TERM; \
+	  QINGLING_DEBUG=1 $(BIN)/qingling worker & \
+	  QINGLING_DEBUG=1 $(BIN)/qingling runserver --noreload 127.0.0.1:8000; \
+	  kill 0
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/qingling makemigrations --check --dry-run
+	$(BIN)/python -m qingling.core.messages_check
+
+typecheck: setup
+	$(BIN)/mypy qingling config
+
+test: lint typecheck
+	$(BIN)/pytest -q
+
+fmt: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
+messages: setup
+	cd qingling && ../$(BIN)/qingling makemessages -l zh_Hans -l en --no-obsolete
+	cd qingling && ../$(BIN)/qingling compilemessages

@@ -1,0 +1,70 @@
+"""Who may see and do what: the one place that decides it.
+
+Two questions, both answered here and nowhere else:
+* ``can(user, perm)``: does the user's role grant the permission?
+* ``covers(user, division_code)``: is the division inside the user's jurisdiction?
+
+An account without an active role and an org unit (the "outsider") gets nothing.
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from qingling.accounts.models import Role
+
+
+class Perm(StrEnum):
+    PARTY_VIEW = "party.view"
+    PARTY_EDIT = "party.edit"
+    PERSONAL_DATA_REVEAL = "personal_data.reveal"
+    AUDIT_VIEW = "audit.view"
+    CALENDAR_MANAGE = "calendar.manage"
+    STAFF_MANAGE = "staff.manage"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.INTAKE_OFFICER: frozenset({Perm.PARTY_VIEW, Perm.PARTY_EDIT, Perm.PERSONAL_DATA_REVEAL}),
+    Role.INSPECTOR: frozenset({Perm.PARTY_VIEW, Perm.PARTY_EDIT, Perm.PERSONAL_DATA_REVEAL}),
+    Role.SECTION_CHIEF: frozenset(
+        {Perm.PARTY_VIEW, Perm.PARTY_EDIT, Perm.PERSONAL_DATA_REVEAL, Perm.AUDIT_VIEW}
+    ),
+    Role.DIRECTOR: frozenset({Perm.PARTY_VIEW, Perm.PERSONAL_DATA_REVEAL, Perm.AUDIT_VIEW}),
+    Role.EMPLOYMENT_OFFICER: frozenset(
+        {Perm.PARTY_VIEW, Perm.PARTY_EDIT, Perm.PERSONAL_DATA_REVEAL}
+    ),
+    Role.ADMINISTRATOR: frozenset(
+        {Perm.PARTY_VIEW, Perm.AUDIT_VIEW, Perm.CALENDAR_MANAGE, Perm.STAFF_MANAGE}
+    ),
+}
+
+
+def _is_staff_member(user: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.role
+        and user.org_unit_id is not None
+    )
+
+
+def can(user: Any, perm: Perm) -> bool:
+    if not _is_staff_member(user):
+        return False
+    return perm in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def jurisdiction_prefix(user: Any) -> str | None:
+    """Return the division-code prefix the user's jurisdiction covers, or None for nothing."""
+    if not _is_staff_member(user):
+        return None
+    return str(user.org_unit.division.prefix)
+
+
+def covers(user: Any, division_code: str) -> bool:
+    prefix = jurisdiction_prefix(user)
+    return prefix is not None and division_code.startswith(prefix)
+
+
+def permissions_of(user: Any) -> frozenset[Perm]:
+    return frozenset(perm for perm in Perm if can(user, perm))

@@ -1,0 +1,34 @@
+"""Periodic jobs that the worker command runs; each is idempotent and safe to run twice."""
+
+import logging
+from collections.abc import Callable
+
+from django.contrib.sessions.models import Session
+
+from qingling.core import clock
+from qingling.core.selectors import calendar_next_year_missing
+from qingling.core.services import calendar_sync_from_package
+
+logger = logging.getLogger(__name__)
+
+
+def calendar_sync() -> None:
+    """Load schedules a newer chinesecalendar brings; warn once per run about next year."""
+    loaded = calendar_sync_from_package(actor=None)
+    if loaded:
+        logger.info("calendar: loaded schedules for %s", loaded)
+    missing = calendar_next_year_missing()
+    if missing:
+        logger.warning("calendar: no schedule for %s; deadlines in it are provisional", missing)
+
+
+def sessions_prune() -> None:
+    deleted, _ = Session.objects.filter(expire_date__lt=clock.now()).delete()
+    if deleted:
+        logger.info("sessions: pruned %d expired", deleted)
+
+
+JOBS: dict[str, Callable[[], None]] = {
+    "calendar_sync": calendar_sync,
+    "sessions_prune": sessions_prune,
+}

@@ -1,0 +1,128 @@
+"""Writes of the kernel: the audit log and the working-day calendar."""
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from qingling.core import clock
+from qingling.core.calendars import (
+    ScheduleEntry,
+    ScheduleFileError,
+    package_schedule,
+    parse_schedule,
+)
+from qingling.core.exceptions import InvalidInput
+from qingling.core.models import AuditEvent, CalendarDay, CalendarYear
+
+# None is the system itself (worker, migrations, the demo); views pass request.user.
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def audit_snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Return the named fields of ``instance`` as JSON; personal values must not be named."""
+    return {name: _json_value(getattr(instance, name)) for name in fields}
+
+
+def audit_event_record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one audit row; call it inside the transaction of the write it records."""
+    return AuditEvent.objects.create(
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=str(obj)[:200],
+        before=before,
+        after=after,
+        reason=reason[:500],
+    )
+
+
+def _calendar_year_replace(
+    *, year: int, entries: list[ScheduleEntry], source: str, actor: Actor
+) -> CalendarYear:
+    previous = CalendarYear.objects.filter(year=year).first()
+    before = (
+        {"source": previous.source, "days": CalendarDay.objects.filter(year=previous).count()}
+        if previous
+        else None
+    )
+    CalendarDay.objects.filter(year_id=year).delete()
+    calendar_year, _created = CalendarYear.objects.update_or_create(
+        year=year, defaults={"source": source, "loaded_at": clock.now()}
+    )
+    CalendarDay.objects.bulk_create(
+        CalendarDay(date=e.date, kind=e.kind, note=e.note[:100], year=calendar_year)
+        for e in entries
+    )
+    audit_event_record(
+        actor=actor,
+        action="calendar_year.load",
+        obj=calendar_year,
+        before=before,
+        after={"source": source, "days": len(entries)},
+    )
+    return calendar_year
+
+
+@transaction.atomic
+def calendar_year_import(*, year: int, text: str, source: str, actor: Actor) -> CalendarYear:
+    """Load (or replace) one year's official schedule from the plain file format."""
+    if not 2000 <= year <= 2100:
+        raise InvalidInput(
+            _("The year must be between 2000 and 2100."),
+            extra={"fields": {"year": [_("Out of range.")]}},
+        )
+    try:
+        entries = parse_schedule(text, year=year)
+    except ScheduleFileError as error:
+        raise InvalidInput(
+            _("Line %(line)d of the schedule file is wrong: %(reason)s")
+            % {"line": error.line, "reason": error.reason},
+            extra={"fields": {"file": [str(error)]}, "line": error.line},
+        ) from None
+    return _calendar_year_replace(
+        year=year, entries=entries, source=source or _("imported file"), actor=actor
+    )
+
+
+@transaction.atomic
+def calendar_sync_from_package(*, actor: Actor) -> list[int]:
+    """Load every year that the chinesecalendar package covers and the table lacks.
+
+    Idempotent: years already present (from the package or an import) are left alone,
+    so an administrator's import is never overwritten.
+    """
+    present = set(CalendarYear.objects.values_list("year", flat=True))
+    loaded = []
+    for year, entries in package_schedule().items():
+        if year not in present:
+            _calendar_year_replace(
+                year=year, entries=entries, source="chinesecalendar", actor=actor
+            )
+            loaded.append(year)
+    return loaded

@@ -1,0 +1,372 @@
+"""Writes for people, organizations and construction projects."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qingling.accounts.permissions import covers
+from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
+from qingling.core.models import Division
+from qingling.core.personal_data import blind_index, mask_id_number, mask_phone, seal, unseal
+from qingling.core.services import Actor, audit_event_record, audit_snapshot
+from qingling.core.validators import validate_credit_code, validate_id_number, validate_mobile
+from qingling.parties.models import Organization, Person, Project, ProjectParty
+
+PERSON_AUDIT_FIELDS = ("name", "id_number_masked", "phone_masked")
+ORGANIZATION_AUDIT_FIELDS = ("name", "credit_code", "legal_representative", "division", "address")
+PROJECT_AUDIT_FIELDS = (
+    "name",
+    "division",
+    "address",
+    "contract_value",
+    "start_date",
+    "end_date",
+    "wage_officer",
+)
+PersonalField = Literal["id_number", "phone"]
+
+
+def _field_error(field: str, error: ValidationError) -> InvalidInput:
+    return InvalidInput(error.messages[0], extra={"fields": {field: error.messages}})
+
+
+def _clean(instance: Person | Organization | Project | ProjectParty) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise ApplicationError.from_validation_error(error) from None
+
+
+def _set_id_number(person: Person, id_number: str) -> None:
+    if not id_number:
+        person.id_number_sealed = person.id_number_digest = person.id_number_masked = ""
+        return
+    try:
+        number = validate_id_number(id_number)
+    except ValidationError as error:
+        raise _field_error("id_number", error) from None
+    digest = blind_index(number, purpose="id_number")
+    existing = Person.objects.filter(id_number_digest=digest).exclude(pk=person.pk).first()
+    if existing is not None:
+        raise Conflict(
+            _("A person with this ID number is already registered: %(name)s.")
+            % {"name": existing.name},
+            code="person_duplicate_id_number",
+            extra={
+                "fields": {"id_number": [_("Already registered.")]},
+                "person": str(existing.public_id),
+            },
+        )
+    person.id_number_sealed = seal(number, purpose="id_number")
+    person.id_number_digest = digest
+    person.id_number_masked = mask_id_number(number)
+
+
+def _set_phone(person: Person, phone: str) -> None:
+    if not phone:
+        person.phone_sealed = person.phone_digest = person.phone_masked = ""
+        return
+    try:
+        number = validate_mobile(phone)
+    except ValidationError as error:
+        raise _field_error("phone", error) from None
+    person.phone_sealed = seal(number, purpose="phone")
+    person.phone_digest = blind_index(number, purpose="phone")
+    person.phone_masked = mask_phone(number)
+
+
+@transaction.atomic
+def person_register(*, name: str, id_number: str = "", phone: str = "", actor: Actor) -> Person:
+    """Register a person; the same ID number registered twice is refused as a duplicate."""
+    person = Person(name=name.strip())
+    _set_id_number(person, id_number)
+    _set_phone(person, phone)
+    _clean(person)
+    person.save()
+    audit_event_record(
+        actor=actor,
+        action="person.register",
+        obj=person,
+        after=audit_snapshot(person, PERSON_AUDIT_FIELDS),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    name: str,
+    id_number: str | None = None,
+    phone: str | None = None,
+    actor: Actor,
+) -> Person:
+    """Change a person's name and, when given, their ID or phone number ("" clears it)."""
+    before = audit_snapshot(person, PERSON_AUDIT_FIELDS)
+    person.name = name.strip()
+    if id_number is not None:
+        _set_id_number(person, id_number)
+    if phone is not None:
+        _set_phone(person, phone)
+    _clean(person)
+    person.save()
+    audit_event_record(
+        actor=actor,
+        action="person.update",
+        obj=person,
+        before=before,
+        after=audit_snapshot(person, PERSON_AUDIT_FIELDS),
+    )
+    return person
+
+
+@transaction.atomic
+def person_personal_data_reveal(
+    *, person: Person, field: PersonalField, reason: str = "", actor: Actor
+) -> str:
+    """Return the full ID or phone number and record who saw it (the display is audited)."""
+    sealed = person.id_number_sealed if field == "id_number" else person.phone_sealed
+    if not sealed:
+        raise InvalidInput(_("Nothing is recorded for this field."))
+    audit_event_record(actor=actor, action=f"person.reveal_{field}", obj=person, reason=reason)
+    return unseal(sealed, purpose=field)
+
+
+def _organization_apply(
+    organization: Organization,
+    *,
+    name: str,
+    credit_code: str,
+    legal_representative: Person | None,
+    division: Division | None,
+    address: str,
+) -> None:
+    code = ""
+    if credit_code.strip():
+        try:
+            code = validate_credit_code(credit_code)
+        except ValidationError as error:
+            raise _field_error("credit_code", error) from None
+        existing = Organization.objects.filter(credit_code=code).exclude(pk=organization.pk).first()
+        if existing is not None:
+            raise Conflict(
+                _("An organization with this credit code is already registered: %(name)s.")
+                % {"name": existing.name},
+                code="organization_duplicate_credit_code",
+                extra={
+                    "fields": {"credit_code": [_("Already registered.")]},
+                    "organization": str(existing.public_id),
+                },
+            )
+    organization.name = " ".join(name.split())
+    organization.credit_code = code
+    organization.legal_representative = legal_representative
+    organization.division = division
+    organization.address = address.strip()
+    _clean(organization)
+
+
+@transaction.atomic
+def organization_register(
+    *,
+    name: str,
+    credit_code: str = "",
+    legal_representative: Person | None = None,
+    division: Division | None = None,
+    address: str = "",
+    actor: Actor,
+) -> Organization:
+    organization = Organization()
+    _organization_apply(
+        organization,
+        name=name,
+        credit_code=credit_code,
+        legal_representative=legal_representative,
+        division=division,
+        address=address,
+    )
+    organization.save()
+    audit_event_record(
+        actor=actor,
+        action="organization.register",
+        obj=organization,
+        after=audit_snapshot(organization, ORGANIZATION_AUDIT_FIELDS),
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *,
+    organization: Organization,
+    name: str,
+    credit_code: str,
+    legal_representative: Person | None,
+    division: Division | None,
+    address: str,
+    actor: Actor,
+) -> Organization:
+    before = audit_snapshot(organization, ORGANIZATION_AUDIT_FIELDS)
+    _organization_apply(
+        organization,
+        name=name,
+        credit_code=credit_code,
+        legal_representative=legal_representative,
+        division=division,
+        address=address,
+    )
+    organization.save()
+    audit_event_record(
+        actor=actor,
+        action="organization.update",
+        obj=organization,
+        before=before,
+        after=audit_snapshot(organization, ORGANIZATION_AUDIT_FIELDS),
+    )
+    return organization
+
+
+def _require_jurisdiction(actor: Actor, division: Division) -> None:
+    if actor is not None and not covers(actor, division.code):
+        raise Forbidden(
+            _("%(division)s is outside your jurisdiction.") % {"division": division.name},
+            extra={"fields": {"division": [_("Outside your jurisdiction.")]}},
+        )
+
+
+@transaction.atomic
+def project_register(
+    *,
+    name: str,
+    division: Division,
+    address: str = "",
+    contract_value: Decimal | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    builder: Organization | None = None,
+    general_contractor: Organization | None = None,
+    wage_officer: Person | None = None,
+    actor: Actor,
+) -> Project:
+    """Register a construction project in the actor's jurisdiction with its two main parties."""
+    _require_jurisdiction(actor, division)
+    if start_date and end_date and end_date < start_date:
+        raise InvalidInput(
+            _("The planned completion is before the start date."),
+            extra={"fields": {"end_date": [_("Before the start date.")]}},
+        )
+    project = Project(
+        name=" ".join(name.split()),
+        division=division,
+        address=address.strip(),
+        contract_value=contract_value,
+        start_date=start_date,
+        end_date=end_date,
+        wage_officer=wage_officer,
+    )
+    _clean(project)
+    project.save()
+    audit_event_record(
+        actor=actor,
+        action="project.register",
+        obj=project,
+        after=audit_snapshot(project, PROJECT_AUDIT_FIELDS),
+    )
+    if builder is not None:
+        project_party_add(
+            project=project, role=ProjectParty.Role.BUILDER, organization=builder, actor=actor
+        )
+    if general_contractor is not None:
+        project_party_add(
+            project=project,
+            role=ProjectParty.Role.GENERAL_CONTRACTOR,
+            organization=general_contractor,
+            actor=actor,
+        )
+    return project
+
+
+@transaction.atomic
+def project_party_add(
+    *,
+    project: Project,
+    role: str,
+    organization: Organization | None = None,
+    leader: Person | None = None,
+    engaged_by: ProjectParty | None = None,
+    actor: Actor,
+) -> ProjectParty:
+    """Add a party to a project: an organization by role, or a work team by its leader."""
+    _require_jurisdiction(actor, project.division)
+    is_team = role == ProjectParty.Role.TEAM
+    if is_team and leader is None:
+        raise InvalidInput(
+            _("A work team needs its leader."),
+            extra={"fields": {"leader": [_("Required for a work team.")]}},
+        )
+    if not is_team and organization is None:
+        raise InvalidInput(
+            _("Choose the organization."), extra={"fields": {"organization": [_("Required.")]}}
+        )
+    if role in ProjectParty.SINGLE_ROLES and project.parties.filter(role=role).exists():
+        raise Conflict(
+            _("This project already has a %(role)s.") % {"role": ProjectParty.Role(role).label},
+            code="project_party_role_taken",
+            extra={"fields": {"role": [_("Already taken.")]}},
+        )
+    if engaged_by is not None and engaged_by.project_id != project.pk:
+        raise InvalidInput(
+            _("The engaging party belongs to another project."),
+            extra={"fields": {"engaged_by": [_("Not of this project.")]}},
+        )
+    party = ProjectParty(
+        project=project,
+        role=role,
+        organization=None if is_team else organization,
+        leader=leader if is_team else None,
+        engaged_by=engaged_by,
+    )
+    _clean(party)
+    party.save()
+    audit_event_record(
+        actor=actor,
+        action="project.party_add",
+        obj=project,
+        after={
+            "party": party.pk,
+            "role": role,
+            "organization": str(organization.pk) if organization else None,
+            "leader": str(leader.pk) if leader else None,
+        },
+    )
+    return party
+
+
+@transaction.atomic
+def person_find_or_register(
+    *, name: str, id_number: str = "", phone: str = "", actor: Actor
+) -> Person | None:
+    """Return the person with this ID number, or register one; None when nothing is given.
+
+    Used wherever a form names a person in passing (a legal representative, a wage
+    officer, a team leader), so that the same ID number always means the same person.
+    """
+    if not name.strip() and not id_number.strip():
+        return None
+    if id_number.strip():
+        try:
+            digest = blind_index(validate_id_number(id_number), purpose="id_number")
+        except ValidationError as error:
+            raise _field_error("id_number", error) from None
+        existing = Person.objects.filter(id_number_digest=digest).first()
+        if existing is not None:
+            return existing
+    if not name.strip():
+        raise InvalidInput(
+            _("Enter the person's name."), extra={"fields": {"name": [_("Required.")]}}
+        )
+    return person_register(name=name, id_number=id_number, phone=phone, actor=actor)

@@ -1,0 +1,297 @@
+"""Thin views of the party registry: parse a form, call one service or selector, render."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qingling.accounts.decorators import require_perm
+from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
+from qingling.core.exceptions import ApplicationError
+from qingling.core.forms import form_add_application_error
+from qingling.core.selectors import division_list
+from qingling.parties import selectors, services
+from qingling.parties.forms import (
+    OrganizationForm,
+    PersonEditForm,
+    PersonForm,
+    ProjectForm,
+    ProjectPartyForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, items: QuerySet[Any]) -> Any:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list(request: HttpRequest, template: str, items: QuerySet[Any]) -> HttpResponse:
+    """Render a list page, or only its rows for an htmx search-as-you-type request."""
+    context = {"page": _page(request, items), "q": request.GET.get("q", "")}
+    if getattr(request, "htmx", False):
+        template += "#rows"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@require_perm(Perm.PARTY_VIEW)
+def person_list(request: HttpRequest) -> HttpResponse:
+    people = selectors.person_search(user=request.user, query=request.GET.get("q", ""))
+    return _list(request, "parties/person_list.html", people)
+
+
+@require_perm(Perm.PARTY_EDIT)
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_register(**form.cleaned_data, actor=request.user)
+        except ApplicationError as error:
+            form_add_application_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": person.name})
+            return redirect("parties:person_detail", public_id=person.public_id)
+    return render(request, "parties/person_form.html", {"form": form})
+
+
+@require_perm(Perm.PARTY_VIEW)
+def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    person = selectors.person_get(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "parties/person_detail.html",
+        {
+            "person": person,
+            "can_reveal": can(request.user, Perm.PERSONAL_DATA_REVEAL),
+        },
+    )
+
+
+@require_perm(Perm.PARTY_EDIT)
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    person = selectors.person_get(user=request.user, public_id=public_id)
+    form = PersonEditForm(request.POST or None, initial={"name": person.name})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.person_update(
+                person=person,
+                name=data["name"],
+                id_number=data["id_number"] or None,
+                phone=data["phone"] or None,
+                actor=request.user,
+            )
+        except ApplicationError as error:
+            form_add_application_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("parties:person_detail", public_id=person.public_id)
+    return render(request, "parties/person_form.html", {"form": form, "person": person})
+
+
+@require_perm(Perm.PERSONAL_DATA_REVEAL)
+@require_POST
+def person_reveal(request: HttpRequest, public_id: uuid.UUID, field: str) -> HttpResponse:
+    """Show one full value once; the display itself is written to the audit log."""
+    if field not in {"id_number", "phone"}:
+        raise Http404
+    person = selectors.person_get(user=request.user, public_id=public_id)
+    value = services.person_personal_data_reveal(
+        person=person,
+        field=field,  # type: ignore[arg-type]
+        actor=request.user,
+    )
+    response = render(request, "parties/person_detail.html#revealed", {"value": value})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_perm(Perm.PARTY_VIEW)
+def organization_list(request: HttpRequest) -> HttpResponse:
+    organizations = selectors.organization_search(user=request.user, query=request.GET.get("q", ""))
+    return _list(request, "parties/organization_list.html", organizations)
+
+
+def _organization_save(
+    request: HttpRequest, form: OrganizationForm, organization: Any = None
+) -> Any:
+    """Register or update from a valid form, naming the legal representative in passing."""
+    data = form.cleaned_data
+    with transaction.atomic():
+        representative = services.person_find_or_register(
+            name=data["representative_name"],
+            id_number=data["representative_id_number"],
+            phone=data["representative_phone"],
+            actor=request.user,
+        )
+        if representative is None and organization is not None:
+            representative = organization.legal_representative
+        fields = {
+            "name": data["name"],
+            "credit_code": data["credit_code"],
+            "legal_representative": representative,
+            "division": data["division"],
+            "address": data["address"],
+            "actor": request.user,
+        }
+        if organization is None:
+            return services.organization_register(**fields)
+        return services.organization_update(organization=organization, **fields)
+
+
+ORGANIZATION_FIELD_MAP = {"id_number": "representative_id_number", "phone": "representative_phone"}
+
+
+@require_perm(Perm.PARTY_EDIT)
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = _organization_save(request, form)
+        except ApplicationError as error:
+            form_add_application_error(form, error, field_map=ORGANIZATION_FIELD_MAP)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": organization.name})
+            return redirect("parties:organization_detail", public_id=organization.public_id)
+    return render(request, "parties/organization_form.html", {"form": form})
+
+
+@require_perm(Perm.PARTY_EDIT)
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    organization = selectors.organization_get(user=request.user, public_id=public_id)
+    form = OrganizationForm(
+        request.POST or None,
+        initial={
+            "name": organization.name,
+            "credit_code": organization.credit_code,
+            "division": organization.division,
+            "address": organization.address,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _organization_save(request, form, organization)
+        except ApplicationError as error:
+            form_add_application_error(form, error, field_map=ORGANIZATION_FIELD_MAP)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("parties:organization_detail", public_id=organization.public_id)
+    return render(
+        request, "parties/organization_form.html", {"form": form, "organization": organization}
+    )
+
+
+@require_perm(Perm.PARTY_VIEW)
+def organization_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    organization = selectors.organization_get(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "parties/organization_detail.html",
+        {
+            "organization": organization,
+            "projects": selectors.organization_projects(
+                user=request.user, organization=organization
+            ),
+        },
+    )
+
+
+@require_perm(Perm.PARTY_VIEW)
+def project_list(request: HttpRequest) -> HttpResponse:
+    projects = selectors.project_list_for_user(user=request.user, query=request.GET.get("q", ""))
+    return _list(request, "parties/project_list.html", projects)
+
+
+@require_perm(Perm.PARTY_EDIT)
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    form = ProjectForm(
+        request.POST or None, divisions=division_list(within=jurisdiction_prefix(request.user))
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                wage_officer = services.person_find_or_register(
+                    name=data.pop("wage_officer_name"),
+                    phone=data.pop("wage_officer_phone"),
+                    actor=request.user,
+                )
+                project = services.project_register(
+                    **data, wage_officer=wage_officer, actor=request.user
+                )
+        except ApplicationError as error:
+            form_add_application_error(form, error, field_map={"phone": "wage_officer_phone"})
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": project.name})
+            return redirect("parties:project_detail", public_id=project.public_id)
+    return render(request, "parties/project_form.html", {"form": form})
+
+
+@require_perm(Perm.PARTY_VIEW)
+def project_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    project = selectors.project_get_for_user(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "parties/project_detail.html",
+        {
+            "project": project,
+            "parties": selectors.project_parties(project=project),
+        },
+    )
+
+
+@require_perm(Perm.PARTY_EDIT)
+@require_http_methods(["GET", "POST"])
+def project_party_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    project = selectors.project_get_for_user(user=request.user, public_id=public_id)
+    form = ProjectPartyForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                leader = (
+                    services.person_find_or_register(
+                        name=data["leader_name"],
+                        id_number=data["leader_id_number"],
+                        phone=data["leader_phone"],
+                        actor=request.user,
+                    )
+                    if data["role"] == "team"
+                    else None
+                )
+                services.project_party_add(
+                    project=project,
+                    role=data["role"],
+                    organization=data["organization"],
+                    leader=leader,
+                    engaged_by=data["engaged_by"],
+                    actor=request.user,
+                )
+        except ApplicationError as error:
+            form_add_application_error(
+                form,
+                error,
+                field_map={
+                    "id_number": "leader_id_number",
+                    "phone": "leader_phone",
+                    "name": "leader_name",
+                },
+            )
+        else:
+            messages.success(request, _("The party is added."))
+            return redirect("parties:project_detail", public_id=project.public_id)
+    return render(request, "parties/project_party_form.html", {"form": form, "project": project})

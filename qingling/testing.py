@@ -1,0 +1,101 @@
+"""The one world every test starts from: the bureau's units and its personas.
+
+Personas (password ``secret`` for all):
+* ``intake``    intake officer, city-wide (辽源市 220400)
+* ``inspector`` labour inspector in 龙山区 (220402)
+* ``xian``      labour inspector in 西安区 (220403): must not see 龙山区 projects
+* ``chief``     section chief, city-wide
+* ``director``  director, city-wide
+* ``employment`` employment officer, city-wide
+* ``admin``     administrator, city-wide
+* ``outsider``  a signed-in account with no role and no unit: sees nothing
+"""
+
+import datetime as dt
+import random
+
+from django.test import TestCase
+
+from qingling.accounts.models import OrgUnit, Role, User
+from qingling.accounts.services import org_unit_create, staff_create
+from qingling.core.models import Division
+from qingling.parties.demo import fake_credit_code, fake_id_number, fake_mobile
+from qingling.parties.models import Organization, Person, Project
+from qingling.parties.services import organization_register, person_register, project_register
+
+PASSWORD = "secret"
+CURRENT_TIME = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
+
+
+class BaseTestCase(TestCase):
+    intake: User
+    inspector: User
+    xian: User
+    chief: User
+    director: User
+    employment: User
+    admin: User
+    outsider: User
+    city_unit: OrgUnit
+    rng: random.Random
+    city: Division
+    longshan: Division
+    xian_division: Division
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.rng = random.Random(7)
+        cls.city = Division.objects.get(code="220400")
+        cls.longshan = Division.objects.get(code="220402")
+        cls.xian_division = Division.objects.get(code="220403")
+        cls.city_unit = org_unit_create(name="监察支队", division=cls.city, actor=None)
+        longshan_unit = org_unit_create(name="龙山区大队", division=cls.longshan, actor=None)
+        xian_unit = org_unit_create(name="西安区大队", division=cls.xian_division, actor=None)
+        for username, role, unit in (
+            ("intake", Role.INTAKE_OFFICER, cls.city_unit),
+            ("inspector", Role.INSPECTOR, longshan_unit),
+            ("xian", Role.INSPECTOR, xian_unit),
+            ("chief", Role.SECTION_CHIEF, cls.city_unit),
+            ("director", Role.DIRECTOR, cls.city_unit),
+            ("employment", Role.EMPLOYMENT_OFFICER, cls.city_unit),
+            ("admin", Role.ADMINISTRATOR, cls.city_unit),
+            ("outsider", "", None),
+        ):
+            setattr(
+                cls,
+                username,
+                staff_create(
+                    username=username,
+                    full_name=username,
+                    role=role,
+                    org_unit=unit,
+                    password=PASSWORD,
+                    actor=None,
+                ),
+            )
+
+    def login(self, user: User) -> None:
+        self.client.force_login(user)
+
+
+def make_person(
+    rng: random.Random, *, name: str = "张三", phone: bool = True, actor: User | None = None
+) -> Person:
+    return person_register(
+        name=name,
+        id_number=fake_id_number(rng),
+        phone=fake_mobile(rng) if phone else "",
+        actor=actor,
+    )
+
+
+def make_organization(
+    rng: random.Random, *, name: str = "辽源市鑫盛建筑工程有限公司", actor: User | None = None
+) -> Organization:
+    return organization_register(name=name, credit_code=fake_credit_code(rng), actor=actor)
+
+
+def make_project(
+    *, division: Division, name: str = "龙山区福民小区", actor: User | None = None, **kwargs: object
+) -> Project:
+    return project_register(name=name, division=division, actor=actor, **kwargs)  # type: ignore[arg-type]
