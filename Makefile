@@ -52,5 +52,6 @@ fmt: setup
 
 # Needs GNU gettext (apt-get install gettext); the compiled .mo files are committed.
 messages: setup
-	cd qingling && ../$(BIN)/qingling makemessages -l zh_Hans -l en --no-obsolete
-	cd qingling && ../$(BIN)/qingling compilemessages
+	$(BIN)/qingling makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var \
+	  --ignore='*/tests/*' --ignore=bench
+	$(BIN)/qingling compilemessages --ignore=.venv

@@ -25,4 +25,7 @@ class PersonalDataFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # An exception's text may quote a value; format it now, masked.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True

@@ -32,7 +32,7 @@ def calendar_days_add(*, start: dt.date, days: int) -> DeadlineDate:
 
 
 def calendar_year_list() -> QuerySet[CalendarYear]:
-    return CalendarYear.objects.annotate(day_count=models.Count("days")).order_by("year")
+    return CalendarYear.objects.annotate(day_count=models.Count("days")).order_by("-year")
 
 
 def calendar_next_year_missing() -> int | None:

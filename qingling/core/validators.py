@@ -16,7 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 
 def normalize_id_number(value: str) -> str:
-    return ric.compact(value).replace("x", "X")
+    return "".join(value.split()).replace("-", "").upper()
 
 
 def validate_id_number(value: str, *, today: dt.date | None = None) -> str:

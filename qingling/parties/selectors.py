@@ -74,7 +74,7 @@ def project_list_for_user(*, user: object, query: str = "") -> QuerySet[Project]
     prefix = jurisdiction_prefix(user)
     if prefix is None or not can(user, Perm.PARTY_VIEW):
         return Project.objects.none()
-    projects = Project.objects.filter(division_id__startswith=prefix).select_related("division")
+    projects = Project.objects.filter(division__code__startswith=prefix).select_related("division")
     query = " ".join(query.split())
     if query:
         projects = projects.filter(

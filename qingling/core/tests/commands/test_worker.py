@@ -1,0 +1,65 @@
+import datetime as dt
+import signal
+from io import StringIO
+from unittest import mock
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.test import TestCase
+from django.utils import timezone
+
+from qingling.core.jobs import JOBS
+from qingling.core.models import CalendarYear
+
+
+class WorkerCommandTests(TestCase):
+    def setUp(self):
+        # The command installs its own SIGINT/SIGTERM handlers; give the test runner its own back.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self.addCleanup(signal.signal, sig, signal.getsignal(sig))
+        # Inside a test transaction a real close_old_connections() would drop the connection.
+        patcher = mock.patch("qingling.core.management.commands.worker.close_old_connections")
+        self.close_old_connections = patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def run_worker(self) -> str:
+        out = StringIO()
+        call_command("worker", "--once", stdout=out)
+        return out.getvalue()
+
+    def test_once_runs_every_job_once_and_exits(self):
+        fakes = {name: mock.Mock(name=name) for name in JOBS}
+        with mock.patch.dict(JOBS, fakes):
+            out = self.run_worker()
+        for fake in fakes.values():
+            fake.assert_called_once_with()
+        self.assertEqual(self.close_old_connections.call_count, len(JOBS))
+        interval = settings.QINGLING_WORKER_INTERVAL_SECONDS
+        self.assertEqual(out, f"worker: {len(JOBS)} job(s), every {interval} s\nworker: stopped\n")
+
+    def test_a_failing_job_does_not_stop_the_others(self):
+        names = list(JOBS)
+        fakes = {name: mock.Mock(name=name) for name in names}
+        fakes[names[0]].side_effect = RuntimeError("boom")
+        with (
+            mock.patch.dict(JOBS, fakes),
+            self.assertLogs("qingling.core.management.commands.worker", "ERROR") as logs,
+        ):
+            self.run_worker()
+        for fake in fakes.values():
+            fake.assert_called_once_with()
+        self.assertIn(f"worker: job {names[0]} failed", logs.output[0])
+
+    def test_once_runs_the_real_jobs(self):
+        CalendarYear.objects.filter(year=2021).delete()
+        now = timezone.now()
+        Session.objects.create(
+            session_key="expired", session_data="", expire_date=now - dt.timedelta(days=1)
+        )
+        Session.objects.create(
+            session_key="current", session_data="", expire_date=now + dt.timedelta(days=1)
+        )
+        self.run_worker()
+        self.assertIs(CalendarYear.objects.filter(year=2021).exists(), True)
+        self.assertEqual(list(Session.objects.values_list("session_key", flat=True)), ["current"])
