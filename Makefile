@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KEYS := var/secret.key var/data.key
 
-.PHONY: setup run test lint typecheck fmt messages demo
+.PHONY: setup run test lint typecheck fmt messages schema
 
 setup: $(STAMP) $(KEYS)
 
@@ -29,10 +29,7 @@ run: setup
 	$(BIN)/qingling demo --if-empty
 	$(BIN)/qingling check --database default
 	@echo "Qingling at http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
-	@trap 'kill 0' INT TERM; \
-	  QINGLING_DEBUG=1 $(BIN)/qingling worker & \
-	  QINGLING_DEBUG=1 $(BIN)/qingling runserver --noreload 127.0.0.1:8000; \
-	  kill 0
+	QINGLING_DEBUG=1 $(BIN)/qingling serve 127.0.0.1:8000
 
 lint: setup
 	$(BIN)/ruff check .
@@ -55,3 +52,8 @@ messages: setup
 	$(BIN)/qingling makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var \
 	  --ignore='*/tests/*' --ignore=bench
 	$(BIN)/qingling compilemessages --ignore=.venv
+
+# The committed OpenAPI document; a test fails when the API changed without it.
+schema: setup
+	$(BIN)/qingling export_openapi_schema --api qingling.api.v1.api --output docs/openapi.json \
+	  --indent 2 --sorted

@@ -6,8 +6,9 @@ from http import HTTPStatus
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.params.functions import Query
 from ninja.security import SessionAuth
 
 from qingling.accounts.permissions import Perm, can
@@ -105,7 +106,9 @@ class WorkdaysOut(Schema):
     operation_id="add_workdays",
     summary="Add working days to a date",
 )
-def add_workdays(request: HttpRequest, start: dt.date, days: int = Field(ge=0, le=3650)) -> object:
+def add_workdays(
+    request: HttpRequest, start: dt.date, days: int = Query(..., ge=0, le=3650)
+) -> object:
     result = workdays_add(start=start, days=days)
     return {"start": start, "days": days, "date": result.date, "provisional": result.provisional}
 
@@ -142,8 +145,8 @@ def _require(request: HttpRequest, perm: Perm) -> None:
 def list_organizations(
     request: HttpRequest,
     q: str = "",
-    limit: int = Field(50, ge=1, le=200),
-    offset: int = Field(0, ge=0),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
 ) -> object:
     _require(request, Perm.PARTY_VIEW)
     return party_selectors.organization_search(user=request.user, query=q)[offset : offset + limit]
@@ -182,7 +185,7 @@ def register_organization(request: HttpRequest, payload: OrganizationRegisterIn)
         address=payload.address,
         actor=request.user,
     )
-    return HTTPStatus.CREATED, organization
+    return Status(HTTPStatus.CREATED, organization)
 
 
 api.add_router("/workdays", workdays)

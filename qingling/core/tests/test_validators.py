@@ -24,7 +24,7 @@ counties = st.sampled_from(COUNTIES)
 
 
 def _rng(seed: int) -> random.Random:
-    return random.Random(seed)  # noqa: S311 (fake identifiers, not secrets)
+    return random.Random(seed)
 
 
 def _changes(number: str, alphabet: str):

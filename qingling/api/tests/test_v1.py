@@ -1,0 +1,187 @@
+from typing import Any
+
+from django.test import Client, override_settings
+
+from qingling.core.models import AuditEvent
+from qingling.parties.demo import fake_credit_code
+from qingling.parties.models import Organization
+from qingling.parties.services import organization_register
+from qingling.testing import BaseTestCase
+
+ORGANIZATIONS = "/api/v1/organizations"
+ENVELOPE = {"message", "code", "extra"}
+
+
+@override_settings(LANGUAGE_CODE="en")
+class ApiTestCase(BaseTestCase):
+    def post_json(self, url: str, data: dict[str, Any], client: Client | None = None) -> Any:
+        return (client or self.client).post(url, data, content_type="application/json")
+
+    def assertEnvelope(self, response: Any, status: int, code: str) -> dict[str, Any]:
+        self.assertEqual(response.status_code, status, response.content)
+        body: dict[str, Any] = response.json()
+        self.assertEqual(set(body), ENVELOPE)
+        self.assertEqual(body["code"], code)
+        return body
+
+
+class OrganizationsAuthTests(ApiTestCase):
+    def test_anonymous_gets_401_in_the_envelope(self) -> None:
+        body = self.assertEnvelope(self.client.get(ORGANIZATIONS), 401, "unauthenticated")
+        self.assertEqual(
+            body, {"message": "Sign in first.", "code": "unauthenticated", "extra": {}}
+        )
+
+    def test_outsider_is_refused_in_the_envelope(self) -> None:
+        organization_register(name="辽源市秘密建筑有限公司", actor=None)
+        self.client.force_login(self.outsider)
+        response = self.client.get(ORGANIZATIONS)
+        self.assertIn(response.status_code, (401, 403))
+        self.assertEqual(set(response.json()), ENVELOPE)
+        self.assertNotIn("秘密", response.content.decode())
+
+    def test_outsider_cannot_register(self) -> None:
+        self.client.force_login(self.outsider)
+        response = self.post_json(ORGANIZATIONS, {"name": "甲公司"})
+        self.assertIn(response.status_code, (401, 403))
+        self.assertEqual(set(response.json()), ENVELOPE)
+        self.assertIs(Organization.objects.exists(), False)
+
+    def test_director_may_list_but_not_register(self) -> None:
+        self.client.force_login(self.director)
+        self.assertEqual(self.client.get(ORGANIZATIONS).status_code, 200)
+        self.assertEnvelope(self.post_json(ORGANIZATIONS, {"name": "甲公司"}), 403, "forbidden")
+        self.assertIs(Organization.objects.exists(), False)
+
+    def test_a_write_without_the_csrf_token_is_refused_when_checks_are_enforced(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.intake)
+        response = self.post_json(ORGANIZATIONS, {"name": "甲公司"}, client=client)
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(set(response.json()), ENVELOPE)
+        self.assertIs(Organization.objects.exists(), False)
+
+    def test_a_write_with_the_csrf_token_passes_when_checks_are_enforced(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.intake)
+        client.get("/")  # the page sets the csrftoken cookie
+        token = client.cookies["csrftoken"].value
+        response = client.post(
+            ORGANIZATIONS,
+            {"name": "甲公司"},
+            content_type="application/json",
+            headers={"X-CSRFToken": token},
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+
+
+class OrganizationsTests(ApiTestCase):
+    def setUp(self) -> None:
+        self.client.force_login(self.intake)
+
+    def test_lists_and_searches_organizations(self) -> None:
+        code = fake_credit_code(self.rng)
+        first = organization_register(
+            name="甲建筑公司", credit_code=code, division=self.longshan, actor=None
+        )
+        organization_register(name="乙劳务公司", actor=None)
+        response = self.client.get(ORGANIZATIONS)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual([o["name"] for o in response.json()], ["乙劳务公司", "甲建筑公司"])
+        found = self.client.get(ORGANIZATIONS, {"q": code}).json()
+        self.assertEqual(
+            found,
+            [
+                {
+                    "id": str(first.public_id),
+                    "name": "甲建筑公司",
+                    "credit_code": code,
+                    "division": "220402",
+                    "address": "",
+                }
+            ],
+        )
+
+    def test_pages_with_limit_and_offset(self) -> None:
+        for name in ("甲", "乙", "丙"):
+            organization_register(name=name, actor=None)
+        page = self.client.get(ORGANIZATIONS, {"limit": "1", "offset": "1"}).json()
+        self.assertEqual(len(page), 1)
+
+    def test_gets_one_organization(self) -> None:
+        organization = organization_register(name="甲公司", actor=None)
+        response = self.client.get(f"{ORGANIZATIONS}/{organization.public_id}")
+        self.assertEqual(response.json()["name"], "甲公司")
+
+    def test_answers_404_in_the_envelope(self) -> None:
+        response = self.client.get(f"{ORGANIZATIONS}/00000000-0000-0000-0000-000000000000")
+        self.assertEnvelope(response, 404, "not_found")
+
+    def test_registers_an_organization_and_audits_it(self) -> None:
+        code = fake_credit_code(self.rng)
+        response = self.post_json(
+            ORGANIZATIONS,
+            {"name": "辽源市鑫盛建筑工程有限公司", "credit_code": code, "division": "220402"},
+        )
+        self.assertEqual(response.status_code, 201, response.content)
+        organization = Organization.objects.get()
+        self.assertEqual(response.json()["id"], str(organization.public_id))
+        self.assertEqual(response.json()["division"], "220402")
+        event = AuditEvent.objects.get(action="organization.register")
+        self.assertEqual(event.actor, self.intake)
+
+    def test_answers_400_naming_the_credit_code(self) -> None:
+        code = fake_credit_code(self.rng)
+        wrong = code[:17] + ("1" if code[17] != "1" else "2")
+        response = self.post_json(ORGANIZATIONS, {"name": "甲公司", "credit_code": wrong})
+        body = self.assertEnvelope(response, 400, "invalid")
+        self.assertIn("check character", body["extra"]["fields"]["credit_code"][0])
+        self.assertIs(Organization.objects.exists(), False)
+
+    def test_answers_409_for_a_duplicate_credit_code(self) -> None:
+        code = fake_credit_code(self.rng)
+        organization_register(name="甲公司", credit_code=code, actor=None)
+        response = self.post_json(ORGANIZATIONS, {"name": "乙公司", "credit_code": code})
+        self.assertEnvelope(response, 409, "organization_duplicate_credit_code")
+
+    def test_answers_400_for_an_unknown_division(self) -> None:
+        response = self.post_json(ORGANIZATIONS, {"name": "甲公司", "division": "999999"})
+        body = self.assertEnvelope(response, 400, "invalid")
+        self.assertIn("division", body["extra"]["fields"])
+
+    def test_answers_422_in_the_envelope_for_invalid_fields(self) -> None:
+        response = self.post_json(ORGANIZATIONS, {"name": ""})
+        body = self.assertEnvelope(response, 422, "invalid")
+        self.assertIn("name", body["extra"]["fields"])
+        missing = self.post_json(ORGANIZATIONS, {})
+        self.assertIn("name", self.assertEnvelope(missing, 422, "invalid")["extra"]["fields"])
+
+    def test_answers_422_for_a_limit_out_of_range(self) -> None:
+        response = self.client.get(ORGANIZATIONS, {"limit": "0"})
+        body = self.assertEnvelope(response, 422, "invalid")
+        self.assertIn("limit", body["extra"]["fields"])
+
+
+class WorkdaysTests(ApiTestCase):
+    def test_adds_working_days_across_the_spring_festival(self) -> None:
+        self.client.force_login(self.inspector)
+        response = self.client.get("/api/v1/workdays/add", {"start": "2021-02-08", "days": "5"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.json(),
+            {"start": "2021-02-08", "days": 5, "date": "2021-02-20", "provisional": False},
+        )
+
+    def test_marks_a_date_in_a_year_without_schedule_provisional(self) -> None:
+        self.client.force_login(self.inspector)
+        response = self.client.get("/api/v1/workdays/add", {"start": "2099-12-30", "days": "3"})
+        self.assertIs(response.json()["provisional"], True)
+
+    def test_answers_422_for_negative_days(self) -> None:
+        self.client.force_login(self.inspector)
+        response = self.client.get("/api/v1/workdays/add", {"start": "2021-02-08", "days": "-1"})
+        self.assertEnvelope(response, 422, "invalid")
+
+    def test_requires_sign_in(self) -> None:
+        response = self.client.get("/api/v1/workdays/add", {"start": "2021-02-08", "days": "5"})
+        self.assertEnvelope(response, 401, "unauthenticated")
