@@ -61,8 +61,10 @@ INSTALLED_APPS = [
     "template_partials",
     "ninja",
     "qingling.core",
+    "qingling.notify",
     "qingling.accounts",
     "qingling.parties",
+    "qingling.intake",
     "qingling.api",
 ]
 
@@ -146,6 +148,39 @@ SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 
 QINGLING_WORKER_INTERVAL_SECONDS = int(os.environ.get("QINGLING_WORKER_INTERVAL", "60"))
+
+# Evidence uploads live under var/uploads, outside the web root; staff download them
+# through a view that checks access. Never add a URL that serves MEDIA_ROOT directly.
+MEDIA_ROOT = VAR_DIR / "uploads"
+QINGLING_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+QINGLING_UPLOAD_MAX_FILES = 10
+# Working days to reply to a work order / give feedback on a transfer order, per channel.
+# No national figure exists (legal.md §5–6); these are the city's own settings.
+QINGLING_REPLY_WORKING_DAYS = {"12345": 5, "12333": 5, "national_platform": 10}
+# The worker runs these jobs, in this order, each round (dotted paths to functions).
+QINGLING_WORKER_JOBS = [
+    "qingling.core.jobs.calendar_sync",
+    "qingling.core.jobs.sessions_prune",
+    "qingling.intake.jobs.escalate_overdue",
+    "qingling.notify.jobs.outbox_deliver",
+]
+# The outbox: gateway name → class; an undeliverable message fails after this many attempts.
+QINGLING_NOTIFY_GATEWAYS = {
+    "webhook": "qingling.notify.gateways.WebhookGateway",
+    "sms": os.environ.get("QINGLING_SMS_GATEWAY", "qingling.notify.gateways.SmsConsoleGateway"),
+}
+QINGLING_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("QINGLING_OUTBOX_MAX_ATTEMPTS", "8"))
+# "URL-prefix secret" pairs, comma-separated: the longest matching prefix signs a webhook.
+QINGLING_WEBHOOK_SECRETS = {
+    prefix: secret.strip()
+    for prefix, _, secret in (
+        pair.strip().partition(" ")
+        for pair in os.environ.get("QINGLING_WEBHOOK_SECRETS", "").split(",")
+        if pair.strip()
+    )
+}
+# Where the development SMS gateway writes its messages (phone numbers masked).
+QINGLING_SMS_FILE = Path(os.environ.get("QINGLING_SMS_FILE", VAR_DIR / "sms-outbox.log"))
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("qingling.api.open311")),
     path("parties/", include("qingling.parties.urls")),
+    path("complaints/", include("qingling.intake.urls")),
+    path("ts/", include("qingling.intake.channels.web.urls")),
+    path("notify/", include("qingling.notify.urls")),
     path("", include("qingling.accounts.urls")),
 ]

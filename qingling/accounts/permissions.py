@@ -20,20 +20,52 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"
     CALENDAR_MANAGE = "calendar.manage"
     STAFF_MANAGE = "staff.manage"
+    OUTBOX_VIEW = "outbox.view"
+    COMPLAINT_VIEW = "complaint.view"
+    COMPLAINT_REGISTER = "complaint.register"
+    COMPLAINT_TRIAGE = "complaint.triage"
+    COMPLAINT_ESCALATIONS = "complaint.escalations"
+    SOURCE_SYSTEM_MANAGE = "source_system.manage"
 
 
+P = Perm
+PARTIES = {P.PARTY_VIEW, P.PARTY_EDIT, P.PERSONAL_DATA_REVEAL}
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
-    Role.INTAKE_OFFICER: frozenset({Perm.PARTY_VIEW, Perm.PARTY_EDIT, Perm.PERSONAL_DATA_REVEAL}),
-    Role.INSPECTOR: frozenset({Perm.PARTY_VIEW, Perm.PARTY_EDIT, Perm.PERSONAL_DATA_REVEAL}),
+    Role.INTAKE_OFFICER: frozenset(
+        {*PARTIES, P.COMPLAINT_VIEW, P.COMPLAINT_REGISTER, P.COMPLAINT_TRIAGE}
+    ),
+    Role.INSPECTOR: frozenset({*PARTIES, P.COMPLAINT_VIEW, P.COMPLAINT_REGISTER}),
     Role.SECTION_CHIEF: frozenset(
-        {Perm.PARTY_VIEW, Perm.PARTY_EDIT, Perm.PERSONAL_DATA_REVEAL, Perm.AUDIT_VIEW}
+        {
+            *PARTIES,
+            P.AUDIT_VIEW,
+            P.OUTBOX_VIEW,
+            P.COMPLAINT_VIEW,
+            P.COMPLAINT_REGISTER,
+            P.COMPLAINT_TRIAGE,
+            P.COMPLAINT_ESCALATIONS,
+        }
     ),
-    Role.DIRECTOR: frozenset({Perm.PARTY_VIEW, Perm.PERSONAL_DATA_REVEAL, Perm.AUDIT_VIEW}),
-    Role.EMPLOYMENT_OFFICER: frozenset(
-        {Perm.PARTY_VIEW, Perm.PARTY_EDIT, Perm.PERSONAL_DATA_REVEAL}
+    Role.DIRECTOR: frozenset(
+        {
+            P.PARTY_VIEW,
+            P.PERSONAL_DATA_REVEAL,
+            P.AUDIT_VIEW,
+            P.OUTBOX_VIEW,
+            P.COMPLAINT_VIEW,
+            P.COMPLAINT_ESCALATIONS,
+        }
     ),
+    Role.EMPLOYMENT_OFFICER: frozenset(PARTIES),
     Role.ADMINISTRATOR: frozenset(
-        {Perm.PARTY_VIEW, Perm.AUDIT_VIEW, Perm.CALENDAR_MANAGE, Perm.STAFF_MANAGE}
+        {
+            P.PARTY_VIEW,
+            P.AUDIT_VIEW,
+            P.CALENDAR_MANAGE,
+            P.STAFF_MANAGE,
+            P.OUTBOX_VIEW,
+            P.SOURCE_SYSTEM_MANAGE,
+        }
     ),
 }
 

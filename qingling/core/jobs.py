@@ -28,6 +28,8 @@ def sessions_prune() -> None:
         logger.info("sessions: pruned %d expired", deleted)
 
 
+# The kernel's own jobs. The worker runs the dotted paths in settings.QINGLING_WORKER_JOBS,
+# which list these and the jobs of other apps (core imports none of them).
 JOBS: dict[str, Callable[[], None]] = {
     "calendar_sync": calendar_sync,
     "sessions_prune": sessions_prune,

@@ -63,6 +63,14 @@ class Organization(TimeStampedModel):
         related_name="+",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    name_key = models.CharField(
+        max_length=100,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="The trade name's pinyin block key (matching.NameParts.block_key), "
+        "set by the services; finds possible duplicates.",
+    )
 
     class Meta:
         ordering = ["name", "id"]

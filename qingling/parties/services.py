@@ -14,6 +14,7 @@ from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, mask_id_number, mask_phone, seal, unseal
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 from qingling.core.validators import validate_credit_code, validate_id_number, validate_mobile
+from qingling.parties.matching import block_key
 from qingling.parties.models import Organization, Person, Project, ProjectParty
 
 PERSON_AUDIT_FIELDS = ("name", "id_number_masked", "phone_masked")
@@ -163,6 +164,7 @@ def _organization_apply(
                 },
             )
     organization.name = " ".join(name.split())
+    organization.name_key = block_key(organization.name)
     organization.credit_code = code
     organization.legal_representative = legal_representative
     organization.division = division

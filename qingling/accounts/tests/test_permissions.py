@@ -12,6 +12,12 @@ REVEAL = Perm.PERSONAL_DATA_REVEAL
 AUDIT = Perm.AUDIT_VIEW
 CALENDAR = Perm.CALENDAR_MANAGE
 STAFF = Perm.STAFF_MANAGE
+OUTBOX = Perm.OUTBOX_VIEW
+C_VIEW = Perm.COMPLAINT_VIEW
+C_REGISTER = Perm.COMPLAINT_REGISTER
+C_TRIAGE = Perm.COMPLAINT_TRIAGE
+C_ESCALATIONS = Perm.COMPLAINT_ESCALATIONS
+SOURCES = Perm.SOURCE_SYSTEM_MANAGE
 
 
 class CanTests(BaseTestCase):
@@ -35,13 +41,17 @@ class CanTests(BaseTestCase):
             actor=None,
         )
         matrix: tuple[tuple[str, User | None, set[Perm]], ...] = (
-            ("intake_officer", self.intake, {VIEW, EDIT, REVEAL}),
-            ("inspector", self.inspector, {VIEW, EDIT, REVEAL}),
-            ("inspector of 西安区", self.xian, {VIEW, EDIT, REVEAL}),
-            ("section_chief", self.chief, {VIEW, EDIT, REVEAL, AUDIT}),
-            ("director", self.director, {VIEW, REVEAL, AUDIT}),
+            ("intake_officer", self.intake, {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, C_TRIAGE}),
+            ("inspector", self.inspector, {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER}),
+            ("inspector of 西安区", self.xian, {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER}),
+            (
+                "section_chief",
+                self.chief,
+                {VIEW, EDIT, REVEAL, AUDIT, OUTBOX, C_VIEW, C_REGISTER, C_TRIAGE, C_ESCALATIONS},
+            ),
+            ("director", self.director, {VIEW, REVEAL, AUDIT, OUTBOX, C_VIEW, C_ESCALATIONS}),
             ("employment_officer", self.employment, {VIEW, EDIT, REVEAL}),
-            ("administrator", self.admin, {VIEW, AUDIT, CALENDAR, STAFF}),
+            ("administrator", self.admin, {VIEW, AUDIT, CALENDAR, STAFF, OUTBOX, SOURCES}),
             ("outsider", self.outsider, set()),
             ("inactive section chief", inactive, set()),
             ("role without an org unit", no_unit, set()),

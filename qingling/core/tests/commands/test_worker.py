@@ -6,11 +6,13 @@ from unittest import mock
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from qingling.core.jobs import JOBS
 from qingling.core.models import CalendarYear
+
+WORKER = "qingling.core.management.commands.worker"
 
 
 class WorkerCommandTests(TestCase):
@@ -28,22 +30,37 @@ class WorkerCommandTests(TestCase):
         call_command("worker", "--once", stdout=out)
         return out.getvalue()
 
+    def fake_jobs(self) -> dict[str, mock.Mock]:
+        """One mock per job path in the settings, imported in place of the real job."""
+        fakes = {path: mock.Mock(name=path) for path in settings.QINGLING_WORKER_JOBS}
+        patcher = mock.patch(f"{WORKER}.import_string", fakes.__getitem__)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        return fakes
+
     def test_once_runs_every_job_once_and_exits(self):
-        fakes = {name: mock.Mock(name=name) for name in JOBS}
-        with mock.patch.dict(JOBS, fakes):
-            out = self.run_worker()
+        fakes = self.fake_jobs()
+        out = self.run_worker()
         for fake in fakes.values():
             fake.assert_called_once_with()
-        self.assertEqual(self.close_old_connections.call_count, len(JOBS))
+        self.assertEqual(self.close_old_connections.call_count, len(fakes))
         interval = settings.QINGLING_WORKER_INTERVAL_SECONDS
-        self.assertEqual(out, f"worker: {len(JOBS)} job(s), every {interval} s\nworker: stopped\n")
+        self.assertEqual(out, f"worker: {len(fakes)} job(s), every {interval} s\nworker: stopped\n")
+
+    def test_runs_the_core_jobs_by_default(self):
+        paths = {f"qingling.core.jobs.{name}" for name in JOBS}
+        self.assertLessEqual(paths, set(settings.QINGLING_WORKER_JOBS))
+
+    @override_settings(QINGLING_WORKER_JOBS=["qingling.core.jobs.no_such_job"])
+    def test_refuses_to_start_with_a_job_that_does_not_exist(self):
+        with self.assertRaises(ImportError):
+            self.run_worker()
 
     def test_a_failing_job_does_not_stop_the_others(self):
-        names = list(JOBS)
-        fakes = {name: mock.Mock(name=name) for name in names}
+        fakes = self.fake_jobs()
+        names = list(fakes)
         fakes[names[0]].side_effect = RuntimeError("boom")
         with (
-            mock.patch.dict(JOBS, fakes),
             self.assertLogs("qingling.core.management.commands.worker", "ERROR") as logs,
         ):
             self.run_worker()

@@ -1,0 +1,255 @@
+"""Intake throughput over HTTP, against the raw insert of the same rows, in one run.
+
+Usage:  .venv/bin/python bench/intake_throughput.py [--db sqlite|postgres] [--n 2000]
+        [--concurrency 8] [--organizations 20000]
+
+What is measured: 12345 work orders POSTed to /api/v1/complaints by ``concurrency``
+client threads over keep-alive connections to a separate server process (Django's
+threaded server, DEBUG off), each going through validation, the duplicate-delivery
+check, the on-arrival employer matching against ``organizations`` on file and the
+open complaints, the audit row and the SMS acknowledgement in the outbox. The
+baseline, measured in the same run on the same database, inserts the same rows with
+one ``INSERT`` per complaint in its own transaction and nothing else.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}"
+
+
+def database_url(kind: str, workdir: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS qingling_bench")
+        conn.execute("CREATE DATABASE qingling_bench")
+    return "postgres://postgres@127.0.0.1:5432/qingling_bench"
+
+
+def payloads(n: int, employers: list[str], rng: random.Random) -> list[dict[str, object]]:
+    from faker import Faker
+
+    from qingling.parties.demo import fake_mobile
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(7)
+    rows = []
+    for index in range(n):
+        employer = rng.choice(employers)
+        headcount = rng.randint(1, 40)
+        amount = Decimal(rng.randint(3, 600)) * 1000
+        rows.append(
+            {
+                "source_ref": f"GD{index:07d}",
+                "name": fake.name(),
+                "phone": fake_mobile(rng),
+                "employer_name": employer,
+                "project_name": f"{fake.street_name()}小区",
+                "amount": str(amount),
+                "headcount": headcount,
+                "period": "2020年10月至今",
+                "narrative": (
+                    f"市民来电反映：其在{employer}承建的{fake.street_name()}项目务工，"
+                    f"公司拖欠其与工友共{headcount}人工资约{amount / 10000}万元。"
+                ),
+            }
+        )
+    return rows
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--organizations", type=int, default=20000)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="qingling-bench-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(args.db, workdir),
+        "QINGLING_VAR_DIR": str(workdir),
+        "QINGLING_DEBUG": "0",
+        "QINGLING_SECRET_KEY": "bench-" + "x" * 40,
+        "QINGLING_DATA_KEY": "bench-" + "y" * 40,
+        "QINGLING_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from qingling.intake.models import Channel, Complaint
+    from qingling.intake.services import source_system_create
+    from qingling.parties.demo import fake_credit_code
+    from qingling.parties.matching import block_key
+    from qingling.parties.models import Organization
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(2021)
+    trades = [
+        "鑫盛",
+        "宏达",
+        "恒通",
+        "金泰",
+        "华信",
+        "远大",
+        "中兴",
+        "安泰",
+        "永盛",
+        "昌隆",
+        "广源",
+        "瑞丰",
+        "天成",
+        "兴业",
+        "福源",
+        "东方",
+        "长城",
+        "众诚",
+        "盛世",
+        "鸿运",
+    ]
+    trades += [f"{a}{b}" for a in "德隆富贵祥和泰丰" for b in "源达鑫利盛泰顺发"]
+    kinds = ["建筑工程有限公司", "建设有限公司", "劳务有限公司", "装饰工程有限公司"]
+    names = [
+        f"辽源市{rng.choice(trades)}{rng.choice(kinds)}{index}"
+        for index in range(args.organizations)
+    ]
+    Organization.objects.bulk_create(
+        (
+            Organization(name=name, credit_code=fake_credit_code(rng), name_key=block_key(name))
+            for name in names
+        ),
+        batch_size=2000,
+    )
+    system, key = source_system_create(name="12345热线", channel=Channel.HOTLINE_12345, actor=None)
+    rows = payloads(args.n, [f"辽源市{t}建筑工程有限公司" for t in trades], rng)
+    connection.close()
+
+    port = 8765
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "qingling.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        latencies: list[float] = []
+        statuses: dict[int, int] = {}
+        lock = threading.Lock()
+        queue = iter(rows)
+
+        def client() -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+            while True:
+                with lock:
+                    row = next(queue, None)
+                if row is None:
+                    return
+                body = json.dumps(row, ensure_ascii=False).encode()
+                started = time.perf_counter()
+                conn.request("POST", "/api/v1/complaints", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                elapsed = time.perf_counter() - started
+                with lock:
+                    latencies.append(elapsed)
+                    statuses[response.status] = statuses.get(response.status, 0) + 1
+
+        threads = [threading.Thread(target=client) for _ in range(args.concurrency)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        http_seconds = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(10)
+
+    stored = Complaint.objects.count()
+    # Baseline: the same rows, one INSERT each in its own transaction, nothing else.
+    template = Complaint.objects.first()
+    assert template is not None
+    started = time.perf_counter()
+    for index, row in enumerate(rows):
+        with transaction.atomic():
+            Complaint.objects.create(
+                channel=Channel.NATIONAL_PLATFORM,
+                source_ref=f"RAW{index}",
+                received_at=template.received_at,
+                acceptance_due=template.acceptance_due,
+                employer_name=str(row["employer_name"]),
+                project_name=str(row["project_name"]),
+                amount_claimed=Decimal(str(row["amount"])),
+                headcount=int(str(row["headcount"])),
+                narrative=str(row["narrative"]),
+                source_system=system,
+            )
+    raw_seconds = time.perf_counter() - started
+
+    print(f"machine: {machine()}")
+    print(
+        f"database: {args.db}; {args.organizations} organizations on file; "
+        f"{args.n} work orders; {args.concurrency} client threads"
+    )
+    print(f"HTTP statuses: {statuses}; complaints stored: {stored}")
+    print(
+        f"HTTP intake: {args.n / http_seconds:.1f} complaints/s; latency p50 "
+        f"{percentile(latencies, 0.5) * 1000:.0f} ms, p95 {percentile(latencies, 0.95) * 1000:.0f}"
+        f" ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, mean "
+        f"{statistics.mean(latencies) * 1000:.0f} ms"
+    )
+    print(
+        f"baseline raw insert: {args.n / raw_seconds:.1f} rows/s "
+        f"({raw_seconds / args.n * 1000:.2f} ms a row)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Reads for complaints: the access helper, the work queue, the public progress query."""
+
+import datetime as dt
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
+from qingling.core.personal_data import blind_index
+from qingling.core.selectors import workdays_add
+from qingling.core.validators import validate_mobile
+from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
+from qingling.intake.models import Complaint, SourceSystem
+from qingling.parties.matching import name_key, same_employer
+
+DUE_SOON_WORKING_DAYS = 2
+
+
+def complaint_list_for_user(*, user: object) -> QuerySet[Complaint]:
+    """Complaints the user may see: those in their jurisdiction, and those not yet placed."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or not can(user, Perm.COMPLAINT_VIEW):
+        return Complaint.objects.none()
+    return Complaint.objects.filter(
+        Q(division__isnull=True) | Q(division__code__startswith=prefix)
+    ).select_related("division", "assigned_to", "complainant")
+
+
+def complaint_get_for_user(*, user: object, public_id: uuid.UUID) -> Complaint:
+    try:
+        return (
+            complaint_list_for_user(user=user)
+            .select_related("employer", "project", "joined_to", "decided_by", "source_system")
+            .get(public_id=public_id)
+        )
+    except Complaint.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    overdue: list[Complaint]
+    due_soon: list[Complaint]
+    later: list[Complaint]
+    escalated: list[Complaint]
+
+
+def complaint_queue_for_user(*, user: object, today: dt.date) -> WorkQueue:
+    """What is due: undecided complaints by acceptance deadline; escalations for chiefs."""
+    undecided = list(
+        complaint_list_for_user(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by("acceptance_due", "received_at")
+    )
+    soon = workdays_add(start=today, days=DUE_SOON_WORKING_DAYS).date
+    escalated = (
+        [c for c in undecided if c.escalated_at] if can(user, Perm.COMPLAINT_ESCALATIONS) else []
+    )
+    return WorkQueue(
+        overdue=[c for c in undecided if c.acceptance_due < today],
+        due_soon=[c for c in undecided if today <= c.acceptance_due <= soon],
+        later=[c for c in undecided if c.acceptance_due > soon],
+        escalated=escalated,
+    )
+
+
+SAME_MATTER_STATUSES = (*OPEN_STATUSES, ComplaintStatus.ACCEPTED, ComplaintStatus.JOINED)
+
+
+def complaint_same_matter_candidates(
+    *,
+    employer_name: str,
+    employer_id: int | None = None,
+    exclude_pk: int | None = None,
+    limit: int = 5,
+) -> list[Complaint]:
+    """Open or accepted complaints that look like the same employer, newest first.
+
+    One indexed range on ``employer_key`` (names that can match share the first two
+    pinyin initials of their trade name, as in parties.selectors.organization_match_
+    candidates), then ``same_employer`` decides on the few rows of the block.
+    """
+    terms = Q(employer_id=employer_id) if employer_id else Q(pk__in=[])
+    parts = name_key(employer_name) if employer_name else None
+    if parts is not None and len(parts.initials) >= 2:
+        low = parts.initials[:2]
+        terms |= Q(employer_key__gte=low, employer_key__lt=low[0] + chr(ord(low[1]) + 1))
+    elif parts is not None and parts.initials:
+        terms |= Q(employer_key=parts.block_key)
+    block = (
+        Complaint.objects.filter(terms, status__in=SAME_MATTER_STATUSES)
+        .exclude(pk=exclude_pk or 0)
+        .order_by("-received_at")[:200]
+    )
+    found = []
+    for other in block:
+        if (employer_id and other.employer_id == employer_id) or (
+            employer_name
+            and other.employer_name
+            and same_employer(employer_name, other.employer_name)
+        ):
+            found.append(other)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def complaint_same_matter(*, complaint: Complaint, limit: int = 5) -> list[Complaint]:
+    """Other complaints that may be about the same employer, for the officer to join."""
+    return complaint_same_matter_candidates(
+        employer_name=complaint.employer_name,
+        employer_id=complaint.employer_id,
+        exclude_pk=complaint.pk,
+        limit=limit,
+    )
+
+
+def complaint_find_by_code(*, query_code: str, phone: str) -> Complaint | None:
+    """The public progress query: the code and the phone number given must both match."""
+    code = "".join(query_code.split()).upper()
+    try:
+        digest = blind_index(validate_mobile(phone), purpose="phone")
+    except ValidationError:
+        return None
+    return Complaint.objects.filter(query_code=code, contact_phone_digest=digest).first()
+
+
+def source_system_by_key(*, key: str) -> SourceSystem | None:
+    return SourceSystem.objects.filter(
+        key_digest=hashlib.sha256(key.encode()).hexdigest(), is_active=True
+    ).first()
+
+
+def complaint_get_by_number_for_user(*, user: object, number: str) -> Complaint | None:
+    """Find a complaint by the number staff quote (``2021-000012``)."""
+    year, _, row = number.strip().partition("-")
+    if not (year.isdigit() and row.isdigit()):
+        return None
+    return (
+        complaint_list_for_user(user=user).filter(pk=int(row), received_at__year=int(year)).first()
+    )
+
+
+# --- system channels: a source system's own orders; the public Open311 view ---------------
+
+
+def complaint_get_for_system(*, system: SourceSystem, source_ref: str) -> Complaint | None:
+    """A complaint the system itself delivered, by its own number; None for anyone else's."""
+    return Complaint.objects.filter(
+        source_system=system, channel=system.channel, source_ref=source_ref
+    ).first()
+
+
+def complaint_public_list(
+    *,
+    numbers: list[str] | None = None,
+    kinds: list[str] | None = None,
+    statuses: list[str] | None = None,
+    received_from: dt.datetime | None = None,
+    received_to: dt.datetime | None = None,
+    limit: int = 1000,
+) -> list[Complaint]:
+    """Complaints for the public Open311 reads, by number (``2021-000012``) or filters.
+
+    The caller decides what of each complaint may be shown; ``complainant`` comes along
+    only so that the caller can mask the complainant's name in the text.
+    """
+    complaints = Complaint.objects.select_related("complainant").order_by("-received_at", "-id")
+    wanted: set[str] | None = None
+    if numbers is not None:
+        wanted = {number.strip() for number in numbers}
+        rows = [int(row) for _, _, row in (n.partition("-") for n in wanted) if row.isdigit()]
+        complaints = complaints.filter(pk__in=rows)
+    if kinds is not None:
+        complaints = complaints.filter(kind__in=kinds)
+    if statuses is not None:
+        complaints = complaints.filter(status__in=statuses)
+    if received_from is not None:
+        complaints = complaints.filter(received_at__gte=received_from)
+    if received_to is not None:
+        complaints = complaints.filter(received_at__lte=received_to)
+    # The number's year is the year of receipt as the number shows it; compare the whole.
+    return [c for c in complaints[:limit] if wanted is None or c.number in wanted]
+
+
+def source_system_by_name(*, name: str) -> SourceSystem | None:
+    return SourceSystem.objects.filter(name=name).first()

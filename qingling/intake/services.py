@@ -1,0 +1,716 @@
+"""Writes for complaints: registration from every channel, triage, replies, escalation."""
+
+import dataclasses
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingling.core import clock
+from qingling.core.exceptions import Conflict, InvalidInput
+from qingling.core.models import Division
+from qingling.core.personal_data import blind_index, unseal
+from qingling.core.selectors import workdays_add
+from qingling.core.services import Actor, audit_event_record, audit_snapshot
+from qingling.core.validators import validate_id_number, validate_mobile
+from qingling.intake.channels.base import ComplaintDraft, FieldErrors
+from qingling.intake.channels.files import ImportRow, work_order_draft, work_order_fields
+from qingling.intake.extraction import extract
+from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus, NotAcceptedReason, can_move
+from qingling.intake.models import Attachment, Channel, Complaint, SourceSystem
+from qingling.intake.selectors import complaint_same_matter_candidates
+from qingling.notify.services import outbox_enqueue
+from qingling.parties.matching import block_key
+from qingling.parties.models import Person
+from qingling.parties.selectors import organization_match_candidates
+from qingling.parties.services import person_find_or_register, person_register
+
+ACCEPTANCE_WORKING_DAYS = 5  # 若干规定 Art. 18
+MAX_AMOUNT = Decimal(1000000000)
+MAX_HEADCOUNT = 100_000
+COMPLAINT_AUDIT_FIELDS = (
+    "channel",
+    "source_ref",
+    "kind",
+    "status",
+    "employer_name",
+    "project_name",
+    "amount_claimed",
+    "headcount",
+    "acceptance_due",
+    "anonymous",
+)
+# Magic numbers of the evidence types a worker's phone produces.
+UPLOAD_SIGNATURES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"%PDF-": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class RegisterResult:
+    complaint: Complaint
+    created: bool
+
+
+def _existing(*, channel: str, source_ref: str, idempotency_key: str) -> Complaint | None:
+    if source_ref:
+        found = Complaint.objects.filter(channel=channel, source_ref=source_ref).first()
+        if found is not None:
+            return found
+    if idempotency_key:
+        return Complaint.objects.filter(channel=channel, idempotency_key=idempotency_key).first()
+    return None
+
+
+def _upload_type(upload: UploadedFile) -> str | None:
+    head = upload.read(16)
+    upload.seek(0)
+    if head[4:12] in {b"ftypheic", b"ftypheix", b"ftypmif1"}:
+        return "image/heic"
+    return next((kind for magic, kind in UPLOAD_SIGNATURES.items() if head.startswith(magic)), None)
+
+
+def _validate(
+    draft: ComplaintDraft,
+) -> tuple[str, str, Division | None, list[tuple[UploadedFile, str]]]:
+    """Check every field of the draft; raise one InvalidInput naming all bad fields."""
+    errors = FieldErrors()
+    phone = id_number = ""
+    if draft.kind not in Complaint.Kind.values:
+        errors.add("kind", _("Choose complaint or report."))
+    if draft.anonymous and draft.kind != Complaint.Kind.REPORT:
+        errors.add(
+            "anonymous",
+            _(
+                "Only a report can be anonymous; a worker's complaint needs "
+                "a name to recover wages for."
+            ),
+        )
+    if not draft.anonymous and not draft.name:
+        errors.add("name", _("Enter the name of the person owed, or report anonymously."))
+    if draft.phone:
+        try:
+            phone = validate_mobile(draft.phone)
+        except ValidationError as error:
+            errors.add("phone", error.messages[0])
+    elif draft.kind == Complaint.Kind.COMPLAINT:
+        errors.add("phone", _("Enter a mobile number so that the bureau can reach you."))
+    if draft.id_number and not draft.anonymous:
+        try:
+            id_number = validate_id_number(draft.id_number, today=clock.local_today())
+        except ValidationError as error:
+            errors.add("id_number", error.messages[0])
+    if not draft.employer_name and not draft.narrative:
+        errors.add("employer_name", _("Name the employer, or describe what happened."))
+    if draft.amount is not None and not Decimal(0) <= draft.amount < MAX_AMOUNT:
+        errors.add("amount", _("The amount must be between 0 and 1,000,000,000 yuan."))
+    if draft.amount is not None and draft.amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        errors.add("amount", _("At most two decimal places (fen)."))
+    if draft.headcount is not None and not 1 <= draft.headcount <= MAX_HEADCOUNT:
+        errors.add("headcount", _("The number of workers must be between 1 and 100,000."))
+    division = None
+    if draft.division_code:
+        division = Division.objects.filter(code=draft.division_code).first()
+        if division is None:
+            errors.add("division", _("Unknown division code."))
+    uploads = []
+    if len(draft.uploads) > settings.QINGLING_UPLOAD_MAX_FILES:
+        errors.add(
+            "evidence", _("At most %(n)d files.") % {"n": settings.QINGLING_UPLOAD_MAX_FILES}
+        )
+    for upload in draft.uploads:
+        kind = _upload_type(upload)
+        if kind is None:
+            errors.add(
+                "evidence",
+                _("%(name)s is not a photo (JPEG, PNG, HEIC) or a PDF.") % {"name": upload.name},
+            )
+        elif upload.size is not None and upload.size > settings.QINGLING_UPLOAD_MAX_BYTES:
+            errors.add(
+                "evidence",
+                _("%(name)s is larger than %(mb)d MB.")
+                % {"name": upload.name, "mb": settings.QINGLING_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            )
+        else:
+            uploads.append((upload, kind))
+    errors.raise_if_any()
+    return phone, id_number, division, uploads
+
+
+def _complainant(
+    draft: ComplaintDraft, *, phone: str, id_number: str, actor: Actor
+) -> Person | None:
+    if draft.anonymous:
+        return None
+    if id_number:
+        return person_find_or_register(
+            name=draft.name, id_number=id_number, phone=phone, actor=actor
+        )
+    if phone:  # same name and same mobile: the same worker complaining again
+        same = Person.objects.filter(
+            name=draft.name, phone_digest=blind_index(phone, purpose="phone")
+        ).first()
+        if same is not None:
+            return same
+    return person_register(name=draft.name, phone=phone, actor=actor)
+
+
+def _suggestions(narrative: str) -> dict[str, Any]:
+    """What the text seems to say, for the officer to confirm; JSON-safe."""
+    if not narrative:
+        return {}
+    found = dataclasses.asdict(extract(narrative))
+    if found.get("amount") is not None:
+        found["amount"] = str(found["amount"])
+    return {key: value for key, value in found.items() if value not in (None, [], "")}
+
+
+def _suggest_same_matter(complaint: Complaint) -> None:
+    """On arrival, note the organizations and open complaints this one may be about."""
+    if not complaint.employer_name:
+        return
+    organizations = organization_match_candidates(name=complaint.employer_name, limit=3)
+    same = complaint_same_matter_candidates(
+        employer_name=complaint.employer_name, exclude_pk=complaint.pk, limit=5
+    )
+    if not organizations and not same:
+        return
+    complaint.suggestions = {
+        **complaint.suggestions,
+        "organizations": [
+            {"id": str(org.public_id), "name": org.name, "score": round(score, 2)}
+            for org, score in organizations
+        ],
+        "same_matter": [other.number for other in same],
+    }
+    complaint.save(update_fields=["suggestions"])
+
+
+def _reply_due(channel: str, received: dt.date) -> dt.date | None:
+    days = settings.QINGLING_REPLY_WORKING_DAYS.get(channel)
+    return None if days is None else workdays_add(start=received, days=days).date
+
+
+def complaint_check(*, draft: ComplaintDraft) -> None:
+    """Raise one InvalidInput naming every bad field of the draft; store nothing.
+
+    For a channel that found bad fields of its own (an amount that is not a number)
+    and must name the service's ones with them, at once.
+    """
+    _validate(draft)
+
+
+def complaint_register(
+    *,
+    draft: ComplaintDraft,
+    channel: str,
+    actor: Actor,
+    received_at: dt.datetime | None = None,
+    source_system: SourceSystem | None = None,
+    idempotency_key: str = "",
+) -> RegisterResult:
+    """Store one complaint exactly once and start its 5-working-day acceptance deadline.
+
+    The same source number from the same channel, or the same idempotency key, returns
+    the complaint already stored (also when two deliveries race: the database's unique
+    constraints decide, and the loser reads the winner's row).
+    """
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."), extra={"fields": {"channel": [channel]}})
+    found = _existing(channel=channel, source_ref=draft.source_ref, idempotency_key=idempotency_key)
+    if found is not None:
+        return RegisterResult(found, created=False)
+    phone, id_number, division, uploads = _validate(draft)
+    received_at = received_at or clock.now()
+    received_on = timezone.localdate(received_at)
+    due = workdays_add(start=received_on, days=ACCEPTANCE_WORKING_DAYS)
+    try:
+        with transaction.atomic():
+            complaint = Complaint(
+                channel=channel,
+                source_system=source_system,
+                source_ref=draft.source_ref,
+                idempotency_key=idempotency_key,
+                kind=draft.kind,
+                received_at=received_at,
+                acceptance_due=due.date,
+                acceptance_due_provisional=due.provisional,
+                anonymous=draft.anonymous,
+                complainant=_complainant(draft, phone=phone, id_number=id_number, actor=actor),
+                contact_phone_digest=blind_index(phone, purpose="phone") if phone else "",
+                employer_name=draft.employer_name,
+                employer_key=block_key(draft.employer_name) if draft.employer_name else "",
+                project_name=draft.project_name,
+                division=division,
+                amount_claimed=draft.amount,
+                headcount=draft.headcount,
+                period=draft.period,
+                narrative=draft.narrative,
+                suggestions=_suggestions(draft.narrative),
+                reply_due=_reply_due(channel, received_on),
+            )
+            complaint.full_clean(
+                exclude=[
+                    "complainant",
+                    "source_system",
+                    "employer",
+                    "project",
+                    "division",
+                    "assigned_to",
+                    "joined_to",
+                    "decided_by",
+                    "query_code",
+                ]
+            )
+            complaint.save()
+            _suggest_same_matter(complaint)
+            for upload, kind in uploads:
+                _attachment_store(complaint, upload, kind)
+            audit_event_record(
+                actor=actor,
+                action="complaint.register",
+                obj=complaint,
+                after=audit_snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
+            )
+            if phone:
+                outbox_enqueue(
+                    gateway="sms",
+                    destination="complainant",
+                    phone=phone,
+                    subject=complaint,
+                    dedupe_key=f"complaint:{complaint.pk}:received",
+                    actor=actor,
+                    payload={
+                        "template": "complaint_received",
+                        "number": complaint.number,
+                        "query_code": complaint.query_code,
+                        "due": complaint.acceptance_due.isoformat(),
+                    },
+                )
+    except ValidationError as error:
+        # A simultaneous delivery committed between the check above and full_clean's
+        # unique-constraint check: that is a duplicate, not bad input.
+        found = _existing(
+            channel=channel, source_ref=draft.source_ref, idempotency_key=idempotency_key
+        )
+        if found is not None:
+            return RegisterResult(found, created=False)
+        raise InvalidInput.from_validation_error(error) from None
+    except IntegrityError:
+        found = _existing(
+            channel=channel, source_ref=draft.source_ref, idempotency_key=idempotency_key
+        )
+        if found is None:
+            raise
+        return RegisterResult(found, created=False)
+    return RegisterResult(complaint, created=True)
+
+
+def _attachment_store(complaint: Complaint, upload: UploadedFile, kind: str) -> Attachment:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        complaint=complaint,
+        original_name=(upload.name or "")[:200],
+        content_type=kind,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+    )
+    extension = {
+        "image/jpeg": ".jpg",
+        "image/png": ".png",
+        "application/pdf": ".pdf",
+        "image/heic": ".heic",
+    }[kind]
+    attachment.file.save(f"{digest.hexdigest()[:32]}{extension}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+# --- triage ---------------------------------------------------------------------------------
+
+DECISION_FIELDS = (
+    "status",
+    "decision_reason",
+    "decision_note",
+    "referred_to",
+    "joined_to",
+    "decided_at",
+    "decided_by",
+)
+
+
+def _transition(
+    *, complaint: Complaint, to: str, actor: Actor, reason: str = "", **fields: Any
+) -> Complaint:
+    """Move a complaint with compare-and-swap on the status the caller saw; audited."""
+    if not can_move(complaint.status, to):
+        raise Conflict(
+            _("A complaint that is %(status)s cannot become %(target)s.")
+            % {"status": complaint.get_status_display(), "target": ComplaintStatus(to).label},
+            code="complaint_transition_not_allowed",
+            extra={"status": complaint.status, "target": to},
+        )
+    before = audit_snapshot(complaint, DECISION_FIELDS)
+    now = clock.now()
+    values = {
+        "status": to,
+        "decided_at": now,
+        "decided_by_id": actor.pk if actor is not None and actor.is_authenticated else None,
+        "updated_at": now,
+        **fields,
+    }
+    moved = Complaint.objects.filter(pk=complaint.pk, status=complaint.status).update(**values)
+    if moved != 1:
+        raise Conflict(
+            _("Someone else decided this complaint first; reload it."), code="complaint_conflict"
+        )
+    complaint.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action=f"complaint.{to}",
+        obj=complaint,
+        before=before,
+        after=audit_snapshot(complaint, DECISION_FIELDS),
+        reason=reason,
+    )
+    _tell_complainant(complaint, actor=actor)
+    return complaint
+
+
+def _tell_complainant(complaint: Complaint, *, actor: Actor) -> None:
+    """Queue the decision notice by SMS; the complainant is told of every disposition."""
+    person = complaint.complainant
+    if (
+        person is None
+        or not person.phone_sealed
+        or complaint.status in OPEN_STATUSES - {ComplaintStatus.MORE_MATERIAL}
+    ):
+        return
+    outbox_enqueue(
+        gateway="sms",
+        destination="complainant",
+        phone=unseal(person.phone_sealed, purpose="phone"),
+        subject=complaint,
+        dedupe_key=f"complaint:{complaint.pk}:{complaint.status}:{complaint.updated_at.timestamp()}",
+        actor=actor,
+        payload={
+            "template": f"complaint_{complaint.status}",
+            "number": complaint.number,
+            "query_code": complaint.query_code,
+            "reason": complaint.decision_reason,
+            "referred_to": complaint.referred_to,
+        },
+    )
+
+
+@transaction.atomic
+def complaint_accept(*, complaint: Complaint, note: str = "", actor: Actor) -> Complaint:
+    """Accept: the case workflow opens a case from it on the same day (若干规定 Art. 18)."""
+    return _transition(
+        complaint=complaint, to=ComplaintStatus.ACCEPTED, actor=actor, decision_note=note
+    )
+
+
+@transaction.atomic
+def complaint_join(
+    *, complaint: Complaint, matter: Complaint, note: str = "", actor: Actor
+) -> Complaint:
+    """Join a complaint to another about the same employer and project (reversible)."""
+    if matter.pk == complaint.pk or matter.joined_to_id == complaint.pk:
+        raise InvalidInput(
+            _("A complaint cannot be joined to itself."),
+            extra={"fields": {"matter": [_("Choose another complaint.")]}},
+        )
+    root = matter.joined_to or matter
+    return _transition(
+        complaint=complaint,
+        to=ComplaintStatus.JOINED,
+        actor=actor,
+        joined_to=root,
+        decision_note=note,
+    )
+
+
+@transaction.atomic
+def complaint_unjoin(*, complaint: Complaint, reason: str, actor: Actor) -> Complaint:
+    """Undo a join: the complaint goes back to triage, its deadline unchanged."""
+    return _transition(
+        complaint=complaint,
+        to=ComplaintStatus.RECEIVED,
+        actor=actor,
+        reason=reason,
+        joined_to=None,
+        decided_at=None,
+        decided_by_id=None,
+    )
+
+
+@transaction.atomic
+def complaint_request_material(*, complaint: Complaint, note: str, actor: Actor) -> Complaint:
+    """Ask for more material (补正), e.g. when the employer cannot be identified."""
+    if not note.strip():
+        raise InvalidInput(
+            _("Say what material is needed."), extra={"fields": {"note": [_("Required.")]}}
+        )
+    return _transition(
+        complaint=complaint,
+        to=ComplaintStatus.MORE_MATERIAL,
+        actor=actor,
+        decision_note=note.strip(),
+    )
+
+
+@transaction.atomic
+def complaint_material_received(*, complaint: Complaint, note: str = "", actor: Actor) -> Complaint:
+    """Material arrived: back to triage with a fresh 5-working-day deadline."""
+    due = workdays_add(start=clock.local_today(), days=ACCEPTANCE_WORKING_DAYS)
+    return _transition(
+        complaint=complaint,
+        to=ComplaintStatus.RECEIVED,
+        actor=actor,
+        decision_note=note,
+        acceptance_due=due.date,
+        acceptance_due_provisional=due.provisional,
+        escalated_at=None,
+    )
+
+
+@transaction.atomic
+def complaint_refer(
+    *, complaint: Complaint, referred_to: str, note: str = "", actor: Actor
+) -> Complaint:
+    """Not this bureau's remit or area: say who is competent."""
+    if not referred_to.strip():
+        raise InvalidInput(
+            _("Say which body is competent."), extra={"fields": {"referred_to": [_("Required.")]}}
+        )
+    return _transition(
+        complaint=complaint,
+        to=ComplaintStatus.REFERRED,
+        actor=actor,
+        referred_to=referred_to.strip(),
+        decision_note=note,
+    )
+
+
+@transaction.atomic
+def complaint_decline(
+    *, complaint: Complaint, reason: str, note: str = "", actor: Actor
+) -> Complaint:
+    """Do not accept, with a lawful reason; "other" needs the reason written out."""
+    if reason not in NotAcceptedReason.values:
+        raise InvalidInput(_("Choose a reason."), extra={"fields": {"reason": [_("Required.")]}})
+    if reason == NotAcceptedReason.OTHER and not note.strip():
+        raise InvalidInput(_("Write the reason."), extra={"fields": {"note": [_("Required.")]}})
+    return _transition(
+        complaint=complaint,
+        to=ComplaintStatus.NOT_ACCEPTED,
+        actor=actor,
+        decision_reason=reason,
+        decision_note=note,
+    )
+
+
+@transaction.atomic
+def complaint_assign(*, complaint: Complaint, officer: Any, actor: Actor) -> Complaint:
+    before = audit_snapshot(complaint, ("assigned_to",))
+    complaint.assigned_to = officer
+    complaint.save(update_fields=["assigned_to", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action="complaint.assign",
+        obj=complaint,
+        before=before,
+        after=audit_snapshot(complaint, ("assigned_to",)),
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_reply_record(*, complaint: Complaint, text: str, actor: Actor) -> Complaint:
+    """Record the reply to a work order (or feedback on a transfer order) and send it back
+    to the source system through the outbox."""
+    if not text.strip():
+        raise InvalidInput(_("Write the reply."), extra={"fields": {"text": [_("Required.")]}})
+    now = clock.now()
+    complaint.replied_at = now
+    complaint.save(update_fields=["replied_at", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action="complaint.reply",
+        obj=complaint,
+        after={"replied_at": now.isoformat(), "length": len(text)},
+    )
+    system = complaint.source_system
+    if system is not None and system.reply_url:
+        outbox_enqueue(
+            gateway="webhook",
+            destination=system.reply_url,
+            subject=complaint,
+            actor=actor,
+            dedupe_key=f"complaint:{complaint.pk}:reply:{now.timestamp()}",
+            payload={
+                "source_ref": complaint.source_ref,
+                "number": complaint.number,
+                "status": complaint.status,
+                "reply": text.strip(),
+                "replied_at": now.isoformat(),
+            },
+        )
+    return complaint
+
+
+def complaint_escalate_overdue(*, today: dt.date) -> list[Complaint]:
+    """Escalate (督办) each undecided complaint past its deadline to the section chief, once.
+
+    Idempotent: the claim is a compare-and-swap on ``escalated_at IS NULL``.
+    """
+    escalated = []
+    overdue = Complaint.objects.filter(
+        status__in=OPEN_STATUSES, acceptance_due__lt=today, escalated_at__isnull=True
+    )
+    for complaint in overdue:
+        with transaction.atomic():
+            now = clock.now()
+            if (
+                Complaint.objects.filter(pk=complaint.pk, escalated_at__isnull=True).update(
+                    escalated_at=now
+                )
+                != 1
+            ):
+                continue
+            complaint.escalated_at = now
+            audit_event_record(
+                actor=None,
+                action="complaint.escalate",
+                obj=complaint,
+                after={"acceptance_due": complaint.acceptance_due.isoformat()},
+            )
+            escalated.append(complaint)
+    return escalated
+
+
+def source_system_create(
+    *, name: str, channel: str, reply_url: str = "", actor: Actor
+) -> tuple[SourceSystem, str]:
+    """Register an outside system; return it with its API key (shown once, stored hashed)."""
+    key = f"ql_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        system = SourceSystem(
+            name=name,
+            channel=channel,
+            reply_url=reply_url,
+            key_digest=hashlib.sha256(key.encode()).hexdigest(),
+            key_prefix=key[:8],
+        )
+        try:
+            system.full_clean()
+        except ValidationError as error:
+            raise InvalidInput.from_validation_error(error) from None
+        system.save()
+        audit_event_record(
+            actor=actor,
+            action="source_system.create",
+            obj=system,
+            after={"name": name, "channel": channel, "key_prefix": key[:8]},
+        )
+    return system, key
+
+
+# --- system channels: validation without storing, file import --------------------------------
+
+
+def complaint_draft_validate(*, draft: ComplaintDraft, errors: FieldErrors | None = None) -> None:
+    """Raise one InvalidInput naming every bad field of the draft and ``errors``; store nothing.
+
+    A channel that found bad fields while reading its input (an amount that is no number)
+    calls this so that the answer also names the fields the register service would refuse.
+    """
+    fields: dict[str, list[str]] = {}
+    try:
+        _validate(draft)
+    except InvalidInput as error:
+        fields.update(error.extra.get("fields", {}))
+    if errors is not None:
+        fields.update(errors.fields)  # the reader's message on a field wins: it saw the raw value
+    if fields:
+        raise InvalidInput(_("Some fields are not valid."), extra={"fields": fields})
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    line: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    failures: list[ImportFailure] = dataclasses.field(default_factory=list)
+
+
+def complaint_import(
+    *,
+    rows: Iterable[ImportRow],
+    channel: str,
+    source_system: SourceSystem | None,
+    actor: Actor,
+    progress: Callable[[int, ImportResult], None] | None = None,
+) -> ImportResult:
+    """Register every row of an imported file; a bad row is reported and the rest go on.
+
+    Each row is its own transaction (through ``complaint_register``), so a failure loses
+    nothing else, and importing the same file again stores nothing twice: the rows carry
+    the source system's own numbers.
+    """
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."), extra={"fields": {"channel": [channel]}})
+    result = ImportResult()
+    for done, row in enumerate(rows, start=1):
+        try:
+            if row.problem:
+                raise InvalidInput(row.problem, extra={"fields": {"__all__": [row.problem]}})
+            order = work_order_draft(row.values)
+            if order.errors.fields:
+                complaint_draft_validate(draft=order.draft, errors=order.errors)
+            registered = complaint_register(
+                draft=order.draft,
+                channel=channel,
+                actor=actor,
+                received_at=order.received_at,
+                source_system=source_system,
+            )
+        except InvalidInput as error:
+            result.failed += 1
+            fields = work_order_fields(error.extra.get("fields") or {"__all__": [error.message]})
+            result.failures.extend(
+                ImportFailure(row.line, name, message)
+                for name, messages in fields.items()
+                for message in messages
+            )
+        else:
+            if registered.created:
+                result.created += 1
+            else:
+                result.duplicates += 1
+        if progress is not None:
+            progress(done, result)
+    return result

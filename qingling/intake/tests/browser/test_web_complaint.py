@@ -1,0 +1,115 @@
+import os
+import tempfile
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.test import override_settings
+
+from qingling.core.browser import PHONE, BrowserMissing, chromium
+from qingling.core.models import Division
+from qingling.intake.models import Complaint
+from qingling.intake.tests.channels.web.test_views import tiny_png
+
+SCREENSHOTS = "var/screenshots"
+
+
+@pytest.mark.browser
+class WebComplaintOnPhoneTests(StaticLiveServerTestCase):
+    """A worker files a complaint on a phone, without signing in, then checks its progress."""
+
+    def setUp(self) -> None:
+        # A live-server test runs outside a transaction: the divisions that the data
+        # migration loaded may have been flushed by an earlier one, so make sure of them.
+        city, _ = Division.objects.get_or_create(
+            code="220400", defaults={"name": "辽源市", "level": "city"}
+        )
+        for code, name in (
+            ("220402", "龙山区"),
+            ("220403", "西安区"),
+            ("220421", "东丰县"),
+            ("220422", "东辽县"),
+        ):
+            Division.objects.get_or_create(
+                code=code, defaults={"name": name, "level": "county", "parent": city}
+            )
+        self.media = tempfile.TemporaryDirectory()
+        self.addCleanup(self.media.cleanup)
+        media = override_settings(MEDIA_ROOT=self.media.name)
+        media.enable()
+        self.addCleanup(media.disable)
+
+    def assert_no_sideways_scroll(self, page: object) -> None:
+        width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+        assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+
+    def test_files_a_complaint_and_checks_its_progress_on_a_phone(self) -> None:
+        try:
+            browser_context = chromium()
+            browser = browser_context.__enter__()
+        except BrowserMissing as missing:
+            if os.environ.get("CI") == "true":
+                raise
+            pytest.skip(str(missing))
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        try:
+            page = browser.new_page(**PHONE)
+            page.goto(f"{self.live_server_url}/ts/")
+            assert page.get_attribute("html", "lang") == "zh-hans"
+
+            # The anonymous box belongs to a report only.
+            assert page.is_hidden("#id_anonymous")
+            page.click("label[for=id_kind_1]")
+            assert page.is_visible("#id_anonymous")
+            page.click("label[for=id_kind_0]")
+            assert page.is_hidden("#id_anonymous")
+
+            # A bad mobile number and no employer: both marked at once, nothing stored.
+            page.fill("#id_name", "王建国")
+            page.fill("#id_phone", "12345")
+            page.click("button[type=submit]")
+            page.wait_for_selector(".error-summary")
+            assert page.locator(".has-error").count() == 2
+            assert not Complaint.objects.exists()
+            self.assert_no_sideways_scroll(page)
+            page.screenshot(path=f"{SCREENSHOTS}/web-complaint-errors-phone.png", full_page=True)
+
+            page.fill("#id_phone", "138 4371 2345")
+            page.fill("#id_employer_name", "辽源市鑫盛建筑工程有限公司")
+            page.fill("#id_project_name", "福民小区二期")
+            page.select_option("#id_division", "220402")
+            page.fill("#id_amount", "12000")
+            page.fill("#id_headcount", "3")
+            page.fill("#id_period", "2020年10月至今")
+            page.fill("#id_narrative", "干了四个月瓦工，老板一直说年底结，到现在没给。")
+            page.set_input_files(
+                "#id_evidence",
+                files=[
+                    {"name": "工资条.png", "mimeType": "image/png", "buffer": tiny_png()},
+                ],
+            )
+            self.assert_no_sideways_scroll(page)
+            page.screenshot(path=f"{SCREENSHOTS}/web-complaint-phone.png", full_page=True)
+
+            page.dblclick("button[type=submit]")  # a double tap
+            page.wait_for_url(f"{self.live_server_url}/ts/done/**")
+            code = page.inner_text("#query-code").strip()
+            assert len(code) == 8, code
+            self.assert_no_sideways_scroll(page)
+            page.screenshot(path=f"{SCREENSHOTS}/web-complaint-done-phone.png", full_page=True)
+
+            page.click("a[href='/ts/query/']")
+            page.fill("#id_query_code", code.lower())
+            page.fill("#id_phone", "13843712345")
+            page.click("button[type=submit]")
+            page.wait_for_selector("[data-status=received]")
+            text = page.inner_text("[data-status=received]")
+            assert "138****2345" in text, text
+            self.assert_no_sideways_scroll(page)
+            page.screenshot(path=f"{SCREENSHOTS}/web-complaint-query-phone.png", full_page=True)
+        finally:
+            browser_context.__exit__(None, None, None)
+
+        complaint = Complaint.objects.get()  # one complaint for the double tap
+        self.assertEqual(complaint.query_code, code)
+        self.assertEqual(complaint.channel, "web")
+        self.assertEqual(complaint.attachments.count(), 1)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from qingling.intake import views
+
+app_name = "intake"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("all/", views.complaint_list, name="complaint_list"),
+    path("new/", views.complaint_new, name="complaint_new"),
+    path("<uuid:public_id>/", views.complaint_detail, name="complaint_detail"),
+    path("<uuid:public_id>/decide/<str:action>/", views.complaint_decide, name="complaint_decide"),
+    path(
+        "<uuid:public_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+]

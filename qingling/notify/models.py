@@ -1,0 +1,65 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qingling.core.models import TimeStampedModel
+
+
+class OutboxMessage(TimeStampedModel):
+    """A message to another system or a person, written in the transaction of the business
+    write that causes it and delivered later by the worker, with retries.
+
+    A message that cannot be delivered ends ``failed`` and stays here for staff to see
+    and retry; nothing is ever dropped. Phone numbers exist only sealed (and masked in
+    ``destination`` for display).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    gateway = models.CharField(_("gateway"), max_length=32)
+    destination = models.CharField(
+        _("destination"),
+        max_length=500,
+        help_text=_("A URL, or the masked phone number for a text message."),
+    )
+    destination_sealed = models.TextField(blank=True, editable=False)
+    payload = models.JSONField(_("payload"), default=dict)
+    subject_type = models.CharField(_("about (type)"), max_length=64, blank=True)
+    subject_id = models.CharField(_("about (id)"), max_length=64, blank=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="outbox_unique_dedupe_key",
+            )
+        ]
+        indexes = [
+            # The worker's claim query (pending and due) and its stale-claim sweep (sending).
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["subject_type", "subject_id"], name="outbox_subject_idx"),
+        ]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+
+    def __str__(self) -> str:
+        return f"{self.gateway} → {self.destination}"

@@ -1,0 +1,296 @@
+"""Writes of the outbox: enqueue in the business transaction, deliver from the worker, retry.
+
+Delivery is at least once: a message is claimed with a compare-and-swap on its status and
+attempt count (so two workers never send it at the same time), sent outside any
+transaction, and its outcome recorded. A worker that dies mid-send leaves the message
+``sending``; after ``STALE_CLAIM`` it goes back to ``pending`` and is sent again, so
+receivers should deduplicate by the ``X-Qingling-Message`` id.
+"""
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from qingling.core import clock
+from qingling.core.exceptions import Conflict, InvalidInput
+from qingling.core.personal_data import mask_phone, seal
+from qingling.core.services import Actor, audit_event_record
+from qingling.core.validators import validate_mobile
+from qingling.notify.gateways import DeliveryError, gateway_get, gateway_registry
+from qingling.notify.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_BASE = dt.timedelta(minutes=1)
+BACKOFF_CAP = dt.timedelta(hours=6)
+BACKOFF_JITTER = 0.1  # up to 10 % later, so messages that failed together spread out
+STALE_CLAIM = dt.timedelta(minutes=10)
+LAST_ERROR_LENGTH = 500
+
+Status = OutboxMessage.Status
+
+
+@dataclasses.dataclass
+class DeliveryReport:
+    """What one ``outbox_deliver_due`` run did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0  # due, but another worker claimed it first
+    recovered: int = 0  # stale "sending" claims put back to pending (or failed)
+
+
+def _field_error(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, extra={"fields": {field: [message]}})
+
+
+def _enqueue_audit_after(message: OutboxMessage) -> dict[str, Any]:
+    return {
+        "gateway": message.gateway,
+        "destination": message.destination,  # a URL or a masked phone number
+        "subject_type": message.subject_type,
+        "subject_id": message.subject_id,
+        "dedupe_key": message.dedupe_key,
+    }
+
+
+def outbox_enqueue(
+    *,
+    gateway: str,
+    destination: str,
+    payload: dict[str, Any],
+    subject: models.Model | None,
+    dedupe_key: str = "",
+    actor: Actor,
+    phone: str = "",
+) -> OutboxMessage:
+    """Write a message for the worker to deliver; call it inside the business transaction.
+
+    The message is then durable exactly when the write it announces is. For a gateway
+    that texts a person pass ``phone`` (the plain number, sealed here) and leave
+    ``destination`` empty. Enqueuing a ``dedupe_key`` that exists returns that message.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "outbox_enqueue must run inside the transaction of the write it announces"
+        )
+    if dedupe_key and (existing := OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()):
+        return existing
+    if gateway not in gateway_registry():
+        raise _field_error("gateway", _("There is no gateway called %(name)s.") % {"name": gateway})
+    backend = gateway_get(gateway)
+    sealed = ""
+    if backend.uses_phone:
+        try:
+            number = validate_mobile(phone)
+        except ValidationError as error:
+            raise _field_error("phone", str(error.messages[0])) from None
+        destination, sealed = mask_phone(number), seal(number, purpose="phone")
+    else:
+        if phone:
+            raise _field_error("phone", _("This gateway does not send to a phone number."))
+        try:
+            backend.validate_destination(destination)
+        except ValidationError as error:
+            raise _field_error("destination", str(error.messages[0])) from None
+    message = OutboxMessage(
+        gateway=gateway,
+        destination=destination,
+        destination_sealed=sealed,
+        payload=payload,
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        dedupe_key=dedupe_key,
+        next_attempt_at=clock.now(),
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a lost race must not spoil the caller's work
+            message.save()
+            audit_event_record(
+                actor=actor,
+                action="outbox.enqueue",
+                obj=message,
+                after=_enqueue_audit_after(message),
+            )
+    except IntegrityError:
+        if dedupe_key and (existing := OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()):
+            return existing
+        raise
+    return message
+
+
+def outbox_backoff(*, attempts: int, key: str) -> dt.timedelta:
+    """The wait after the ``attempts``-th failed attempt: 1 min × 2^(attempts−1), capped at
+    6 h, plus a jitter of up to 10 % derived from ``key`` (stable, so tests are too)."""
+    base = BACKOFF_BASE * (1 << min(max(attempts - 1, 0), 30))
+    digest = hashlib.sha256(f"{key}:{attempts}".encode()).digest()
+    jitter = int.from_bytes(digest[:4], "big") / 2**32 * BACKOFF_JITTER
+    return min(base * (1 + jitter), BACKOFF_CAP)
+
+
+def _max_attempts() -> int:
+    return int(getattr(settings, "QINGLING_OUTBOX_MAX_ATTEMPTS", 8))
+
+
+def _recover_stale(now: dt.datetime) -> int:
+    """Put back claims older than STALE_CLAIM (the worker died); the attempt counts."""
+    stale = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    given_up = list(stale.filter(attempts__gte=_max_attempts()))
+    reason = "the worker stopped while sending"
+    with transaction.atomic():
+        for message in given_up:
+            if _record_failure(message=message, attempts=message.attempts, reason=reason, now=now):
+                logger.warning("outbox: message %s failed: %s", message.public_id, reason)
+        requeued = stale.update(
+            status=Status.PENDING,
+            next_attempt_at=now,
+            claimed_at=None,
+            last_error=reason,
+            updated_at=now,
+        )
+    return requeued + len(given_up)
+
+
+def _claim(*, message: OutboxMessage, now: dt.datetime) -> bool:
+    """Compare-and-swap pending → sending; False when another worker got there first."""
+    claimed = OutboxMessage.objects.filter(
+        pk=message.pk, status=Status.PENDING, attempts=message.attempts
+    ).update(
+        status=Status.SENDING,
+        attempts=message.attempts + 1,
+        claimed_at=now,
+        updated_at=now,
+    )
+    if claimed:
+        message.status, message.attempts, message.claimed_at = (
+            Status.SENDING,
+            message.attempts + 1,
+            now,
+        )
+    return claimed == 1
+
+
+def _record_failure(
+    *, message: OutboxMessage, attempts: int, reason: str, now: dt.datetime
+) -> bool:
+    """Give up on a message we hold (sending, ``attempts`` made): failed, visible, audited."""
+    updated = OutboxMessage.objects.filter(
+        pk=message.pk, status=Status.SENDING, attempts=attempts
+    ).update(
+        status=Status.FAILED,
+        claimed_at=None,
+        last_error=reason[:LAST_ERROR_LENGTH],
+        updated_at=now,
+    )
+    if updated:
+        audit_event_record(
+            actor=None,
+            action="outbox.fail",
+            obj=message,
+            before={"status": Status.SENDING, "attempts": attempts},
+            after={"status": Status.FAILED, "attempts": attempts},
+            reason=reason,
+        )
+    return updated == 1
+
+
+def _deliver_one(*, message: OutboxMessage, now: dt.datetime, report: DeliveryReport) -> None:
+    attempts = message.attempts
+    try:
+        gateway_get(message.gateway).send(message)  # outside any transaction: may be slow
+    except DeliveryError as error:
+        retryable, reason = error.retryable, error.reason
+    except KeyError:
+        retryable, reason = True, f"no gateway called {message.gateway} is configured"
+    except Exception as error:  # a bug in a gateway must not stop the other messages
+        logger.exception("outbox: gateway %s raised", message.gateway)
+        retryable, reason = True, f"gateway error: {type(error).__name__}"
+    else:
+        OutboxMessage.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(
+            status=Status.SENT, sent_at=now, claimed_at=None, last_error="", updated_at=now
+        )
+        report.sent += 1
+        return
+    reason = reason[:LAST_ERROR_LENGTH]
+    if retryable and attempts < _max_attempts():
+        next_attempt_at = now + outbox_backoff(attempts=attempts, key=str(message.public_id))
+        OutboxMessage.objects.filter(
+            pk=message.pk, status=Status.SENDING, attempts=attempts
+        ).update(
+            status=Status.PENDING,
+            next_attempt_at=next_attempt_at,
+            claimed_at=None,
+            last_error=reason,
+            updated_at=now,
+        )
+        logger.info(
+            "outbox: message %s attempt %d failed (%s); next at %s",
+            message.public_id,
+            attempts,
+            reason,
+            next_attempt_at.isoformat(),
+        )
+        report.retried += 1
+        return
+    with transaction.atomic():
+        _record_failure(message=message, attempts=attempts, reason=reason, now=now)
+    logger.warning(
+        "outbox: message %s failed after %d attempt(s): %s", message.public_id, attempts, reason
+    )
+    report.failed += 1
+
+
+def outbox_deliver_due(*, now: dt.datetime, batch: int = 50) -> DeliveryReport:
+    """Deliver up to ``batch`` messages that are due at ``now``; run by the worker.
+
+    Must not run inside a transaction: each claim is committed before its gateway call,
+    so a slow or hanging destination holds no lock and another worker skips the message.
+    """
+    report = DeliveryReport(recovered=_recover_stale(now))
+    due = list(
+        OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).order_by(
+            "next_attempt_at", "id"
+        )[:batch]
+    )
+    for message in due:
+        if not _claim(message=message, now=now):
+            report.skipped += 1
+            continue
+        report.claimed += 1
+        _deliver_one(message=message, now=now, report=report)
+    return report
+
+
+@transaction.atomic
+def outbox_retry(*, message: OutboxMessage, actor: Actor) -> OutboxMessage:
+    """Requeue a failed message for delivery now, with a fresh set of attempts."""
+    now = clock.now()
+    message.refresh_from_db()
+    before = {
+        "status": message.status,
+        "attempts": message.attempts,
+        "last_error": message.last_error,
+    }
+    requeued = OutboxMessage.objects.filter(pk=message.pk, status=Status.FAILED).update(
+        status=Status.PENDING, attempts=0, next_attempt_at=now, claimed_at=None, updated_at=now
+    )
+    if not requeued:
+        raise Conflict(_("Only a failed message can be retried."), code="outbox_not_failed")
+    message.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="outbox.retry",
+        obj=message,
+        before=before,
+        after={"status": message.status, "attempts": message.attempts},
+    )
+    return message
