@@ -96,6 +96,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--organizations", type=int, default=20000)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="qingling-bench-"))
@@ -164,8 +165,20 @@ def main() -> None:
     connection.close()
 
     port = 8765
+    # The production server: gunicorn, a process per core, threads for I/O waits.
     server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "qingling.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -235,8 +248,8 @@ def main() -> None:
 
     print(f"machine: {machine()}")
     print(
-        f"database: {args.db}; {args.organizations} organizations on file; "
-        f"{args.n} work orders; {args.concurrency} client threads"
+        f"database: {args.db}; {args.organizations} organizations on file; {args.n} work "
+        f"orders; {args.concurrency} client threads; gunicorn {args.workers} workers x 4 threads"
     )
     print(f"HTTP statuses: {statuses}; complaints stored: {stored}")
     print(

@@ -106,7 +106,10 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'qingling.sqlite3'}"),
-        conn_max_age=int(os.environ.get("QINGLING_DB_CONN_MAX_AGE", "0")),
+        # Keep connections between requests: opening one (and, on SQLite, setting WAL)
+        # for every request cost more than the request's own queries.
+        conn_max_age=int(os.environ.get("QINGLING_DB_CONN_MAX_AGE", "300")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -9,9 +9,28 @@ from qingling.core import clock
 from qingling.core.calendars import DeadlineDate, WorkCalendar, add_calendar_days, add_working_days
 from qingling.core.models import AuditEvent, CalendarDay, CalendarYear, Division
 
+_cached_calendar: tuple[tuple[int, int | None], WorkCalendar] | None = None
+
 
 def work_calendar() -> WorkCalendar:
-    """Build the calendar from the table (a few hundred rows; cheap to read per request)."""
+    """The calendar from the table, rebuilt only when the table changed.
+
+    Every complaint computes two deadlines, so reading the ~700 rows each time cost
+    more than the rest of the arithmetic. One aggregate query tells whether the table
+    changed since the last build (an import deletes and re-inserts rows, which moves
+    the highest id); it works across processes, unlike an in-memory version flag.
+    """
+    global _cached_calendar
+    state = CalendarDay.objects.aggregate(n=models.Count("id"), top=models.Max("id"))
+    key = (state["n"], state["top"])
+    if _cached_calendar is not None and _cached_calendar[0] == key:
+        return _cached_calendar[1]
+    calendar = _work_calendar_build()
+    _cached_calendar = (key, calendar)
+    return calendar
+
+
+def _work_calendar_build() -> WorkCalendar:
     holidays: set[dt.date] = set()
     workdays: set[dt.date] = set()
     for day, kind in CalendarDay.objects.values_list("date", "kind"):

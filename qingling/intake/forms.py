@@ -45,3 +45,19 @@ class ReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Reply to the source system"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class DetailsForm(forms.Form):
+    """What the complaint is about, pre-filled from the text where the record is empty."""
+
+    employer_name = forms.CharField(label=_("Employer"), max_length=200, required=False)
+    project_name = forms.CharField(label=_("Project"), max_length=200, required=False)
+    amount = forms.DecimalField(
+        label=_("Amount owed (yuan)"), max_digits=14, decimal_places=2, required=False
+    )
+    headcount = forms.IntegerField(label=_("Workers owed"), required=False)
+    period = forms.CharField(label=_("Period owed"), max_length=100, required=False)
+
+
+class EmployerLinkForm(forms.Form):
+    organization = forms.UUIDField(widget=forms.HiddenInput)

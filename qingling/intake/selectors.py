@@ -94,19 +94,18 @@ def complaint_same_matter_candidates(
     block = (
         Complaint.objects.filter(terms, status__in=SAME_MATTER_STATUSES)
         .exclude(pk=exclude_pk or 0)
-        .order_by("-received_at")[:200]
+        .order_by("-received_at")
+        .values_list("pk", "employer_id", "employer_name")[:200]
     )
-    found = []
-    for other in block:
-        if (employer_id and other.employer_id == employer_id) or (
-            employer_name
-            and other.employer_name
-            and same_employer(employer_name, other.employer_name)
+    matched = []
+    for pk, other_employer_id, other_name in block:
+        if (employer_id and other_employer_id == employer_id) or (
+            employer_name and other_name and same_employer(employer_name, other_name)
         ):
-            found.append(other)
-            if len(found) >= limit:
+            matched.append(pk)
+            if len(matched) >= limit:
                 break
-    return found
+    return list(Complaint.objects.filter(pk__in=matched).order_by("-received_at"))
 
 
 def complaint_same_matter(*, complaint: Complaint, limit: int = 5) -> list[Complaint]:

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingling.core import clock
+from qingling.core.calendars import add_working_days
 from qingling.core.exceptions import Conflict, InvalidInput
 from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, unseal
-from qingling.core.selectors import workdays_add
+from qingling.core.selectors import work_calendar, workdays_add
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 from qingling.core.validators import validate_id_number, validate_mobile
 from qingling.intake.channels.base import ComplaintDraft, FieldErrors
@@ -31,7 +32,7 @@ from qingling.intake.models import Attachment, Channel, Complaint, SourceSystem
 from qingling.intake.selectors import complaint_same_matter_candidates
 from qingling.notify.services import outbox_enqueue
 from qingling.parties.matching import block_key
-from qingling.parties.models import Person
+from qingling.parties.models import Organization, Person, Project
 from qingling.parties.selectors import organization_match_candidates
 from qingling.parties.services import person_find_or_register, person_register
 
@@ -177,30 +178,21 @@ def _suggestions(narrative: str) -> dict[str, Any]:
     return {key: value for key, value in found.items() if value not in (None, [], "")}
 
 
-def _suggest_same_matter(complaint: Complaint) -> None:
-    """On arrival, note the organizations and open complaints this one may be about."""
-    if not complaint.employer_name:
-        return
-    organizations = organization_match_candidates(name=complaint.employer_name, limit=3)
-    same = complaint_same_matter_candidates(
-        employer_name=complaint.employer_name, exclude_pk=complaint.pk, limit=5
-    )
-    if not organizations and not same:
-        return
-    complaint.suggestions = {
-        **complaint.suggestions,
-        "organizations": [
+def _same_matter_suggestions(employer_name: str) -> dict[str, Any]:
+    """On arrival, the organizations on file and the open complaints it may be about."""
+    if not employer_name:
+        return {}
+    organizations = organization_match_candidates(name=employer_name, limit=3)
+    same = complaint_same_matter_candidates(employer_name=employer_name, limit=5)
+    found: dict[str, Any] = {}
+    if organizations:
+        found["organizations"] = [
             {"id": str(org.public_id), "name": org.name, "score": round(score, 2)}
             for org, score in organizations
-        ],
-        "same_matter": [other.number for other in same],
-    }
-    complaint.save(update_fields=["suggestions"])
-
-
-def _reply_due(channel: str, received: dt.date) -> dt.date | None:
-    days = settings.QINGLING_REPLY_WORKING_DAYS.get(channel)
-    return None if days is None else workdays_add(start=received, days=days).date
+        ]
+    if same:
+        found["same_matter"] = [other.number for other in same]
+    return found
 
 
 def complaint_check(*, draft: ComplaintDraft) -> None:
@@ -235,7 +227,19 @@ def complaint_register(
     phone, id_number, division, uploads = _validate(draft)
     received_at = received_at or clock.now()
     received_on = timezone.localdate(received_at)
-    due = workdays_add(start=received_on, days=ACCEPTANCE_WORKING_DAYS)
+    calendar = work_calendar()
+    due = add_working_days(received_on, ACCEPTANCE_WORKING_DAYS, calendar=calendar)
+    reply_days = settings.QINGLING_REPLY_WORKING_DAYS.get(channel)
+    reply_due = (
+        None
+        if reply_days is None
+        else add_working_days(received_on, reply_days, calendar=calendar).date
+    )
+    # Reads come before the transaction, which SQLite holds as the one writer.
+    suggestions = {
+        **_suggestions(draft.narrative),
+        **_same_matter_suggestions(draft.employer_name),
+    }
     try:
         with transaction.atomic():
             complaint = Complaint(
@@ -258,8 +262,8 @@ def complaint_register(
                 headcount=draft.headcount,
                 period=draft.period,
                 narrative=draft.narrative,
-                suggestions=_suggestions(draft.narrative),
-                reply_due=_reply_due(channel, received_on),
+                suggestions=suggestions,
+                reply_due=reply_due,
             )
             complaint.full_clean(
                 exclude=[
@@ -272,10 +276,10 @@ def complaint_register(
                     "joined_to",
                     "decided_by",
                     "query_code",
-                ]
+                ],
+                validate_constraints=False,  # the database enforces them; see IntegrityError
             )
             complaint.save()
-            _suggest_same_matter(complaint)
             for upload, kind in uploads:
                 _attachment_store(complaint, upload, kind)
             audit_event_record(
@@ -300,13 +304,6 @@ def complaint_register(
                     },
                 )
     except ValidationError as error:
-        # A simultaneous delivery committed between the check above and full_clean's
-        # unique-constraint check: that is a duplicate, not bad input.
-        found = _existing(
-            channel=channel, source_ref=draft.source_ref, idempotency_key=idempotency_key
-        )
-        if found is not None:
-            return RegisterResult(found, created=False)
         raise InvalidInput.from_validation_error(error) from None
     except IntegrityError:
         found = _existing(
@@ -714,3 +711,62 @@ def complaint_import(
         if progress is not None:
             progress(done, result)
     return result
+
+
+COMPLAINT_DETAIL_FIELDS = (
+    "employer_name",
+    "project_name",
+    "amount_claimed",
+    "headcount",
+    "period",
+    "employer",
+    "project",
+)
+
+
+@transaction.atomic
+def complaint_details_update(
+    *,
+    complaint: Complaint,
+    actor: Actor,
+    employer_name: str | None = None,
+    project_name: str | None = None,
+    amount: Decimal | None = None,
+    headcount: int | None = None,
+    period: str | None = None,
+    employer: Organization | None = None,
+    project: Project | None = None,
+) -> Complaint:
+    """Confirm or correct what the complaint is about (e.g. accept the suggestions read
+    from its text, or link the employer on file); only the values given change."""
+    errors = FieldErrors()
+    if amount is not None and not Decimal(0) <= amount < MAX_AMOUNT:
+        errors.add("amount", _("The amount must be between 0 and 1,000,000,000 yuan."))
+    if headcount is not None and not 1 <= headcount <= MAX_HEADCOUNT:
+        errors.add("headcount", _("The number of workers must be between 1 and 100,000."))
+    errors.raise_if_any()
+    before = audit_snapshot(complaint, COMPLAINT_DETAIL_FIELDS)
+    if employer_name is not None:
+        complaint.employer_name = " ".join(employer_name.split())
+        complaint.employer_key = block_key(complaint.employer_name) if employer_name else ""
+    if project_name is not None:
+        complaint.project_name = " ".join(project_name.split())
+    if amount is not None:
+        complaint.amount_claimed = amount
+    if headcount is not None:
+        complaint.headcount = headcount
+    if period is not None:
+        complaint.period = period.strip()
+    if employer is not None:
+        complaint.employer = employer
+    if project is not None:
+        complaint.project = project
+    complaint.save()
+    audit_event_record(
+        actor=actor,
+        action="complaint.details",
+        obj=complaint,
+        before=before,
+        after=audit_snapshot(complaint, COMPLAINT_DETAIL_FIELDS),
+    )
+    return complaint

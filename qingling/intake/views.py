@@ -21,6 +21,8 @@ from qingling.intake import selectors, services
 from qingling.intake.channels.walk_in.forms import StaffComplaintForm
 from qingling.intake.forms import (
     DeclineForm,
+    DetailsForm,
+    EmployerLinkForm,
     JoinForm,
     MaterialForm,
     NoteForm,
@@ -30,6 +32,7 @@ from qingling.intake.forms import (
 )
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
 from qingling.intake.models import Channel, Complaint
+from qingling.parties.selectors import organization_get
 
 REPLY_CHANNELS = {Channel.HOTLINE_12345, Channel.HOTLINE_12333, Channel.NATIONAL_PLATFORM}
 
@@ -124,9 +127,43 @@ def complaint_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
                 "decline": DeclineForm(prefix="decline"),
                 "unjoin": UnjoinForm(prefix="unjoin"),
                 "received": NoteForm(prefix="received"),
+                "details": DetailsForm(prefix="details", initial=_details_initial(complaint)),
                 "reply": ReplyForm(prefix="reply"),
             },
         },
+    )
+
+
+def _details_initial(complaint: Complaint) -> dict[str, Any]:
+    """The recorded values, or what the text suggests where nothing is recorded."""
+    hints = complaint.suggestions
+    return {
+        "employer_name": complaint.employer_name or hints.get("employer", ""),
+        "project_name": complaint.project_name or hints.get("project", ""),
+        "amount": complaint.amount_claimed
+        if complaint.amount_claimed is not None
+        else hints.get("amount"),
+        "headcount": complaint.headcount or hints.get("headcount"),
+        "period": complaint.period or hints.get("period", ""),
+    }
+
+
+def _details(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+    return services.complaint_details_update(
+        complaint=complaint,
+        actor=request.user,
+        employer_name=data["employer_name"],
+        project_name=data["project_name"],
+        amount=data["amount"],
+        headcount=data["headcount"],
+        period=data["period"],
+    )
+
+
+def _employer(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+    organization = organization_get(user=request.user, public_id=data["organization"])
+    return services.complaint_details_update(
+        complaint=complaint, employer=organization, actor=request.user
     )
 
 
@@ -178,6 +215,8 @@ DECISIONS: dict[str, tuple[type[forms.Form], Decision]] = {
             complaint=c, reason=d["reason"], note=d["note"], actor=r.user
         ),
     ),
+    "details": (DetailsForm, _details),
+    "employer": (EmployerLinkForm, _employer),
     "reply": (
         ReplyForm,
         lambda r, c, d: services.complaint_reply_record(complaint=c, text=d["text"], actor=r.user),

@@ -36,8 +36,10 @@ def _field_error(field: str, error: ValidationError) -> InvalidInput:
 
 
 def _clean(instance: Person | Organization | Project | ProjectParty) -> None:
+    """Check the fields; the constraints are checked by the services with a message of
+    their own and enforced by the database, so full_clean need not query for them."""
     try:
-        instance.full_clean()
+        instance.full_clean(validate_constraints=False)
     except ValidationError as error:
         raise ApplicationError.from_validation_error(error) from None
 
@@ -256,6 +258,11 @@ def project_register(
 ) -> Project:
     """Register a construction project in the actor's jurisdiction with its two main parties."""
     _require_jurisdiction(actor, division)
+    if contract_value is not None and contract_value < 0:
+        raise InvalidInput(
+            _("The contract value cannot be negative."),
+            extra={"fields": {"contract_value": [_("Cannot be negative.")]}},
+        )
     if start_date and end_date and end_date < start_date:
         raise InvalidInput(
             _("The planned completion is before the start date."),

@@ -177,3 +177,51 @@ class DecideTests(BaseTestCase):
         self.client.force_login(self.intake)
         response = self.client.get(reverse("intake:complaint_detail", args=[second.public_id]))
         self.assertIn(first, response.context["same_matter"])
+
+
+@time_machine.travel(NOW, tick=False)
+class ConfirmDetailsTests(BaseTestCase):
+    def test_the_form_is_prefilled_from_the_text_and_saves_what_the_officer_confirms(
+        self,
+    ) -> None:
+        complaint = register(
+            received=NOW,
+            employer_name="",
+            narrative="其在辽源市宏达劳务有限公司务工，公司拖欠其与工友共8人工资约6万元。",
+        )
+        self.client.force_login(self.intake)
+        response = self.client.get(reverse("intake:complaint_detail", args=[complaint.public_id]))
+        initial = response.context["forms"]["details"].initial
+        self.assertEqual(
+            (initial["employer_name"], initial["headcount"]), ("辽源市宏达劳务有限公司", 8)
+        )
+        self.client.post(
+            reverse("intake:complaint_decide", args=[complaint.public_id, "details"]),
+            {
+                "details-employer_name": "辽源市宏达劳务有限公司",
+                "details-amount": "60000",
+                "details-headcount": "8",
+            },
+        )
+        complaint.refresh_from_db()
+        self.assertEqual(
+            (complaint.employer_name, complaint.headcount), ("辽源市宏达劳务有限公司", 8)
+        )
+        self.assertEqual(str(complaint.amount_claimed), "60000.00")
+        self.assertTrue(complaint.employer_key)
+
+    def test_links_the_employer_on_file(self) -> None:
+        from qingling.testing import make_organization
+
+        organization = make_organization(self.rng)
+        complaint = register(received=NOW, employer_name="鑫盛建筑公司")
+        self.assertEqual(
+            complaint.suggestions["organizations"][0]["id"], str(organization.public_id)
+        )
+        self.client.force_login(self.intake)
+        self.client.post(
+            reverse("intake:complaint_decide", args=[complaint.public_id, "employer"]),
+            {"employer-organization": str(organization.public_id)},
+        )
+        complaint.refresh_from_db()
+        self.assertEqual(complaint.employer, organization)

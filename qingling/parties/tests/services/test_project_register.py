@@ -101,4 +101,4 @@ class ProjectRegisterTests(BaseTestCase):
                 name="项目", division=self.longshan, contract_value=Decimal(-1), actor=None
             )
         self.assertIs(Project.objects.exists(), False)
-        self.assertIn("__all__", caught.exception.extra["fields"])
+        self.assertIn("contract_value", caught.exception.extra["fields"])
