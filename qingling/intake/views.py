@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qingling.accounts.decorators import require_perm
@@ -17,6 +18,7 @@ from qingling.accounts.permissions import Perm, can
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error
+from qingling.core.personal_data import mask_phone
 from qingling.intake import selectors, services
 from qingling.intake.channels.walk_in.forms import StaffComplaintForm
 from qingling.intake.forms import (
@@ -115,6 +117,7 @@ def complaint_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         {
             "complaint": complaint,
             "attachments": complaint.attachments.all(),
+            "hints": _hints(complaint),
             "same_matter": selectors.complaint_same_matter(complaint=complaint),
             "can_triage": can_triage,
             "is_open": complaint.status in OPEN_STATUSES,
@@ -132,6 +135,29 @@ def complaint_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             },
         },
     )
+
+
+HINT_LABELS = {
+    "employer": gettext_lazy("Employer"),
+    "project": gettext_lazy("Project"),
+    "amount": gettext_lazy("Amount owed (yuan)"),
+    "headcount": gettext_lazy("Workers owed"),
+    "period": gettext_lazy("Period owed"),
+    "phones": gettext_lazy("Phone numbers"),
+}
+
+
+def _hints(complaint: Complaint) -> list[tuple[str, str]]:
+    """What the text seems to say, labelled for the page (phone numbers masked)."""
+    found = []
+    for key, label in HINT_LABELS.items():
+        value = complaint.suggestions.get(key)
+        if value in (None, "", []):
+            continue
+        if key == "phones":
+            value = "、".join(mask_phone(phone) for phone in value)
+        found.append((str(label), str(value)))
+    return found
 
 
 def _details_initial(complaint: Complaint) -> dict[str, Any]:
