@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "qingling.accounts",
     "qingling.parties",
     "qingling.intake",
+    "qingling.cases",
+    "qingling.reports",
     "qingling.api",
 ]
 
@@ -160,6 +162,14 @@ QINGLING_UPLOAD_MAX_FILES = 10
 # Working days to reply to a work order / give feedback on a transfer order, per channel.
 # No national figure exists (legal.md §5–6); these are the city's own settings.
 QINGLING_REPLY_WORKING_DAYS = {"12345": 5, "12333": 5, "national_platform": 10}
+# The bureau's case number, e.g. 辽人社监立〔2021〕8号; {year} and {seq} are filled in.
+QINGLING_CASE_NUMBER_FORMAT = os.environ.get(
+    "QINGLING_CASE_NUMBER_FORMAT", "辽人社监立〔{year}〕{seq}号"
+)
+# Case documents: {kind} is the document's short code (e.g. 责改), {year} and {seq} filled in.
+QINGLING_DOCUMENT_NUMBER_FORMAT = os.environ.get(
+    "QINGLING_DOCUMENT_NUMBER_FORMAT", "辽人社监{kind}〔{year}〕{seq}号"
+)
 # The worker runs these jobs, in this order, each round (dotted paths to functions).
 QINGLING_WORKER_JOBS = [
     "qingling.core.jobs.calendar_sync",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("open311/v2/", include("qingling.api.open311")),
     path("parties/", include("qingling.parties.urls")),
     path("complaints/", include("qingling.intake.urls")),
+    path("cases/", include("qingling.cases.urls")),
+    path("reports/", include("qingling.reports.urls")),
     path("ts/", include("qingling.intake.channels.web.urls")),
     path("notify/", include("qingling.notify.urls")),
     path("", include("qingling.accounts.urls")),

@@ -3,6 +3,7 @@
 Personas (password ``secret`` for all):
 * ``intake``    intake officer, city-wide (辽源市 220400)
 * ``inspector`` labour inspector in 龙山区 (220402)
+* ``inspector2`` a second labour inspector in 龙山区, for the two-inspector rule
 * ``xian``      labour inspector in 西安区 (220403): must not see 龙山区 projects
 * ``chief``     section chief, city-wide
 * ``director``  director, city-wide
@@ -13,6 +14,7 @@ Personas (password ``secret`` for all):
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING
 
 from django.test import TestCase
 
@@ -23,6 +25,10 @@ from qingling.parties.demo import fake_credit_code, fake_id_number, fake_mobile
 from qingling.parties.models import Organization, Person, Project
 from qingling.parties.services import organization_register, person_register, project_register
 
+if TYPE_CHECKING:
+    from qingling.cases.models import Case
+    from qingling.intake.models import Complaint
+
 PASSWORD = "secret"
 CURRENT_TIME = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
 
@@ -30,6 +36,7 @@ CURRENT_TIME = dt.datetime(2026, 11, 27, 10, 0, tzinfo=dt.UTC)
 class BaseTestCase(TestCase):
     intake: User
     inspector: User
+    inspector2: User
     xian: User
     chief: User
     director: User
@@ -54,6 +61,7 @@ class BaseTestCase(TestCase):
         for username, role, unit in (
             ("intake", Role.INTAKE_OFFICER, cls.city_unit),
             ("inspector", Role.INSPECTOR, longshan_unit),
+            ("inspector2", Role.INSPECTOR, longshan_unit),
             ("xian", Role.INSPECTOR, xian_unit),
             ("chief", Role.SECTION_CHIEF, cls.city_unit),
             ("director", Role.DIRECTOR, cls.city_unit),
@@ -99,3 +107,50 @@ def make_project(
     *, division: Division, name: str = "龙山区福民小区", actor: User | None = None, **kwargs: object
 ) -> Project:
     return project_register(name=name, division=division, actor=actor, **kwargs)  # type: ignore[arg-type]
+
+
+def make_accepted_complaint(
+    *,
+    division_code: str = "220402",
+    name: str = "王建国",
+    phone: str = "13843712345",
+    employer_name: str = "辽源市鑫盛建筑工程有限公司",
+    amount: str = "10000.00",
+    actor: User | None = None,
+) -> "Complaint":
+    """A complaint registered at the walk-in desk and accepted."""
+    from decimal import Decimal
+
+    from qingling.intake.channels.base import ComplaintDraft
+    from qingling.intake.services import complaint_accept, complaint_register
+
+    complaint = complaint_register(
+        draft=ComplaintDraft(
+            name=name,
+            phone=phone,
+            employer_name=employer_name,
+            division_code=division_code,
+            amount=Decimal(amount),
+        ),
+        channel="walk_in",
+        actor=actor,
+    ).complaint
+    return complaint_accept(complaint=complaint, actor=actor)
+
+
+def make_case(
+    test: BaseTestCase, *, amount: str = "10000.00", co_inspector: bool = True, **complaint: object
+) -> "Case":
+    """A case opened by the chief in 龙山区 with ``inspector`` as lead (and ``inspector2``)."""
+    from qingling.cases.services import case_open
+
+    accepted = make_accepted_complaint(amount=amount, **complaint)  # type: ignore[arg-type]
+    respondent = make_organization(test.rng, name=accepted.employer_name or "某公司")
+    return case_open(
+        complaints=[accepted],
+        respondent=respondent,
+        division=test.longshan,
+        lead=test.inspector,
+        co_inspectors=[test.inspector2] if co_inspector else [],
+        actor=test.chief,
+    )

@@ -26,36 +26,32 @@ class Perm(StrEnum):
     COMPLAINT_TRIAGE = "complaint.triage"
     COMPLAINT_ESCALATIONS = "complaint.escalations"
     SOURCE_SYSTEM_MANAGE = "source_system.manage"
+    CASE_VIEW = "case.view"
+    CASE_WORK = "case.work"
+    CASE_APPROVE = "case.approve"
 
 
 P = Perm
 PARTIES = {P.PARTY_VIEW, P.PARTY_EDIT, P.PERSONAL_DATA_REVEAL}
+CHIEF = {
+    P.AUDIT_VIEW,
+    P.OUTBOX_VIEW,
+    P.COMPLAINT_VIEW,
+    P.COMPLAINT_ESCALATIONS,
+    P.CASE_VIEW,
+    P.CASE_APPROVE,
+}
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.INTAKE_OFFICER: frozenset(
-        {*PARTIES, P.COMPLAINT_VIEW, P.COMPLAINT_REGISTER, P.COMPLAINT_TRIAGE}
+        {*PARTIES, P.COMPLAINT_VIEW, P.COMPLAINT_REGISTER, P.COMPLAINT_TRIAGE, P.CASE_VIEW}
     ),
-    Role.INSPECTOR: frozenset({*PARTIES, P.COMPLAINT_VIEW, P.COMPLAINT_REGISTER}),
+    Role.INSPECTOR: frozenset(
+        {*PARTIES, P.COMPLAINT_VIEW, P.COMPLAINT_REGISTER, P.CASE_VIEW, P.CASE_WORK}
+    ),
     Role.SECTION_CHIEF: frozenset(
-        {
-            *PARTIES,
-            P.AUDIT_VIEW,
-            P.OUTBOX_VIEW,
-            P.COMPLAINT_VIEW,
-            P.COMPLAINT_REGISTER,
-            P.COMPLAINT_TRIAGE,
-            P.COMPLAINT_ESCALATIONS,
-        }
+        {*PARTIES, *CHIEF, P.COMPLAINT_REGISTER, P.COMPLAINT_TRIAGE, P.CASE_WORK}
     ),
-    Role.DIRECTOR: frozenset(
-        {
-            P.PARTY_VIEW,
-            P.PERSONAL_DATA_REVEAL,
-            P.AUDIT_VIEW,
-            P.OUTBOX_VIEW,
-            P.COMPLAINT_VIEW,
-            P.COMPLAINT_ESCALATIONS,
-        }
-    ),
+    Role.DIRECTOR: frozenset({P.PARTY_VIEW, P.PERSONAL_DATA_REVEAL, *CHIEF}),
     Role.EMPLOYMENT_OFFICER: frozenset(PARTIES),
     Role.ADMINISTRATOR: frozenset(
         {

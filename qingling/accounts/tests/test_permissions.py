@@ -18,6 +18,9 @@ C_REGISTER = Perm.COMPLAINT_REGISTER
 C_TRIAGE = Perm.COMPLAINT_TRIAGE
 C_ESCALATIONS = Perm.COMPLAINT_ESCALATIONS
 SOURCES = Perm.SOURCE_SYSTEM_MANAGE
+CS_VIEW = Perm.CASE_VIEW
+CS_WORK = Perm.CASE_WORK
+CS_APPROVE = Perm.CASE_APPROVE
 
 
 class CanTests(BaseTestCase):
@@ -41,15 +44,44 @@ class CanTests(BaseTestCase):
             actor=None,
         )
         matrix: tuple[tuple[str, User | None, set[Perm]], ...] = (
-            ("intake_officer", self.intake, {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, C_TRIAGE}),
-            ("inspector", self.inspector, {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER}),
-            ("inspector of 西安区", self.xian, {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER}),
+            (
+                "intake_officer",
+                self.intake,
+                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, C_TRIAGE, CS_VIEW},
+            ),
+            (
+                "inspector",
+                self.inspector,
+                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, CS_VIEW, CS_WORK},
+            ),
+            (
+                "inspector of 西安区",
+                self.xian,
+                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, CS_VIEW, CS_WORK},
+            ),
             (
                 "section_chief",
                 self.chief,
-                {VIEW, EDIT, REVEAL, AUDIT, OUTBOX, C_VIEW, C_REGISTER, C_TRIAGE, C_ESCALATIONS},
+                {
+                    VIEW,
+                    EDIT,
+                    REVEAL,
+                    AUDIT,
+                    OUTBOX,
+                    C_VIEW,
+                    C_REGISTER,
+                    C_TRIAGE,
+                    C_ESCALATIONS,
+                    CS_VIEW,
+                    CS_WORK,
+                    CS_APPROVE,
+                },
             ),
-            ("director", self.director, {VIEW, REVEAL, AUDIT, OUTBOX, C_VIEW, C_ESCALATIONS}),
+            (
+                "director",
+                self.director,
+                {VIEW, REVEAL, AUDIT, OUTBOX, C_VIEW, C_ESCALATIONS, CS_VIEW, CS_APPROVE},
+            ),
             ("employment_officer", self.employment, {VIEW, EDIT, REVEAL}),
             ("administrator", self.admin, {VIEW, AUDIT, CALENDAR, STAFF, OUTBOX, SOURCES}),
             ("outsider", self.outsider, set()),

@@ -1,0 +1,255 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qingling.cases.lifecycle import CaseOutcome, CaseStatus
+from qingling.core.models import Division, TimeStampedModel
+from qingling.intake.models import Complaint
+from qingling.parties.models import Organization, Person, Project
+
+ZERO = Decimal("0.00")
+
+
+class Case(TimeStampedModel):
+    """A wage case (案件), opened from accepted complaints and run by a lead inspector."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("case number"), max_length=64, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    status = models.CharField(
+        _("status"), max_length=32, choices=CaseStatus.choices, default=CaseStatus.OPENED
+    )
+    outcome = models.CharField(_("outcome"), max_length=32, choices=CaseOutcome.choices, blank=True)
+    respondent = models.ForeignKey(
+        Organization, verbose_name=_("respondent"), on_delete=models.PROTECT, related_name="cases"
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    division = models.ForeignKey(
+        Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"
+    )
+    complaints = models.ManyToManyField(
+        Complaint, verbose_name=_("complaints"), related_name="cases", blank=True
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    opened_on = models.DateField(_("opened on"))
+    investigation_due = models.DateField(_("investigation due"))
+    investigation_due_provisional = models.BooleanField(default=False)
+    extended = models.BooleanField(_("extended by 30 working days"), default=False)
+    extension_reason = models.TextField(_("extension reason"), blank=True)
+    order_issued_on = models.DateField(_("order issued on"), null=True, blank=True)
+    order_due = models.DateField(_("order due"), null=True, blank=True)
+    extra_compensation_rate = models.DecimalField(
+        _("extra compensation rate"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("50% to 100% of the wages unpaid after the order's date (条例 Art. 26)."),
+    )
+    extra_compensation_reason = models.TextField(_("reason for the rate"), blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("deadline warning sent"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated (督办)"), null=True, blank=True)
+    order_overdue_at = models.DateTimeField(
+        _("order found unpaid after its date"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-opened_on", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="case_unique_sequence"),
+            models.CheckConstraint(
+                condition=Q(extra_compensation_rate__isnull=True)
+                | Q(
+                    extra_compensation_rate__gte=Decimal("0.50"),
+                    extra_compensation_rate__lte=Decimal("1.00"),
+                ),
+                name="case_extra_compensation_rate_50_to_100",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(outcome=""), name="case_closed_has_outcome"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "investigation_due"]),
+            models.Index(fields=["division", "opened_on"]),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseInspector(TimeStampedModel):
+    """An inspector on a case; one lead (主办). Removal keeps the row: reassignments stay
+    on record."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("lead inspector (主办)")
+        CO = "co", _("co-inspector (协办)")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments"
+    )
+    role = models.CharField(_("role"), max_length=8, choices=Role.choices)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(role="lead", removed_at=None),
+                name="case_one_lead_inspector",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "inspector"],
+                condition=Q(removed_at=None),
+                name="case_inspector_once",
+            ),
+        ]
+        verbose_name = _("case inspector")
+        verbose_name_plural = _("case inspectors")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.inspector} {self.role}"
+
+
+class Claim(TimeStampedModel):
+    """One worker's unpaid wages in a case (欠薪诉求). Paid is the sum of its payments."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
+    worker = models.ForeignKey(
+        Person, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="claims"
+    )
+    claimed = models.DecimalField(_("claimed"), max_digits=14, decimal_places=2, default=ZERO)
+    verified = models.DecimalField(
+        _("verified"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    ordered = models.DecimalField(
+        _("ordered"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    paid = models.DecimalField(
+        _("paid"), max_digits=14, decimal_places=2, default=ZERO, editable=False
+    )
+    explanation = models.TextField(
+        _("why the rest is not paid"),
+        blank=True,
+        help_text=_("Needed to close while money is outstanding, e.g. referred to court."),
+    )
+
+    class Meta:
+        ordering = ["case_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "worker"], name="claim_one_per_worker"),
+            models.CheckConstraint(
+                condition=Q(claimed__gte=0) & Q(paid__gte=0), name="claim_amounts_not_negative"
+            ),
+        ]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.worker}"
+
+    @property
+    def due(self) -> Decimal:
+        """What the worker is owed: the ordered amount, else the verified, else the claimed."""
+        for amount in (self.ordered, self.verified):
+            if amount is not None:
+                return amount
+        return self.claimed
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.due - self.paid, ZERO)
+
+
+class Payment(TimeStampedModel):
+    """Money that reached a worker (清偿)."""
+
+    class Payer(models.TextChoices):
+        EMPLOYER = "employer", _("employer")
+        GENERAL_CONTRACTOR = "general_contractor", _("general contractor paying first (先行清偿)")
+        BUILDER = "builder", _("builder advancing (垫付)")
+        DEPOSIT = "deposit", _("wage deposit drawn (工资保证金)")
+        EMERGENCY_FUND = "emergency_fund", _("emergency fund (应急周转金)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="payments")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    payer_kind = models.CharField(_("paid by"), max_length=32, choices=Payer.choices)
+    payer = models.ForeignKey(
+        Organization,
+        verbose_name=_("paying organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    method = models.CharField(
+        _("how"), max_length=50, blank=True, help_text=_("Bank transfer, cash on site …")
+    )
+    voucher = models.CharField(_("voucher number"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")
+        ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self) -> str:
+        return f"{self.claim} {self.amount}"
+
+
+class Document(TimeStampedModel):
+    """A numbered case document (文书) generated from a template, stored with its hash."""
+
+    class Kind(models.TextChoices):
+        OPENING_APPROVAL = "opening_approval", _("立案审批表")
+        INQUIRY_NOTICE = "inquiry_notice", _("询问通知书")
+        ORDER = "order", _("限期改正指令书")
+        DECISION = "decision", _("行政处理决定书")
+        CLOSING_APPROVAL = "closing_approval", _("结案审批表")
+
+    SERVED_ON_EMPLOYER = frozenset({Kind.INQUIRY_NOTICE, Kind.ORDER, Kind.DECISION})
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    number = models.CharField(_("document number"), max_length=64, unique=True)
+    file = models.FileField(upload_to="documents/%Y/")
+    sha256 = models.CharField(max_length=64)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case_id", "created_at", "id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,605 @@
+"""Writes for cases: opening, inspectors, the one transition service, claims, payments,
+extension, extra compensation and the deadline scan. Every write is audited on the case,
+so the case's timeline is its audit history."""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils.translation import gettext as _
+
+from qingling.accounts.models import User
+from qingling.accounts.permissions import Perm, can, covers
+from qingling.cases.lifecycle import (
+    OPEN_STATUSES,
+    CaseOutcome,
+    CaseStatus,
+    StepActor,
+    transition_for,
+)
+from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment
+from qingling.core import clock
+from qingling.core.calendars import add_working_days
+from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
+from qingling.core.models import Division
+from qingling.core.personal_data import blind_index
+from qingling.core.selectors import work_calendar
+from qingling.core.services import Actor, audit_event_record, audit_snapshot
+from qingling.core.validators import normalize_id_number
+from qingling.intake.lifecycle import ComplaintStatus
+from qingling.intake.models import Complaint
+from qingling.parties.models import Organization, Project
+from qingling.parties.services import person_find_or_register
+
+INVESTIGATION_WORKING_DAYS = 60  # 劳动保障监察条例 Art. 17
+EXTENSION_WORKING_DAYS = 30
+CASE_AUDIT_FIELDS = (
+    "number",
+    "status",
+    "outcome",
+    "respondent",
+    "project",
+    "division",
+    "investigation_due",
+    "extended",
+    "order_due",
+    "closed_on",
+)
+
+
+class TransitionNotAllowed(ApplicationError):
+    status = 403
+
+    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message, code="case_transition_not_allowed", extra=extra)
+
+
+def _require(condition: bool, message: str, *, field: str = "") -> None:
+    if not condition:
+        raise InvalidInput(message, extra={"fields": {field: [message]}} if field else None)
+
+
+def _is_chief(actor: Actor) -> bool:
+    return can(actor, Perm.CASE_APPROVE)
+
+
+def case_inspectors(case: Case) -> list[CaseInspector]:
+    return list(case.assignments.filter(removed_at=None).select_related("inspector"))
+
+
+def _is_case_inspector(case: Case, actor: Actor) -> bool:
+    return actor is not None and any(a.inspector_id == actor.pk for a in case_inspectors(case))
+
+
+def _next_sequence(year: int) -> int:
+    top = Case.objects.filter(year=year).aggregate(top=Max("sequence"))["top"]
+    return (top or 0) + 1
+
+
+def _check_inspector(inspector: User, division: Division) -> None:
+    if not (can(inspector, Perm.CASE_WORK) and covers(inspector, division.code)):
+        raise InvalidInput(
+            _("%(name)s is not an inspector of %(division)s.")
+            % {"name": inspector, "division": division.name},
+            extra={"fields": {"inspectors": [_("Choose an inspector of this jurisdiction.")]}},
+        )
+
+
+@transaction.atomic
+def case_open(
+    *,
+    complaints: Iterable[Complaint],
+    respondent: Organization,
+    division: Division,
+    lead: User,
+    co_inspectors: Iterable[User] = (),
+    project: Project | None = None,
+    summary: str = "",
+    opened_on: dt.date | None = None,
+    actor: Actor,
+) -> Case:
+    """Open a case (立案) from accepted complaints; a chief approves it by opening it.
+
+    Each complainant gets a claim for the amount stated; the 60-working-day limit starts.
+    """
+    if not _is_chief(actor):
+        raise Forbidden(_("A section chief or the director approves opening a case."))
+    complaints = list(complaints)
+    _require(
+        bool(complaints), _("Open a case from at least one accepted complaint."), field="complaints"
+    )
+    for complaint in complaints:
+        _require(
+            complaint.status in {ComplaintStatus.ACCEPTED, ComplaintStatus.JOINED},
+            _("Complaint %(number)s is not accepted.") % {"number": complaint.number},
+            field="complaints",
+        )
+        _require(
+            not Case.objects.filter(complaints=complaint, status__in=OPEN_STATUSES).exists(),
+            _("Complaint %(number)s is already in an open case.") % {"number": complaint.number},
+            field="complaints",
+        )
+    if actor is not None and not covers(actor, division.code):
+        raise Forbidden(
+            _("%(division)s is outside your jurisdiction.") % {"division": division.name}
+        )
+    co_inspectors = [user for user in co_inspectors if user.pk != lead.pk]
+    for inspector in (lead, *co_inspectors):
+        _check_inspector(inspector, division)
+    opened_on = opened_on or clock.local_today()
+    due = add_working_days(opened_on, INVESTIGATION_WORKING_DAYS, calendar=work_calendar())
+    year = opened_on.year
+    for _attempt in range(5):  # two chiefs opening at once: the unique sequence decides
+        sequence = _next_sequence(year)
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    number=settings.QINGLING_CASE_NUMBER_FORMAT.format(year=year, seq=sequence),
+                    year=year,
+                    sequence=sequence,
+                    respondent=respondent,
+                    project=project,
+                    division=division,
+                    summary=summary.strip(),
+                    opened_on=opened_on,
+                    investigation_due=due.date,
+                    investigation_due_provisional=due.provisional,
+                    status_changed_at=clock.now(),
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise Conflict(_("Could not number the case; try again."), code="case_number_conflict")
+    case.complaints.set(complaints)
+    CaseInspector.objects.create(case=case, inspector=lead, role=CaseInspector.Role.LEAD)
+    for inspector in co_inspectors:
+        CaseInspector.objects.create(case=case, inspector=inspector, role=CaseInspector.Role.CO)
+    for complaint in complaints:
+        if (
+            complaint.complainant_id
+            and not case.claims.filter(worker_id=complaint.complainant_id).exists()
+        ):
+            Claim.objects.create(
+                case=case,
+                worker_id=complaint.complainant_id,
+                claimed=complaint.amount_claimed or ZERO,
+            )
+    audit_event_record(
+        actor=actor,
+        action="case.open",
+        obj=case,
+        after={
+            **audit_snapshot(case, CASE_AUDIT_FIELDS),
+            "complaints": [c.number for c in complaints],
+            "lead": str(lead),
+            "co": [str(u) for u in co_inspectors],
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def case_inspector_assign(*, case: Case, inspector: User, role: str, actor: Actor) -> Case:
+    """Add an inspector, or make one the lead (the former lead stays as co-inspector)."""
+    if not _is_chief(actor):
+        raise Forbidden(_("A section chief or the director assigns inspectors."))
+    _require(case.status != CaseStatus.CLOSED, _("The case is closed."))
+    _check_inspector(inspector, case.division)
+    current = {a.inspector_id: a for a in case_inspectors(case)}
+    now = clock.now()
+    if role == CaseInspector.Role.LEAD:
+        case.assignments.filter(role=CaseInspector.Role.LEAD, removed_at=None).exclude(
+            inspector=inspector
+        ).update(role=CaseInspector.Role.CO, updated_at=now)
+    if inspector.pk in current:
+        current[inspector.pk].role = role
+        current[inspector.pk].save(update_fields=["role", "updated_at"])
+    else:
+        CaseInspector.objects.create(case=case, inspector=inspector, role=role)
+    audit_event_record(
+        actor=actor,
+        action="case.inspector_assign",
+        obj=case,
+        after={"inspector": str(inspector), "role": role},
+    )
+    return case
+
+
+@transaction.atomic
+def case_inspector_remove(*, case: Case, inspector: User, actor: Actor) -> Case:
+    if not _is_chief(actor):
+        raise Forbidden(_("A section chief or the director assigns inspectors."))
+    assignment = case.assignments.filter(inspector=inspector, removed_at=None).first()
+    _require(assignment is not None, _("Not an inspector of this case."))
+    assert assignment is not None
+    _require(
+        assignment.role != CaseInspector.Role.LEAD, _("Make another inspector the lead first.")
+    )
+    assignment.removed_at = clock.now()
+    assignment.save(update_fields=["removed_at", "updated_at"])
+    audit_event_record(
+        actor=actor, action="case.inspector_remove", obj=case, after={"inspector": str(inspector)}
+    )
+    return case
+
+
+# --- the one transition service --------------------------------------------------------------
+
+
+def _guard_two_inspectors(case: Case, details: dict[str, Any]) -> None:
+    if len(case_inspectors(case)) < 2:
+        raise TransitionNotAllowed(
+            _("An investigation needs at least two inspectors (监察条例 Art. 16).")
+        )
+
+
+def _guard_order_due(case: Case, details: dict[str, Any]) -> None:
+    due = details.get("order_due")
+    if not isinstance(due, dt.date) or due <= clock.local_today():
+        raise InvalidInput(
+            _("Give the order's due date, after today."),
+            extra={"fields": {"order_due": [_("A date after today.")]}},
+        )
+
+
+def _guard_claims_explained(case: Case, details: dict[str, Any]) -> None:
+    unexplained = [
+        claim
+        for claim in case.claims.select_related("worker")
+        if claim.outstanding > 0 and not claim.explanation.strip()
+    ]
+    if unexplained:
+        raise TransitionNotAllowed(
+            _("Money is still outstanding without an explanation for: %(names)s.")
+            % {"names": "、".join(str(c.worker) for c in unexplained[:10])},
+            extra={"claims": [c.pk for c in unexplained]},
+        )
+
+
+def _guard_withdrawn_only(case: Case, details: dict[str, Any]) -> None:
+    if details.get("outcome") != CaseOutcome.WITHDRAWN:
+        raise TransitionNotAllowed(
+            _("Before an order, a case can only close as withdrawn (撤销立案).")
+        )
+
+
+GUARDS: dict[str, Callable[[Case, dict[str, Any]], None]] = {
+    "two_inspectors": _guard_two_inspectors,
+    "order_due": _guard_order_due,
+    "claims_explained": _guard_claims_explained,
+    "withdrawn_only": _guard_withdrawn_only,
+}
+
+
+def case_step_actors(case: Case, actor: Actor) -> frozenset[str]:
+    """Which step-actors of the transition table ``actor`` is for this case."""
+    found = set()
+    if can(actor, Perm.CASE_WORK) and _is_case_inspector(case, actor):
+        found.add(StepActor.CASE_INSPECTOR)
+    if _is_chief(actor) and actor is not None and covers(actor, case.division.code):
+        found.add(StepActor.CHIEF)
+    return frozenset(found)
+
+
+@transaction.atomic
+def case_transition(
+    *, case: Case, target: str, actor: Actor, note: str = "", **details: Any
+) -> Case:
+    """Move a case along the table, with the guards, compare-and-swap and an audit row.
+
+    ``details``: ``order_due`` (a date) for an order; ``outcome`` for closing.
+    """
+    step = transition_for(case.status, target)
+    if step is None:
+        raise TransitionNotAllowed(
+            _("A case that is %(status)s cannot become %(target)s.")
+            % {"status": case.get_status_display(), "target": CaseStatus(target).label}
+        )
+    if step.actor not in case_step_actors(case, actor):
+        raise TransitionNotAllowed(
+            _("Only %(who)s may take this step.") % {"who": StepActor(step.actor).label}
+        )
+    if target == CaseStatus.CLOSED:
+        outcome = details.get("outcome", "")
+        if outcome not in CaseOutcome.values:
+            raise InvalidInput(
+                _("Choose the outcome the case closes with."),
+                extra={"fields": {"outcome": [_("Required.")]}},
+            )
+    if step.guard:
+        GUARDS[step.guard](case, details)
+    now = clock.now()
+    values: dict[str, Any] = {"status": target, "status_changed_at": now, "updated_at": now}
+    if target == CaseStatus.ORDER_ISSUED:
+        values |= {"order_issued_on": clock.local_today(), "order_due": details["order_due"]}
+    if target == CaseStatus.CLOSED:
+        values |= {
+            "outcome": details["outcome"],
+            "closed_on": clock.local_today(),
+            "closing_note": note,
+        }
+    before = audit_snapshot(case, CASE_AUDIT_FIELDS)
+    if Case.objects.filter(pk=case.pk, status=case.status).update(**values) != 1:
+        raise Conflict(_("Someone else moved this case first; reload it."), code="case_conflict")
+    case.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action=f"case.{target}",
+        obj=case,
+        before=before,
+        after=audit_snapshot(case, CASE_AUDIT_FIELDS),
+        reason=note,
+    )
+    return case
+
+
+@transaction.atomic
+def case_extend(*, case: Case, reason: str, actor: Actor) -> Case:
+    """Extend the investigation by 30 working days, once, with a chief's approval."""
+    if not _is_chief(actor):
+        raise Forbidden(_("A section chief or the director approves an extension."))
+    _require(case.status in OPEN_STATUSES, _("The case is closed."))
+    _require(not case.extended, _("A case can be extended only once (监察条例 Art. 17)."))
+    _require(bool(reason.strip()), _("Give the reason for the extension."), field="reason")
+    due = add_working_days(
+        case.opened_on,
+        INVESTIGATION_WORKING_DAYS + EXTENSION_WORKING_DAYS,
+        calendar=work_calendar(),
+    )
+    before = audit_snapshot(case, CASE_AUDIT_FIELDS)
+    updated = Case.objects.filter(pk=case.pk, extended=False).update(
+        extended=True,
+        extension_reason=reason.strip(),
+        investigation_due=due.date,
+        investigation_due_provisional=due.provisional,
+        warned_at=None,
+        escalated_at=None,
+        updated_at=clock.now(),
+    )
+    if updated != 1:
+        raise Conflict(_("The case was extended already."), code="case_conflict")
+    case.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="case.extend",
+        obj=case,
+        before=before,
+        after=audit_snapshot(case, CASE_AUDIT_FIELDS),
+        reason=reason,
+    )
+    return case
+
+
+# --- claims and payments ---------------------------------------------------------------------
+
+
+def _require_case_worker(case: Case, actor: Actor) -> None:
+    if not case_step_actors(case, actor):
+        raise Forbidden(_("Only the case's inspectors or a chief may change it."))
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict(_("The case is closed."), code="case_closed")
+
+
+@transaction.atomic
+def claim_add(
+    *,
+    case: Case,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    claimed: Decimal = ZERO,
+    actor: Actor,
+) -> Claim:
+    """Add a worker's claim; the same ID number is the same worker, once per case."""
+    _require_case_worker(case, actor)
+    _require(claimed >= 0, _("The amount cannot be negative."), field="claimed")
+    worker = person_find_or_register(name=name, id_number=id_number, phone=phone, actor=actor)
+    _require(worker is not None, _("Enter the worker's name."), field="name")
+    assert worker is not None
+    if case.claims.filter(worker=worker).exists():
+        raise Conflict(
+            _("%(name)s already has a claim in this case.") % {"name": worker.name},
+            code="claim_duplicate",
+            extra={"fields": {"id_number": [_("Duplicate.")]}},
+        )
+    claim = Claim.objects.create(case=case, worker=worker, claimed=claimed)
+    audit_event_record(
+        actor=actor,
+        action="case.claim_add",
+        obj=case,
+        after={"claim": claim.pk, "worker": worker.name, "claimed": str(claimed)},
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    actor: Actor,
+    verified: Decimal | None = None,
+    ordered: Decimal | None = None,
+    explanation: str | None = None,
+) -> Claim:
+    case = claim.case
+    _require_case_worker(case, actor)
+    before = audit_snapshot(claim, ("claimed", "verified", "ordered", "explanation"))
+    for name, value in (("verified", verified), ("ordered", ordered)):
+        if value is not None:
+            _require(value >= 0, _("The amount cannot be negative."), field=name)
+            setattr(claim, name, value)
+    if explanation is not None:
+        claim.explanation = explanation.strip()
+    claim.save()
+    audit_event_record(
+        actor=actor,
+        action="case.claim_update",
+        obj=case,
+        before=before,
+        after=audit_snapshot(claim, ("claimed", "verified", "ordered", "explanation")),
+    )
+    return claim
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    claim: Claim,
+    amount: Decimal,
+    paid_on: dt.date,
+    payer_kind: str,
+    payer: Organization | None = None,
+    method: str = "",
+    voucher: str = "",
+    actor: Actor,
+) -> Payment:
+    """Record money that reached a worker; overpaying a claim is refused."""
+    case = claim.case
+    _require_case_worker(case, actor)
+    _require(amount > 0, _("The amount must be more than zero."), field="amount")
+    _require(
+        amount.as_tuple().exponent >= -2,  # type: ignore[operator]
+        _("At most two decimal places (fen)."),
+        field="amount",
+    )
+    _require(payer_kind in Payment.Payer.values, _("Choose who paid."), field="payer_kind")
+    _require(
+        paid_on <= clock.local_today(), _("The payment date is in the future."), field="paid_on"
+    )
+    # Lock-free: the increment is conditional on the paid amount the check saw.
+    fresh = Claim.objects.get(pk=claim.pk)
+    if amount > fresh.outstanding:
+        raise InvalidInput(
+            _("%(amount)s yuan is more than the %(outstanding)s yuan outstanding for %(name)s.")
+            % {"amount": amount, "outstanding": fresh.outstanding, "name": fresh.worker},
+            extra={
+                "fields": {"amount": [_("More than outstanding.")]},
+                "outstanding": str(fresh.outstanding),
+            },
+        )
+    if (
+        Claim.objects.filter(pk=claim.pk, paid=fresh.paid).update(
+            paid=F("paid") + amount, updated_at=clock.now()
+        )
+        != 1
+    ):
+        raise Conflict(
+            _("Another payment was recorded at the same time; try again."), code="payment_conflict"
+        )
+    payment = Payment.objects.create(
+        claim=claim,
+        amount=amount,
+        paid_on=paid_on,
+        payer_kind=payer_kind,
+        payer=payer,
+        method=method.strip(),
+        voucher=voucher.strip(),
+        recorded_by_id=actor.pk if actor is not None else None,
+    )
+    claim.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="case.payment",
+        obj=case,
+        after={
+            "claim": claim.pk,
+            "worker": str(claim.worker),
+            "amount": str(amount),
+            "paid_on": paid_on.isoformat(),
+            "payer_kind": payer_kind,
+            "voucher": voucher,
+        },
+    )
+    return payment
+
+
+def payment_record_for_worker(*, case: Case, id_number: str, **kwargs: Any) -> Payment:
+    """Record a payment by the worker's ID number; a worker without a claim is refused."""
+    digest = blind_index(normalize_id_number(id_number), purpose="id_number")
+    claim = case.claims.filter(worker__id_number_digest=digest).first()
+    if claim is None:
+        raise InvalidInput(
+            _("This worker has no claim in the case."),
+            extra={"fields": {"id_number": [_("Unknown worker.")]}},
+        )
+    return payment_record(claim=claim, **kwargs)
+
+
+@transaction.atomic
+def case_extra_compensation_set(*, case: Case, rate: Decimal, reason: str, actor: Actor) -> Case:
+    """Set the extra compensation rate (50–100%) for wages unpaid after the order's date."""
+    if not _is_chief(actor):
+        raise Forbidden(_("A section chief or the director sets the rate."))
+    _require(
+        case.order_due is not None and case.order_due < clock.local_today(),
+        _("Extra compensation is due only after the order's date has passed."),
+    )
+    _require(
+        Decimal("0.50") <= rate <= Decimal("1.00"),
+        _("The rate is between 50% and 100% (条例 Art. 26)."),
+        field="rate",
+    )
+    _require(bool(reason.strip()), _("Give the reason for the rate."), field="reason")
+    before = audit_snapshot(case, ("extra_compensation_rate", "extra_compensation_reason"))
+    case.extra_compensation_rate = rate
+    case.extra_compensation_reason = reason.strip()
+    case.save(update_fields=["extra_compensation_rate", "extra_compensation_reason", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action="case.extra_compensation",
+        obj=case,
+        before=before,
+        after=audit_snapshot(case, ("extra_compensation_rate", "extra_compensation_reason")),
+    )
+    return case
+
+
+def case_outstanding(case: Case) -> Decimal:
+    return sum((claim.outstanding for claim in case.claims.all()), ZERO)
+
+
+# --- the deadline scan (run by the worker) -----------------------------------------------------
+
+WARN_WORKING_DAYS_BEFORE = 5
+
+
+def case_deadlines_scan(*, today: dt.date) -> dict[str, int]:
+    """Warn before the investigation limit, escalate (督办) after it, and flag orders unpaid
+    after their date — each once per case; safe to run twice (compare-and-swap claims)."""
+    calendar = work_calendar()
+    soon = add_working_days(today, WARN_WORKING_DAYS_BEFORE, calendar=calendar).date
+    counts = {"warned": 0, "escalated": 0, "orders_overdue": 0}
+    open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
+    for case in open_cases.filter(
+        warned_at=None, investigation_due__lte=soon, investigation_due__gte=today
+    ):
+        counts["warned"] += _flag(case, "warned_at", "case.deadline_warning")
+    for case in open_cases.filter(escalated_at=None, investigation_due__lt=today):
+        counts["escalated"] += _flag(case, "escalated_at", "case.escalate")
+    overdue_orders = open_cases.filter(order_overdue_at=None, order_due__lt=today)
+    for case in overdue_orders.prefetch_related("claims"):
+        if case_outstanding(case) > 0:
+            counts["orders_overdue"] += _flag(case, "order_overdue_at", "case.order_overdue")
+    return counts
+
+
+def _flag(case: Case, field: str, action: str) -> int:
+    with transaction.atomic():
+        now = clock.now()
+        if Case.objects.filter(pk=case.pk, **{field: None}).update(**{field: now}) != 1:
+            return 0
+        audit_event_record(
+            actor=None,
+            action=action,
+            obj=case,
+            after={
+                "investigation_due": case.investigation_due.isoformat(),
+                "order_due": case.order_due.isoformat() if case.order_due else None,
+            },
+        )
+    return 1
