@@ -123,6 +123,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# One cache shared by every server process (the query page's failure counters must
+# not reset per process): a table in the database; `make run` creates it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "qingling_cache",
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -162,6 +171,8 @@ QINGLING_UPLOAD_MAX_FILES = 10
 # Working days to reply to a work order / give feedback on a transfer order, per channel.
 # No national figure exists (legal.md §5–6); these are the city's own settings.
 QINGLING_REPLY_WORKING_DAYS = {"12345": 5, "12333": 5, "national_platform": 10}
+# The city this bureau serves (行政区划代码); the public form offers its counties.
+QINGLING_CITY_DIVISION = os.environ.get("QINGLING_CITY_DIVISION", "220400")
 # The bureau's case number, e.g. 辽人社监立〔2021〕8号; {year} and {seq} are filled in.
 QINGLING_CASE_NUMBER_FORMAT = os.environ.get(
     "QINGLING_CASE_NUMBER_FORMAT", "辽人社监立〔{year}〕{seq}号"

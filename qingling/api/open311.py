@@ -9,7 +9,6 @@ Errors are the spec's ``[{"code": 400, "description": "…"}]``.
 """
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -27,7 +26,6 @@ from django.views.decorators.csrf import csrf_exempt
 from qingling.api.complaints import with_accept_language
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError, InvalidInput
-from qingling.core.logs import redact
 from qingling.intake import selectors, services
 from qingling.intake.channels.files import work_order_draft, work_order_fields
 from qingling.intake.lifecycle import ComplaintStatus
@@ -36,8 +34,6 @@ from qingling.intake.models import Complaint
 LIST_DAYS = 90  # GeoReport v2: without dates, the last 90 days
 LIST_LIMIT = 1000  # … and at most 1000 requests
 CLOSED_STATUSES = frozenset({ComplaintStatus.REFERRED, ComplaintStatus.NOT_ACCEPTED})
-# Landline numbers (0437-1234567) are not in core.logs.redact, which guards the log.
-LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 ATTRIBUTES = ("employer_name", "project_name", "amount", "headcount", "period", "source_ref")
 
 
@@ -151,14 +147,10 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def public_description(complaint: Complaint) -> str | None:
-    """The narrative without personal data; nothing at all for a report (the informant)."""
-    if complaint.kind == Complaint.Kind.REPORT or not complaint.narrative:
-        return None
-    text = complaint.narrative
-    person = complaint.complainant
-    if person is not None and len(person.name) >= 2:
-        text = text.replace(person.name, person.name[0] + "*" * (len(person.name) - 1))
-    return LANDLINE.sub(lambda m: "*" * len(m.group()), redact(text))
+    """Nothing: a worker's free text names co-workers, addresses, bank cards and
+    numbers in any spelling, and masking cannot be trusted to find them all. The
+    public sees the kind, the status and the dates; staff read the text."""
+    return None
 
 
 def _status_notes(complaint: Complaint) -> str:
@@ -285,6 +277,15 @@ def _create(request: HttpRequest) -> HttpResponse:
     }
     order = work_order_draft(raw, require_source_ref=False)
     idempotency_key = request.headers.get("Idempotency-Key", "").strip()[:100]
+    if not order.draft.source_ref and not idempotency_key:
+        # A 311 client that retries after a time-out would otherwise file twice.
+        raise Open311Error(
+            HTTPStatus.BAD_REQUEST,
+            _(
+                "attribute[source_ref]: give your own number of the request (or an "
+                "Idempotency-Key header), so that a retry is not stored twice."
+            ),
+        )
     try:
         if order.errors.fields:
             services.complaint_draft_validate(draft=order.draft, errors=order.errors)

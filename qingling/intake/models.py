@@ -100,6 +100,10 @@ class Complaint(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="complaints",
     )
+    # The name and mobile given with this complaint: notices go to this number, and the
+    # public progress query checks it (digest), whoever the linked person is.
+    contact_name = models.CharField(_("name given"), max_length=50, blank=True)
+    contact_phone_sealed = models.TextField(blank=True, editable=False)
     contact_phone_digest = models.CharField(max_length=64, blank=True, editable=False)
     employer_name = models.CharField(_("employer (as stated)"), max_length=200, blank=True)
     # parties.matching's block key of the stated employer, so that complaints about the

@@ -16,6 +16,7 @@ from qingling.core.validators import validate_mobile
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
 from qingling.intake.models import Complaint, SourceSystem
 from qingling.parties.matching import name_key, same_employer
+from qingling.parties.selectors import block_key_filter
 
 DUE_SOON_WORKING_DAYS = 2
 
@@ -46,6 +47,7 @@ class WorkQueue:
     overdue: list[Complaint]
     due_soon: list[Complaint]
     later: list[Complaint]
+    waiting_for_material: list[Complaint]
     escalated: list[Complaint]
 
 
@@ -60,10 +62,12 @@ def complaint_queue_for_user(*, user: object, today: dt.date) -> WorkQueue:
     escalated = (
         [c for c in undecided if c.escalated_at] if can(user, Perm.COMPLAINT_ESCALATIONS) else []
     )
+    awaiting = [c for c in undecided if c.status == ComplaintStatus.RECEIVED]
     return WorkQueue(
-        overdue=[c for c in undecided if c.acceptance_due < today],
-        due_soon=[c for c in undecided if today <= c.acceptance_due <= soon],
-        later=[c for c in undecided if c.acceptance_due > soon],
+        overdue=[c for c in awaiting if c.acceptance_due < today],
+        due_soon=[c for c in awaiting if today <= c.acceptance_due <= soon],
+        later=[c for c in awaiting if c.acceptance_due > soon],
+        waiting_for_material=[c for c in undecided if c.status == ComplaintStatus.MORE_MATERIAL],
         escalated=escalated,
     )
 
@@ -77,22 +81,20 @@ def complaint_same_matter_candidates(
     employer_id: int | None = None,
     exclude_pk: int | None = None,
     limit: int = 5,
+    within: QuerySet[Complaint] | None = None,
 ) -> list[Complaint]:
-    """Open or accepted complaints that look like the same employer, newest first.
+    """Open or accepted complaints (of ``within``) that look like the same employer.
 
     One indexed range on ``employer_key`` (names that can match share the first two
     pinyin initials of their trade name, as in parties.selectors.organization_match_
     candidates), then ``same_employer`` decides on the few rows of the block.
     """
     terms = Q(employer_id=employer_id) if employer_id else Q(pk__in=[])
-    parts = name_key(employer_name) if employer_name else None
-    if parts is not None and len(parts.initials) >= 2:
-        low = parts.initials[:2]
-        terms |= Q(employer_key__gte=low, employer_key__lt=low[0] + chr(ord(low[1]) + 1))
-    elif parts is not None and parts.initials:
-        terms |= Q(employer_key=parts.block_key)
+    if employer_name and (same_block := block_key_filter("employer_key", name_key(employer_name))):
+        terms |= same_block
     block = (
-        Complaint.objects.filter(terms, status__in=SAME_MATTER_STATUSES)
+        (Complaint.objects.all() if within is None else within)
+        .filter(terms, status__in=SAME_MATTER_STATUSES)
         .exclude(pk=exclude_pk or 0)
         .order_by("-received_at")
         .values_list("pk", "employer_id", "employer_name")[:200]
@@ -105,16 +107,17 @@ def complaint_same_matter_candidates(
             matched.append(pk)
             if len(matched) >= limit:
                 break
-    return list(Complaint.objects.filter(pk__in=matched).order_by("-received_at"))
+    return list(Complaint.objects.filter(pk__in=matched).order_by("-received_at"))  # ≤ limit rows
 
 
-def complaint_same_matter(*, complaint: Complaint, limit: int = 5) -> list[Complaint]:
-    """Other complaints that may be about the same employer, for the officer to join."""
+def complaint_same_matter(*, complaint: Complaint, user: object, limit: int = 5) -> list[Complaint]:
+    """Other complaints the user may see that may be about the same employer."""
     return complaint_same_matter_candidates(
         employer_name=complaint.employer_name,
         employer_id=complaint.employer_id,
         exclude_pk=complaint.pk,
         limit=limit,
+        within=complaint_list_for_user(user=user),
     )
 
 
@@ -134,17 +137,18 @@ def source_system_by_key(*, key: str) -> SourceSystem | None:
     ).first()
 
 
+def number_row(number: str) -> int | None:
+    """The row in a number staff quote (``2021-000012`` → 12); its year is checked by
+    comparing ``Complaint.number`` whole, as the year is the local year of receipt."""
+    year, _, row = number.strip().partition("-")
+    return int(row) if year.isdigit() and row.isdigit() else None
+
+
 def complaint_get_by_number_for_user(*, user: object, number: str) -> Complaint | None:
     """Find a complaint by the number staff quote (``2021-000012``)."""
-    year, _, row = number.strip().partition("-")
-    if not (year.isdigit() and row.isdigit()):
-        return None
-    return (
-        complaint_list_for_user(user=user).filter(pk=int(row), received_at__year=int(year)).first()
-    )
-
-
-# --- system channels: a source system's own orders; the public Open311 view ---------------
+    row = number_row(number)
+    found = complaint_list_for_user(user=user).filter(pk=row).first() if row else None
+    return found if found is not None and found.number == number.strip() else None
 
 
 def complaint_get_for_system(*, system: SourceSystem, source_ref: str) -> Complaint | None:
@@ -172,8 +176,7 @@ def complaint_public_list(
     wanted: set[str] | None = None
     if numbers is not None:
         wanted = {number.strip() for number in numbers}
-        rows = [int(row) for _, _, row in (n.partition("-") for n in wanted) if row.isdigit()]
-        complaints = complaints.filter(pk__in=rows)
+        complaints = complaints.filter(pk__in=[row for n in wanted if (row := number_row(n))])
     if kinds is not None:
         complaints = complaints.filter(kind__in=kinds)
     if statuses is not None:

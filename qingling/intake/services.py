@@ -17,11 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingling.core import clock
-from qingling.core.calendars import add_working_days
 from qingling.core.exceptions import Conflict, InvalidInput
 from qingling.core.models import Division
-from qingling.core.personal_data import blind_index, unseal
-from qingling.core.selectors import work_calendar, workdays_add
+from qingling.core.personal_data import blind_index, mask_phone, seal, unseal
+from qingling.core.selectors import workdays_add
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 from qingling.core.validators import validate_id_number, validate_mobile
 from qingling.intake.channels.base import ComplaintDraft, FieldErrors
@@ -29,11 +28,10 @@ from qingling.intake.channels.files import ImportRow, work_order_draft, work_ord
 from qingling.intake.extraction import extract
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus, NotAcceptedReason, can_move
 from qingling.intake.models import Attachment, Channel, Complaint, SourceSystem
-from qingling.intake.selectors import complaint_same_matter_candidates
 from qingling.notify.services import outbox_enqueue
 from qingling.parties.matching import block_key
 from qingling.parties.models import Organization, Person, Project
-from qingling.parties.selectors import organization_match_candidates
+from qingling.parties.selectors import organization_match_candidates, person_find
 from qingling.parties.services import person_find_or_register, person_register
 
 ACCEPTANCE_WORKING_DAYS = 5  # 若干规定 Art. 18
@@ -83,6 +81,17 @@ def _upload_type(upload: UploadedFile) -> str | None:
     return next((kind for magic, kind in UPLOAD_SIGNATURES.items() if head.startswith(magic)), None)
 
 
+def _check_amount_and_headcount(
+    errors: FieldErrors, *, amount: Decimal | None, headcount: int | None
+) -> None:
+    if amount is not None and not Decimal(0) <= amount < MAX_AMOUNT:
+        errors.add("amount", _("The amount must be between 0 and 1,000,000,000 yuan."))
+    if amount is not None and amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        errors.add("amount", _("At most two decimal places (fen)."))
+    if headcount is not None and not 1 <= headcount <= MAX_HEADCOUNT:
+        errors.add("headcount", _("The number of workers must be between 1 and 100,000."))
+
+
 def _validate(
     draft: ComplaintDraft,
 ) -> tuple[str, str, Division | None, list[tuple[UploadedFile, str]]]:
@@ -115,12 +124,7 @@ def _validate(
             errors.add("id_number", error.messages[0])
     if not draft.employer_name and not draft.narrative:
         errors.add("employer_name", _("Name the employer, or describe what happened."))
-    if draft.amount is not None and not Decimal(0) <= draft.amount < MAX_AMOUNT:
-        errors.add("amount", _("The amount must be between 0 and 1,000,000,000 yuan."))
-    if draft.amount is not None and draft.amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        errors.add("amount", _("At most two decimal places (fen)."))
-    if draft.headcount is not None and not 1 <= draft.headcount <= MAX_HEADCOUNT:
-        errors.add("headcount", _("The number of workers must be between 1 and 100,000."))
+    _check_amount_and_headcount(errors, amount=draft.amount, headcount=draft.headcount)
     division = None
     if draft.division_code:
         division = Division.objects.filter(code=draft.division_code).first()
@@ -152,20 +156,23 @@ def _validate(
 
 def _complainant(
     draft: ComplaintDraft, *, phone: str, id_number: str, actor: Actor
-) -> Person | None:
+) -> tuple[Person | None, bool]:
+    """The person behind the complaint, and whether the ID number given belongs to someone
+    on file under another name (then nobody is linked: the officer checks, because a form
+    anyone can fill must not attach a complaint to a stranger's identity)."""
     if draft.anonymous:
-        return None
+        return None, False
     if id_number:
+        on_file = person_find(id_number=id_number)
+        if on_file is not None:
+            return (on_file, False) if on_file.name == draft.name else (None, True)
         return person_find_or_register(
             name=draft.name, id_number=id_number, phone=phone, actor=actor
-        )
-    if phone:  # same name and same mobile: the same worker complaining again
-        same = Person.objects.filter(
-            name=draft.name, phone_digest=blind_index(phone, purpose="phone")
-        ).first()
-        if same is not None:
-            return same
-    return person_register(name=draft.name, phone=phone, actor=actor)
+        ), False
+    same = person_find(name=draft.name, phone=phone) if phone else None
+    if same is not None:  # same name and same mobile: the same worker complaining again
+        return same, False
+    return person_register(name=draft.name, phone=phone, actor=actor), False
 
 
 def _suggestions(narrative: str) -> dict[str, Any]:
@@ -175,33 +182,24 @@ def _suggestions(narrative: str) -> dict[str, Any]:
     found = dataclasses.asdict(extract(narrative))
     if found.get("amount") is not None:
         found["amount"] = str(found["amount"])
+    if found.get("phones"):  # personal values are never stored in clear
+        found["phones"] = [mask_phone(phone) for phone in found["phones"]]
     return {key: value for key, value in found.items() if value not in (None, [], "")}
 
 
 def _same_matter_suggestions(employer_name: str) -> dict[str, Any]:
-    """On arrival, the organizations on file and the open complaints it may be about."""
+    """On arrival, the organizations on file that may be the employer named."""
     if not employer_name:
         return {}
     organizations = organization_match_candidates(name=employer_name, limit=3)
-    same = complaint_same_matter_candidates(employer_name=employer_name, limit=5)
-    found: dict[str, Any] = {}
-    if organizations:
-        found["organizations"] = [
+    if not organizations:
+        return {}
+    return {
+        "organizations": [
             {"id": str(org.public_id), "name": org.name, "score": round(score, 2)}
             for org, score in organizations
         ]
-    if same:
-        found["same_matter"] = [other.number for other in same]
-    return found
-
-
-def complaint_check(*, draft: ComplaintDraft) -> None:
-    """Raise one InvalidInput naming every bad field of the draft; store nothing.
-
-    For a channel that found bad fields of its own (an amount that is not a number)
-    and must name the service's ones with them, at once.
-    """
-    _validate(draft)
+    }
 
 
 def complaint_register(
@@ -227,14 +225,9 @@ def complaint_register(
     phone, id_number, division, uploads = _validate(draft)
     received_at = received_at or clock.now()
     received_on = timezone.localdate(received_at)
-    calendar = work_calendar()
-    due = add_working_days(received_on, ACCEPTANCE_WORKING_DAYS, calendar=calendar)
+    due = workdays_add(start=received_on, days=ACCEPTANCE_WORKING_DAYS)
     reply_days = settings.QINGLING_REPLY_WORKING_DAYS.get(channel)
-    reply_due = (
-        None
-        if reply_days is None
-        else add_working_days(received_on, reply_days, calendar=calendar).date
-    )
+    reply_due = None if reply_days is None else workdays_add(start=received_on, days=reply_days)
     # Reads come before the transaction, which SQLite holds as the one writer.
     suggestions = {
         **_suggestions(draft.narrative),
@@ -242,6 +235,11 @@ def complaint_register(
     }
     try:
         with transaction.atomic():
+            complainant, identity_conflict = _complainant(
+                draft, phone=phone, id_number=id_number, actor=actor
+            )
+            if identity_conflict:
+                suggestions["identity_conflict"] = True
             complaint = Complaint(
                 channel=channel,
                 source_system=source_system,
@@ -252,7 +250,9 @@ def complaint_register(
                 acceptance_due=due.date,
                 acceptance_due_provisional=due.provisional,
                 anonymous=draft.anonymous,
-                complainant=_complainant(draft, phone=phone, id_number=id_number, actor=actor),
+                complainant=complainant,
+                contact_name="" if draft.anonymous else draft.name,
+                contact_phone_sealed=seal(phone, purpose="phone") if phone else "",
                 contact_phone_digest=blind_index(phone, purpose="phone") if phone else "",
                 employer_name=draft.employer_name,
                 employer_key=block_key(draft.employer_name) if draft.employer_name else "",
@@ -263,7 +263,7 @@ def complaint_register(
                 period=draft.period,
                 narrative=draft.narrative,
                 suggestions=suggestions,
-                reply_due=reply_due,
+                reply_due=reply_due.date if reply_due else None,
             )
             complaint.full_clean(
                 exclude=[
@@ -390,18 +390,14 @@ def _transition(
 
 
 def _tell_complainant(complaint: Complaint, *, actor: Actor) -> None:
-    """Queue the decision notice by SMS; the complainant is told of every disposition."""
-    person = complaint.complainant
-    if (
-        person is None
-        or not person.phone_sealed
-        or complaint.status in OPEN_STATUSES - {ComplaintStatus.MORE_MATERIAL}
-    ):
+    """Queue the decision notice by SMS to the number given with the complaint; the
+    complainant is told of every disposition (a return to triage is none)."""
+    if not complaint.contact_phone_sealed or complaint.status == ComplaintStatus.RECEIVED:
         return
     outbox_enqueue(
         gateway="sms",
         destination="complainant",
-        phone=unseal(person.phone_sealed, purpose="phone"),
+        phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
         subject=complaint,
         dedupe_key=f"complaint:{complaint.pk}:{complaint.status}:{complaint.updated_at.timestamp()}",
         actor=actor,
@@ -427,20 +423,33 @@ def complaint_accept(*, complaint: Complaint, note: str = "", actor: Actor) -> C
 def complaint_join(
     *, complaint: Complaint, matter: Complaint, note: str = "", actor: Actor
 ) -> Complaint:
-    """Join a complaint to another about the same employer and project (reversible)."""
-    if matter.pk == complaint.pk or matter.joined_to_id == complaint.pk:
+    """Join a complaint to another about the same employer and project (reversible).
+
+    The matter must still be handled (undecided or accepted): joining to a declined or
+    referred complaint would leave this one with nobody acting on it. Complaints already
+    joined to this one move with it, so every join points at the root.
+    """
+    root = matter.joined_to or matter
+    if root.pk == complaint.pk:
         raise InvalidInput(
             _("A complaint cannot be joined to itself."),
             extra={"fields": {"matter": [_("Choose another complaint.")]}},
         )
-    root = matter.joined_to or matter
-    return _transition(
+    if root.status not in {*OPEN_STATUSES, ComplaintStatus.ACCEPTED}:
+        raise InvalidInput(
+            _("Complaint %(number)s is %(status)s; join only to a matter still handled.")
+            % {"number": root.number, "status": root.get_status_display()},
+            extra={"fields": {"matter": [_("Not handled any more.")]}},
+        )
+    joined = _transition(
         complaint=complaint,
         to=ComplaintStatus.JOINED,
         actor=actor,
         joined_to=root,
         decision_note=note,
     )
+    Complaint.objects.filter(joined_to=complaint).update(joined_to=root, updated_at=clock.now())
+    return joined
 
 
 @transaction.atomic
@@ -484,6 +493,8 @@ def complaint_material_received(*, complaint: Complaint, note: str = "", actor: 
         acceptance_due=due.date,
         acceptance_due_provisional=due.provisional,
         escalated_at=None,
+        decided_at=None,
+        decided_by_id=None,
     )
 
 
@@ -524,21 +535,6 @@ def complaint_decline(
 
 
 @transaction.atomic
-def complaint_assign(*, complaint: Complaint, officer: Any, actor: Actor) -> Complaint:
-    before = audit_snapshot(complaint, ("assigned_to",))
-    complaint.assigned_to = officer
-    complaint.save(update_fields=["assigned_to", "updated_at"])
-    audit_event_record(
-        actor=actor,
-        action="complaint.assign",
-        obj=complaint,
-        before=before,
-        after=audit_snapshot(complaint, ("assigned_to",)),
-    )
-    return complaint
-
-
-@transaction.atomic
 def complaint_reply_record(*, complaint: Complaint, text: str, actor: Actor) -> Complaint:
     """Record the reply to a work order (or feedback on a transfer order) and send it back
     to the source system through the outbox."""
@@ -573,23 +569,17 @@ def complaint_reply_record(*, complaint: Complaint, text: str, actor: Actor) -> 
 
 
 def complaint_escalate_overdue(*, today: dt.date) -> list[Complaint]:
-    """Escalate (督办) each undecided complaint past its deadline to the section chief, once.
+    """Escalate (督办) each complaint still awaiting a decision past its deadline to the
+    section chief, once. One waiting for material (补正) was handled in time: not overdue.
 
-    Idempotent: the claim is a compare-and-swap on ``escalated_at IS NULL``.
+    Idempotent: the claim is a compare-and-swap on the status and ``escalated_at IS NULL``.
     """
     escalated = []
-    overdue = Complaint.objects.filter(
-        status__in=OPEN_STATUSES, acceptance_due__lt=today, escalated_at__isnull=True
-    )
-    for complaint in overdue:
+    waiting = {"status": ComplaintStatus.RECEIVED, "escalated_at__isnull": True}
+    for complaint in Complaint.objects.filter(acceptance_due__lt=today, **waiting):
         with transaction.atomic():
             now = clock.now()
-            if (
-                Complaint.objects.filter(pk=complaint.pk, escalated_at__isnull=True).update(
-                    escalated_at=now
-                )
-                != 1
-            ):
+            if Complaint.objects.filter(pk=complaint.pk, **waiting).update(escalated_at=now) != 1:
                 continue
             complaint.escalated_at = now
             audit_event_record(
@@ -740,10 +730,7 @@ def complaint_details_update(
     """Confirm or correct what the complaint is about (e.g. accept the suggestions read
     from its text, or link the employer on file); only the values given change."""
     errors = FieldErrors()
-    if amount is not None and not Decimal(0) <= amount < MAX_AMOUNT:
-        errors.add("amount", _("The amount must be between 0 and 1,000,000,000 yuan."))
-    if headcount is not None and not 1 <= headcount <= MAX_HEADCOUNT:
-        errors.add("headcount", _("The number of workers must be between 1 and 100,000."))
+    _check_amount_and_headcount(errors, amount=amount, headcount=headcount)
     errors.raise_if_any()
     before = audit_snapshot(complaint, COMPLAINT_DETAIL_FIELDS)
     if employer_name is not None:

@@ -118,7 +118,7 @@ def complaint_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             "complaint": complaint,
             "attachments": complaint.attachments.all(),
             "hints": _hints(complaint),
-            "same_matter": selectors.complaint_same_matter(complaint=complaint),
+            "same_matter": selectors.complaint_same_matter(complaint=complaint, user=request.user),
             "can_triage": can_triage,
             "is_open": complaint.status in OPEN_STATUSES,
             "can_reply": can_triage and complaint.channel in REPLY_CHANNELS,

@@ -13,6 +13,7 @@ from qingling.core.personal_data import blind_index
 from qingling.core.validators import validate_credit_code, validate_id_number, validate_mobile
 from qingling.parties.matching import (
     CANDIDATE_THRESHOLD,
+    NameParts,
     name_key,
     normalize_code,
     rank_keys,
@@ -114,6 +115,17 @@ def organization_projects(*, user: object, organization: Organization) -> QueryS
 MATCH_SHORTLIST = 20
 
 
+def block_key_filter(field: str, parts: NameParts) -> Q | None:
+    """Rows whose stored block key (``field``, see ``NameParts.block_key``) may be the same
+    employer: a prefix range on the first two pinyin initials, which an index answers."""
+    if len(parts.initials) >= 2:
+        low = parts.initials[:2]
+        return Q(**{f"{field}__gte": low, f"{field}__lt": low[0] + chr(ord(low[1]) + 1)})
+    if parts.initials:
+        return Q(**{field: parts.block_key})
+    return None
+
+
 def organization_match_candidates(
     *, name: str, credit_code: str = "", limit: int = 5
 ) -> list[tuple[Organization, float]]:
@@ -139,11 +151,8 @@ def organization_match_candidates(
     parts = name_key(name)
     code = normalize_code(credit_code)
     terms = []
-    if len(parts.initials) >= 2:
-        low = parts.initials[:2]
-        terms.append(Q(name_key__gte=low, name_key__lt=low[0] + chr(ord(low[1]) + 1)))
-    elif parts.initials:
-        terms.append(Q(name_key=parts.block_key))
+    if (same_block := block_key_filter("name_key", parts)) is not None:
+        terms.append(same_block)
     if code:
         # Restating the unique constraint's condition lets SQLite use its partial index.
         terms.append(Q(credit_code=code) & ~Q(credit_code=""))
@@ -169,3 +178,18 @@ def organization_match_candidates(
     kept = [(org, score) for org, score in scored if score >= CANDIDATE_THRESHOLD]
     kept.sort(key=lambda pair: (-pair[1], pair[0].name, pair[0].pk))
     return kept[:limit]
+
+
+def person_find(*, id_number: str = "", name: str = "", phone: str = "") -> Person | None:
+    """The person with this ID number, or with this name and mobile; None if nobody.
+
+    For services that name a person in passing (a complainant); no access check, as
+    nothing is shown from it.
+    """
+    if id_number:
+        digest = blind_index(validate_id_number(id_number), purpose="id_number")
+        return Person.objects.filter(id_number_digest=digest).first()
+    if name and phone:
+        digest = blind_index(validate_mobile(phone), purpose="phone")
+        return Person.objects.filter(name=name, phone_digest=digest).first()
+    return None

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from qingling.accounts.permissions import covers
@@ -378,4 +378,12 @@ def person_find_or_register(
         raise InvalidInput(
             _("Enter the person's name."), extra={"fields": {"name": [_("Required.")]}}
         )
-    return person_register(name=name, id_number=id_number, phone=phone, actor=actor)
+    try:
+        with transaction.atomic():  # a savepoint: two requests may register the same person
+            return person_register(name=name, id_number=id_number, phone=phone, actor=actor)
+    except IntegrityError:
+        if id_number.strip():
+            raced = Person.objects.filter(id_number_digest=digest).first()
+            if raced is not None:
+                return raced
+        raise

@@ -13,11 +13,14 @@ from qingling.intake.channels.base import ComplaintDraft, FieldErrors, decimal_o
 from qingling.intake.models import QUERY_CODE_LENGTH, Complaint
 
 EVIDENCE_ACCEPT = "image/*,application/pdf"
-CITY_CODE = "220400"
 
 
 def county_choices() -> list[tuple[str, str]]:
-    counties = division_list(within=CITY_CODE[:4]).filter(level="county").order_by("code")
+    counties = (
+        division_list(within=settings.QINGLING_CITY_DIVISION[:4])
+        .filter(level="county")
+        .order_by("code")
+    )
     return [("", gettext("Not sure")), *((d.code, d.name) for d in counties)]
 
 

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from qingling.core.exceptions import ApplicationError, InvalidInput
+from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error
 from qingling.core.personal_data import mask_phone
 from qingling.core.validators import validate_mobile
 from qingling.intake import selectors, services
-from qingling.intake.channels.base import ComplaintDraft, FieldErrors
+from qingling.intake.channels.base import FieldErrors
 from qingling.intake.channels.web.forms import ProgressQueryForm, WebComplaintForm
 from qingling.intake.models import Channel, Complaint
 
@@ -60,7 +60,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         draft = form.draft(own)
         try:
             if own.fields:
-                _raise_with_service_errors(own, draft=draft)
+                services.complaint_draft_validate(draft=draft, errors=own)
             result = services.complaint_register(
                 draft=draft, channel=Channel.WEB, actor=None, idempotency_key=key
             )
@@ -80,17 +80,6 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _raise_with_service_errors(own: FieldErrors, *, draft: ComplaintDraft) -> None:
-    """Raise the form's own field errors together with every one the service finds."""
-    try:
-        services.complaint_check(draft=draft)
-    except InvalidInput as error:
-        for name, messages in error.extra.get("fields", {}).items():
-            for message in messages:
-                own.add(name, message)
-    own.raise_if_any()
-
-
 @never_cache
 def complaint_done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     receipt = request.session.get(RECEIPTS_SESSION_KEY, {}).get(str(public_id))
@@ -99,13 +88,19 @@ def complaint_done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "intake/web/complaint_done.html", {"receipt": receipt})
 
 
-def _failure_keys(request: HttpRequest) -> list[str]:
+def _failure_keys(request: HttpRequest, code: str) -> list[str]:
+    """Count failures per browser session and per query code tried.
+
+    Not per address: behind the bureau's reverse proxy every worker has the same
+    one, and ten wrong tries by anyone would lock everyone out. Guessing needs both
+    an 8-character code and the phone number, so these two counters are enough.
+    """
     if request.session.session_key is None:
         request.session.save()
-    address = request.META.get("REMOTE_ADDR", "")
+    code = "".join(code.split()).upper()[:16]
     return [
         f"web_intake:query_failures:session:{request.session.session_key}",
-        f"web_intake:query_failures:ip:{address}",
+        f"web_intake:query_failures:code:{code}",
     ]
 
 
@@ -131,7 +126,7 @@ def progress_query(request: HttpRequest) -> HttpResponse:
     masked_phone = ""
     status = 200
     if request.method == "POST":
-        keys = _failure_keys(request)
+        keys = _failure_keys(request, request.POST.get("query_code", ""))
         if _locked_out(keys):
             form.add_error(
                 None, _("Too many wrong tries. Please try again in 15 minutes, or call 12333.")

@@ -177,3 +177,27 @@ class ComplaintRegisterTests(BaseTestCase):
     def test_received_at_defaults_to_now(self) -> None:
         result = complaint_register(draft=draft(), channel=Channel.WALK_IN, actor=self.intake)
         self.assertEqual(result.complaint.received_at, dt.datetime(2026, 11, 27, 2, tzinfo=dt.UTC))
+
+
+class ComplaintIdentityTests(BaseTestCase):
+    def test_an_id_number_on_file_under_another_name_links_nobody(self) -> None:
+        number = fake_id_number(self.rng)
+        complaint_register(
+            draft=draft(name="刘备", id_number=number), channel=Channel.WEB, actor=None
+        )
+        result = complaint_register(
+            draft=draft(name="赵云", id_number=number, phone="13912345678"),
+            channel=Channel.WEB,
+            actor=None,
+        )
+        self.assertIsNone(result.complaint.complainant)
+        self.assertIs(result.complaint.suggestions["identity_conflict"], True)
+        self.assertEqual(result.complaint.contact_name, "赵云")
+
+    def test_phones_read_from_the_text_are_kept_masked(self) -> None:
+        result = complaint_register(
+            draft=draft(narrative="联系电话13804371234，欠薪3万元"),
+            channel=Channel.WALK_IN,
+            actor=self.intake,
+        )
+        self.assertEqual(result.complaint.suggestions["phones"], ["138****1234"])

@@ -169,3 +169,42 @@ class ReplyTests(BaseTestCase):
         complaint = register()
         with self.assertRaises(InvalidInput):
             complaint_reply_record(complaint=complaint, text=" ", actor=self.intake)
+
+
+class ReviewFixTests(BaseTestCase):
+    def test_waiting_for_material_is_not_escalated(self) -> None:
+        complaint = register()
+        complaint_request_material(complaint=complaint, note="请提供单位名称", actor=self.intake)
+        self.assertEqual(complaint_escalate_overdue(today=dt.date(2021, 2, 1)), [])
+
+    def test_cannot_join_a_declined_complaint(self) -> None:
+        declined, other = register(), register(phone="13712345678")
+        complaint_decline(complaint=declined, reason="too_old", actor=self.intake)
+        with self.assertRaises(InvalidInput):
+            complaint_join(complaint=other, matter=declined, actor=self.intake)
+
+    def test_complaints_joined_to_one_move_with_it(self) -> None:
+        root, middle, leaf = (
+            register(),
+            register(phone="13712345678"),
+            register(phone="13612345678"),
+        )
+        complaint_join(complaint=leaf, matter=middle, actor=self.intake)
+        middle.refresh_from_db()
+        complaint_join(complaint=middle, matter=root, actor=self.intake)
+        leaf.refresh_from_db()
+        self.assertEqual(leaf.joined_to, root)
+
+    def test_material_received_clears_the_decision(self) -> None:
+        complaint = register()
+        complaint_request_material(complaint=complaint, note="请提供单位名称", actor=self.intake)
+        complaint_material_received(complaint=complaint, actor=self.intake)
+        complaint.refresh_from_db()
+        self.assertIsNone(complaint.decided_at)
+        self.assertIsNone(complaint.decided_by)
+
+    def test_notices_go_to_the_number_given_with_the_complaint(self) -> None:
+        complaint = register(phone="13912345678")
+        complaint_decline(complaint=complaint, reason="too_old", actor=self.intake)
+        message = OutboxMessage.objects.get(payload__template="complaint_not_accepted")
+        self.assertEqual(message.destination, "139****5678")

@@ -225,3 +225,16 @@ class ConfirmDetailsTests(BaseTestCase):
         )
         complaint.refresh_from_db()
         self.assertEqual(complaint.employer, organization)
+
+
+@time_machine.travel(NOW, tick=False)
+class SameMatterJurisdictionTests(BaseTestCase):
+    def test_suggests_only_complaints_the_officer_may_see(self) -> None:
+        register(received=NOW, division="220402")
+        unplaced = register(received=NOW, phone="13712345678", employer_name="鑫盛建筑公司")
+        self.client.force_login(self.xian)
+        response = self.client.get(reverse("intake:complaint_detail", args=[unplaced.public_id]))
+        self.assertEqual(response.context["same_matter"], [])
+        self.client.force_login(self.inspector)
+        response = self.client.get(reverse("intake:complaint_detail", args=[unplaced.public_id]))
+        self.assertEqual(len(response.context["same_matter"]), 1)

@@ -240,14 +240,14 @@ class ProgressQueryTests(BaseTestCase):
         )
         self.assertEqual(len(wrong_phone.context["form"].non_field_errors()), 1)
 
-    def test_ten_failures_lock_out_the_session_and_the_address(self) -> None:
+    def test_ten_failures_lock_out_the_session_and_the_code(self) -> None:
         for _attempt in range(QUERY_FAILURES_ALLOWED):
             self.assertEqual(self.query(phone="13912345678").status_code, 200)
         locked = self.query()  # even the right code and phone now
         self.assertEqual(locked.status_code, 429)
         self.assertNotContains(locked, "data-status", status_code=429)
         self.assertIn("15", str(locked.context["form"].non_field_errors()))
-        # A fresh session from the same address is refused as well.
+        # A fresh session trying the same code is refused as well.
         self.assertEqual(self.query(client=Client()).status_code, 429)
 
     def test_the_lockout_ends_after_fifteen_minutes(self) -> None:
