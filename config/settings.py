@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "qingling.parties",
     "qingling.intake",
     "qingling.cases",
+    "qingling.inspections",
     "qingling.reports",
     "qingling.api",
 ]
@@ -181,11 +182,28 @@ QINGLING_CASE_NUMBER_FORMAT = os.environ.get(
 QINGLING_DOCUMENT_NUMBER_FORMAT = os.environ.get(
     "QINGLING_DOCUMENT_NUMBER_FORMAT", "辽人社监{kind}〔{year}〕{seq}号"
 )
+# The bureau's own document templates (<kind>.docx, e.g. order.docx; see
+# qingling/cases/doc_templates/build.py for the placeholders); a kind missing there
+# uses the shipped default. {kind} codes of the document numbers, per kind.
+QINGLING_DOCUMENT_TEMPLATE_DIR = Path(
+    os.environ.get(
+        "QINGLING_DOCUMENT_TEMPLATE_DIR", BASE_DIR / "qingling" / "cases" / "doc_templates"
+    )
+)
+QINGLING_DOCUMENT_KIND_CODES = {
+    "opening_approval": "立审",
+    "inquiry_notice": "询",
+    "order": "责改",
+    "decision": "处",
+    "closing_approval": "结",
+}
 # The worker runs these jobs, in this order, each round (dotted paths to functions).
 QINGLING_WORKER_JOBS = [
     "qingling.core.jobs.calendar_sync",
     "qingling.core.jobs.sessions_prune",
     "qingling.intake.jobs.escalate_overdue",
+    "qingling.cases.jobs.deadlines_scan",
+    "qingling.inspections.jobs.findings_overdue",
     "qingling.notify.jobs.outbox_deliver",
 ]
 # The outbox: gateway name → class; an undeliverable message fails after this many attempts.

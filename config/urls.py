@@ -11,6 +11,7 @@ urlpatterns = [
     path("parties/", include("qingling.parties.urls")),
     path("complaints/", include("qingling.intake.urls")),
     path("cases/", include("qingling.cases.urls")),
+    path("inspections/", include("qingling.inspections.urls")),
     path("reports/", include("qingling.reports.urls")),
     path("ts/", include("qingling.intake.channels.web.urls")),
     path("notify/", include("qingling.notify.urls")),

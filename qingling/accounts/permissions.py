@@ -29,6 +29,10 @@ class Perm(StrEnum):
     CASE_VIEW = "case.view"
     CASE_WORK = "case.work"
     CASE_APPROVE = "case.approve"
+    STATS_VIEW = "stats.view"
+    INSPECTION_VIEW = "inspection.view"
+    INSPECTION_WORK = "inspection.work"
+    CAMPAIGN_MANAGE = "campaign.manage"
 
 
 P = Perm
@@ -40,16 +44,42 @@ CHIEF = {
     P.COMPLAINT_ESCALATIONS,
     P.CASE_VIEW,
     P.CASE_APPROVE,
+    P.STATS_VIEW,
+    P.INSPECTION_VIEW,
+    P.CAMPAIGN_MANAGE,
 }
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.INTAKE_OFFICER: frozenset(
-        {*PARTIES, P.COMPLAINT_VIEW, P.COMPLAINT_REGISTER, P.COMPLAINT_TRIAGE, P.CASE_VIEW}
+        {
+            *PARTIES,
+            P.COMPLAINT_VIEW,
+            P.COMPLAINT_REGISTER,
+            P.COMPLAINT_TRIAGE,
+            P.CASE_VIEW,
+            P.STATS_VIEW,
+        }
     ),
     Role.INSPECTOR: frozenset(
-        {*PARTIES, P.COMPLAINT_VIEW, P.COMPLAINT_REGISTER, P.CASE_VIEW, P.CASE_WORK}
+        {
+            *PARTIES,
+            P.COMPLAINT_VIEW,
+            P.COMPLAINT_REGISTER,
+            P.CASE_VIEW,
+            P.CASE_WORK,
+            P.STATS_VIEW,
+            P.INSPECTION_VIEW,
+            P.INSPECTION_WORK,
+        }
     ),
     Role.SECTION_CHIEF: frozenset(
-        {*PARTIES, *CHIEF, P.COMPLAINT_REGISTER, P.COMPLAINT_TRIAGE, P.CASE_WORK}
+        {
+            *PARTIES,
+            *CHIEF,
+            P.COMPLAINT_REGISTER,
+            P.COMPLAINT_TRIAGE,
+            P.CASE_WORK,
+            P.INSPECTION_WORK,
+        }
     ),
     Role.DIRECTOR: frozenset({P.PARTY_VIEW, P.PERSONAL_DATA_REVEAL, *CHIEF}),
     Role.EMPLOYMENT_OFFICER: frozenset(PARTIES),
@@ -61,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.STAFF_MANAGE,
             P.OUTBOX_VIEW,
             P.SOURCE_SYSTEM_MANAGE,
+            P.STATS_VIEW,
         }
     ),
 }

@@ -13,6 +13,7 @@ from ninja.security import SessionAuth
 
 from qingling.accounts.permissions import Perm, can
 from qingling.api.complaints import complaints_router
+from qingling.api.stats import stats_router
 from qingling.core.exceptions import ApplicationError, Forbidden
 from qingling.core.selectors import division_get, workdays_add
 from qingling.parties import selectors as party_selectors
@@ -192,3 +193,4 @@ def register_organization(request: HttpRequest, payload: OrganizationRegisterIn)
 api.add_router("/workdays", workdays)
 api.add_router("/organizations", organizations)
 api.add_router("/complaints", complaints_router(ERRORS))
+api.add_router("/stats", stats_router(ERRORS))

@@ -85,6 +85,7 @@ class Case(TimeStampedModel):
             ),
         ]
         indexes = [
+            models.Index(fields=["-opened_on", "-sequence"], name="case_ledger_order"),
             models.Index(fields=["status", "investigation_due"]),
             models.Index(fields=["division", "opened_on"]),
         ]

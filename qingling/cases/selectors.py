@@ -1,30 +1,53 @@
 """Reads for cases: the access helpers, the inspector proposal, the timeline."""
 
+import datetime as dt
 import uuid
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import ROLE_PERMISSIONS, Perm, can, jurisdiction_prefix
-from qingling.cases.lifecycle import OPEN_STATUSES
-from qingling.cases.models import Case, Claim
+from qingling.cases.lifecycle import OPEN_STATUSES, CaseStatus
+from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment
 from qingling.core.models import AuditEvent, Division
 from qingling.core.selectors import audit_history
+from qingling.parties.models import Organization
 
 
 def case_list_for_user(*, user: object) -> QuerySet[Case]:
-    """Cases in the user's jurisdiction, and the cases the user works on."""
+    """Cases in the user's jurisdiction, and the cases the user works on.
+
+    Both conditions are uncorrelated subqueries (a few division codes; the ids of the
+    user's own cases), which the database evaluates once, so the list needs no join
+    and no DISTINCT: at 200,000 cases the join-and-deduplicate form cost most of a
+    ledger page (docs/performance.md).
+    """
     prefix = jurisdiction_prefix(user)
     if prefix is None or not can(user, Perm.CASE_VIEW):
         return Case.objects.none()
-    return (
-        Case.objects.filter(
-            Q(division__code__startswith=prefix)
-            | Q(assignments__inspector=user, assignments__removed_at=None)
-        )
-        .distinct()
-        .select_related("respondent", "project", "division")
+    divisions = Division.objects.filter(code__startswith=prefix).values("code")
+    works_on = CaseInspector.objects.filter(
+        inspector_id=getattr(user, "pk", None), removed_at=None
+    ).values("case_id")
+    return Case.objects.filter(Q(division_id__in=divisions) | Q(pk__in=works_on)).select_related(
+        "respondent", "project", "division"
     )
 
 
@@ -38,7 +61,13 @@ def case_get_for_user(*, user: object, public_id: uuid.UUID) -> Case:
 def inspector_proposals(*, division: Division, limit: int = 5) -> list[User]:
     """Inspectors whose jurisdiction covers the division, least loaded first (open cases
     they are on), so the chief can confirm the system's proposal of a lead."""
-    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.CASE_WORK in perms]
+    # Those who work cases but do not approve them: the chief confirms the proposal and
+    # must not be proposed (an idle chief would otherwise always come first).
+    roles = [
+        role
+        for role, perms in ROLE_PERMISSIONS.items()
+        if Perm.CASE_WORK in perms and Perm.CASE_APPROVE not in perms
+    ]
     candidates = (
         User.objects.filter(is_active=True, role__in=roles, org_unit__isnull=False)
         .select_related("org_unit__division")
@@ -68,3 +97,99 @@ def case_claims(*, case: Case) -> QuerySet[Claim]:
 def case_timeline(*, case: Case) -> QuerySet[AuditEvent]:
     """Every recorded step of the case, newest first (all case writes audit on the case)."""
     return audit_history(object_type="cases.case", object_id=str(case.pk))
+
+
+# --- the staff pages: the list's rows and the case page's reads ------------------------------
+
+
+def case_list_rows(
+    *,
+    user: object,
+    today: dt.date,
+    status: str = "",
+    division: str = "",
+    lead: int | None = None,
+    overdue: bool = False,
+    query: str = "",
+) -> QuerySet[Case]:
+    """The case list: the user's cases, filtered, each row annotated with its lead
+    inspector, its workers and its claimed / paid / outstanding money and whether the
+    investigation is overdue — a fixed number of queries however many rows."""
+    cases = Case.objects.filter(pk__in=case_list_for_user(user=user).values("pk"))
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    if division:
+        cases = cases.filter(division__code__startswith=division)
+    if lead is not None:
+        cases = cases.filter(
+            Exists(
+                CaseInspector.objects.filter(
+                    case=OuterRef("pk"),
+                    inspector_id=lead,
+                    role=CaseInspector.Role.LEAD,
+                    removed_at=None,
+                )
+            )
+        )
+    if overdue:
+        cases = cases.filter(status__in=OPEN_STATUSES, investigation_due__lt=today)
+    query = " ".join(query.split())
+    if query:
+        cases = cases.filter(Q(number__icontains=query) | Q(respondent__name__icontains=query))
+    leads = CaseInspector.objects.filter(
+        case=OuterRef("pk"), role=CaseInspector.Role.LEAD, removed_at=None
+    )
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
+    due = Coalesce("claims__ordered", "claims__verified", "claims__claimed", output_field=money)
+    rows = cases.select_related("respondent", "project", "division").order_by(
+        "-opened_on", "-sequence"
+    )
+    return rows.annotate(
+        lead_full_name=Subquery(leads.values("inspector__full_name")[:1]),
+        lead_username=Subquery(leads.values("inspector__username")[:1]),
+        workers=Count("claims"),
+        total_claimed=Coalesce(Sum("claims__claimed"), Value(ZERO), output_field=money),
+        total_paid=Coalesce(Sum("claims__paid"), Value(ZERO), output_field=money),
+        total_outstanding=Coalesce(
+            Sum(Greatest(due - F("claims__paid"), Value(ZERO), output_field=money)),
+            Value(ZERO),
+            output_field=money,
+        ),
+        is_overdue=ExpressionWrapper(
+            Q(status__in=OPEN_STATUSES, investigation_due__lt=today),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def case_lead_choices(*, user: object) -> QuerySet[User]:
+    """The inspectors of the user's jurisdiction, for the list's lead-inspector filter."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None:
+        return User.objects.none()
+    # Those who work cases but do not approve them: the chief confirms the proposal and
+    # must not be proposed (an idle chief would otherwise always come first).
+    roles = [
+        role
+        for role, perms in ROLE_PERMISSIONS.items()
+        if Perm.CASE_WORK in perms and Perm.CASE_APPROVE not in perms
+    ]
+    return User.objects.filter(
+        is_active=True, role__in=roles, org_unit__division__code__startswith=prefix
+    ).order_by("full_name", "username")
+
+
+def case_detail_claims(*, case: Case) -> QuerySet[Claim]:
+    """The claims of the case page with their workers, payments and payers (no N+1)."""
+    return case.claims.select_related("worker").prefetch_related(
+        Prefetch("payments", queryset=Payment.objects.select_related("payer"))
+    )
+
+
+def case_payer_choices(*, case: Case) -> QuerySet[Organization]:
+    """Organizations that may pay the case's workers: the respondent and the parties of its
+    project (general contractor, builder …)."""
+    terms = Q(pk=case.respondent_id)
+    if case.project_id is not None:
+        terms |= Q(project_parties__project_id=case.project_id)
+    return Organization.objects.filter(terms).distinct().order_by("name")

@@ -33,6 +33,7 @@ from qingling.core.validators import normalize_id_number
 from qingling.intake.lifecycle import ComplaintStatus
 from qingling.intake.models import Complaint
 from qingling.parties.models import Organization, Project
+from qingling.parties.selectors import project_roster
 from qingling.parties.services import person_find_or_register
 
 INVESTIGATION_WORKING_DAYS = 60  # 劳动保障监察条例 Art. 17
@@ -127,7 +128,7 @@ def case_open(
         raise Forbidden(
             _("%(division)s is outside your jurisdiction.") % {"division": division.name}
         )
-    co_inspectors = [user for user in co_inspectors if user.pk != lead.pk]
+    co_inspectors = list({user.pk: user for user in co_inspectors if user.pk != lead.pk}.values())
     for inspector in (lead, *co_inspectors):
         _check_inspector(inspector, division)
     opened_on = opened_on or clock.local_today()
@@ -240,7 +241,11 @@ def _guard_two_inspectors(case: Case, details: dict[str, Any]) -> None:
 
 def _guard_order_due(case: Case, details: dict[str, Any]) -> None:
     due = details.get("order_due")
-    if not isinstance(due, dt.date) or due <= clock.local_today():
+    if (
+        not isinstance(due, dt.date)
+        or isinstance(due, dt.datetime)  # a local date, not a moment
+        or due <= clock.local_today()
+    ):
         raise InvalidInput(
             _("Give the order's due date, after today."),
             extra={"fields": {"order_due": [_("A date after today.")]}},
@@ -310,6 +315,11 @@ def case_transition(
             raise InvalidInput(
                 _("Choose the outcome the case closes with."),
                 extra={"fields": {"outcome": [_("Required.")]}},
+            )
+        if outcome == CaseOutcome.WITHDRAWN and case.order_issued_on is not None:
+            # also after the chief sent the case back from closing to investigation
+            raise TransitionNotAllowed(
+                _("A case cannot be withdrawn (撤销立案) after an order was issued.")
             )
     if step.guard:
         GUARDS[step.guard](case, details)
@@ -435,7 +445,9 @@ def claim_update(
             setattr(claim, name, value)
     if explanation is not None:
         claim.explanation = explanation.strip()
-    claim.save()
+    # Never write ``paid``: only payment_record moves it, and this copy may be stale.
+    claim.save(update_fields=["verified", "ordered", "explanation", "updated_at"])
+    claim.refresh_from_db(fields=["paid"])
     audit_event_record(
         actor=actor,
         action="case.claim_update",
@@ -520,6 +532,7 @@ def payment_record(
 
 def payment_record_for_worker(*, case: Case, id_number: str, **kwargs: Any) -> Payment:
     """Record a payment by the worker's ID number; a worker without a claim is refused."""
+    _require_case_worker(case, kwargs.get("actor"))  # before saying whether the worker is in it
     digest = blind_index(normalize_id_number(id_number), purpose="id_number")
     claim = case.claims.filter(worker__id_number_digest=digest).first()
     if claim is None:
@@ -533,8 +546,10 @@ def payment_record_for_worker(*, case: Case, id_number: str, **kwargs: Any) -> P
 @transaction.atomic
 def case_extra_compensation_set(*, case: Case, rate: Decimal, reason: str, actor: Actor) -> Case:
     """Set the extra compensation rate (50–100%) for wages unpaid after the order's date."""
-    if not _is_chief(actor):
-        raise Forbidden(_("A section chief or the director sets the rate."))
+    if StepActor.CHIEF not in case_step_actors(case, actor):
+        raise Forbidden(_("A section chief or the director of this area sets the rate."))
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict(_("The case is closed."), code="case_closed")
     _require(
         case.order_due is not None and case.order_due < clock.local_today(),
         _("Extra compensation is due only after the order's date has passed."),
@@ -575,11 +590,14 @@ def case_deadlines_scan(*, today: dt.date) -> dict[str, int]:
     soon = add_working_days(today, WARN_WORKING_DAYS_BEFORE, calendar=calendar).date
     counts = {"warned": 0, "escalated": 0, "orders_overdue": 0}
     open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
-    for case in open_cases.filter(
+    # The 60(+30)-working-day limit is for the investigation; once an order is issued
+    # the order's own date is what is watched.
+    investigating = open_cases.filter(status__in=[CaseStatus.OPENED, CaseStatus.INVESTIGATING])
+    for case in investigating.filter(
         warned_at=None, investigation_due__lte=soon, investigation_due__gte=today
     ):
         counts["warned"] += _flag(case, "warned_at", "case.deadline_warning")
-    for case in open_cases.filter(escalated_at=None, investigation_due__lt=today):
+    for case in investigating.filter(escalated_at=None, investigation_due__lt=today):
         counts["escalated"] += _flag(case, "escalated_at", "case.escalate")
     overdue_orders = open_cases.filter(order_overdue_at=None, order_due__lt=today)
     for case in overdue_orders.prefetch_related("claims"):
@@ -603,3 +621,36 @@ def _flag(case: Case, field: str, action: str) -> int:
             },
         )
     return 1
+
+
+# --- claims from the project's roster --------------------------------------------------------
+
+
+@transaction.atomic
+def claims_from_roster(*, case: Case, actor: Actor) -> int:
+    """Add a claim (0.00, to be filled in) for each worker on the project's roster who has
+    none in the case yet; returns how many were added (one audit row when any)."""
+    _require_case_worker(case, actor)
+    if case.project is None:
+        raise Conflict(
+            _("The case has no project, so there is no roster to take workers from."),
+            code="case_without_project",
+        )
+    # Two clicks at once: the second waits here and then finds the claims made.
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+    workers = (
+        project_roster(project=case.project)
+        .exclude(worker__claims__case=case)
+        .values_list("worker_id", flat=True)
+    )
+    claims = Claim.objects.bulk_create(
+        [Claim(case=case, worker_id=worker, claimed=ZERO) for worker in workers]
+    )
+    if claims:
+        audit_event_record(
+            actor=actor,
+            action="case.claims_from_roster",
+            obj=case,
+            after={"project": case.project.pk, "added": len(claims)},
+        )
+    return len(claims)

@@ -1,16 +1,708 @@
-"""Staff pages of cases."""
+"""Staff pages of cases: the list, opening a case from a complaint, one case and its steps."""
 
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qingling.accounts.decorators import require_perm
-from qingling.accounts.permissions import Perm
-from qingling.cases import selectors
+from qingling.accounts.models import User
+from qingling.accounts.permissions import Perm, jurisdiction_prefix
+from qingling.cases import selectors, services
+from qingling.cases.forms import (
+    CaseFilterForm,
+    CaseOpenForm,
+    ClaimAddForm,
+    ClaimEditForm,
+    CloseForm,
+    ExtraCompensationForm,
+    InspectorAssignForm,
+    InspectorRemoveForm,
+    NoteForm,
+    OrderForm,
+    PaymentForm,
+    ReasonForm,
+)
+from qingling.cases.lifecycle import (
+    OPEN_STATUSES,
+    CaseOutcome,
+    CaseStatus,
+    StepActor,
+    allowed_targets,
+)
+from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment
+from qingling.core import clock
+from qingling.core.exceptions import ApplicationError
+from qingling.core.forms import form_add_application_error
+from qingling.core.models import AuditEvent, Division
+from qingling.core.selectors import division_list
+from qingling.intake import selectors as intake_selectors
+from qingling.intake.lifecycle import ComplaintStatus
+from qingling.intake.models import Complaint
+from qingling.parties import selectors as parties_selectors
+from qingling.parties.models import Organization, Project
+
+PROPOSALS = 10  # inspectors offered when opening or assigning
+
+
+def _inspector_label(user: User) -> str:
+    load = getattr(user, "load", None)
+    unit = user.org_unit.name if user.org_unit is not None else ""
+    if load is None:
+        return f"{user} · {unit}"
+    return _("%(name)s · %(unit)s · %(load)s open cases") % {
+        "name": user,
+        "unit": unit,
+        "load": load,
+    }
+
+
+def _divisions(user: object) -> list[Division]:
+    prefix = jurisdiction_prefix(user)
+    return [] if prefix is None else list(division_list(within=prefix))
+
+
+# --- the list ----------------------------------------------------------------------------------
 
 
 @require_perm(Perm.CASE_VIEW)
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = selectors.case_list_for_user(user=request.user)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "cases/case_list.html", {"page": page, "q": ""})
+    today = clock.local_today()
+    form = CaseFilterForm(
+        request.GET,
+        divisions=[(d.code, d.name) for d in _divisions(request.user)],
+        leads=[(str(u.pk), str(u)) for u in selectors.case_lead_choices(user=request.user)],
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.case_list_rows(
+        user=request.user,
+        today=today,
+        status=filters.get("status", ""),
+        division=filters.get("division", ""),
+        lead=filters.get("lead"),
+        overdue=bool(filters.get("overdue")),
+        query=filters.get("q", ""),
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {"page": page, "form": form, "today": today})
+
+
+# --- opening a case from an accepted complaint -------------------------------------------------
+
+
+@dataclass
+class OpenChoices:
+    """What the opening form offers, read once for the GET and again for the POST."""
+
+    complaint: Complaint
+    divisions: list[Division]
+    division: Division | None
+    proposals: list[User]
+    respondents: list[tuple[Organization, float | None]] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    others: list[Complaint] = field(default_factory=list)
+
+
+def _open_choices(request: HttpRequest, complaint: Complaint, data: Any) -> OpenChoices:
+    divisions = _divisions(request.user)
+    code = data.get("division") or complaint.division_id or ""
+    division = next((d for d in divisions if d.code == code), None)
+    proposals = (
+        selectors.inspector_proposals(division=division, limit=PROPOSALS) if division else []
+    )
+    choices = OpenChoices(
+        complaint=complaint, divisions=divisions, division=division, proposals=proposals
+    )
+    seen: set[int] = set()
+    if complaint.employer is not None:
+        choices.respondents.append((complaint.employer, None))
+        seen.add(complaint.employer.pk)
+    if complaint.employer_name:
+        for organization, score in parties_selectors.organization_match_candidates(
+            name=complaint.employer_name
+        ):
+            if organization.pk not in seen:
+                choices.respondents.append((organization, score))
+                seen.add(organization.pk)
+    if query := " ".join(str(data.get("respondent_q", "")).split()):
+        found = parties_selectors.organization_search(user=request.user, query=query)[:10]
+        for organization in found:
+            if organization.pk not in seen:
+                choices.respondents.append((organization, None))
+                seen.add(organization.pk)
+    if complaint.project is not None:
+        choices.projects.append(complaint.project)
+    if complaint.project_name:
+        projects = parties_selectors.project_list_for_user(
+            user=request.user, query=complaint.project_name
+        )[:10]
+        choices.projects += [p for p in projects if p.pk != complaint.project_id]
+    choices.others = [
+        other
+        for other in intake_selectors.complaint_same_matter(
+            complaint=complaint, user=request.user, limit=10
+        )
+        if other.status == ComplaintStatus.ACCEPTED
+    ]
+    return choices
+
+
+def _open_form(choices: OpenChoices, data: Any = None) -> CaseOpenForm:
+    complaint = choices.complaint
+    proposals = choices.proposals
+    initial = {
+        "complaint": complaint.public_id,
+        "respondent": complaint.employer.public_id if complaint.employer else None,
+        "project": complaint.project.public_id if complaint.project else None,
+        "division": choices.division.code if choices.division else "",
+        "lead": str(proposals[0].pk) if proposals else "",
+        "co_inspectors": [str(proposals[1].pk)] if len(proposals) > 1 else [],
+        "summary": complaint.narrative[:500] if complaint.narrative else "",
+    }
+    return CaseOpenForm(
+        data,
+        initial=initial,
+        respondents=[
+            (
+                str(org.public_id),
+                f"{org.name} · {org.credit_code or '—'}"
+                + (f" · {_('match')} {score:.0%}" if score is not None else ""),
+            )
+            for org, score in choices.respondents
+        ],
+        projects=[(str(p.public_id), f"{p.name} · {p.division}") for p in choices.projects],
+        divisions=[(d.code, d.name) for d in choices.divisions],
+        inspectors=[(str(u.pk), _inspector_label(u)) for u in proposals],
+        others=[
+            (str(c.public_id), f"{c.number} · {c.employer_name} · {c.amount_claimed or '—'}")
+            for c in choices.others
+        ],
+    )
+
+
+@require_perm(Perm.CASE_APPROVE)
+@require_http_methods(["GET", "POST"])
+def case_open(request: HttpRequest) -> HttpResponse:
+    """A chief opens (立案) a case from an accepted complaint, confirming the proposal."""
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        public_id = uuid.UUID(str(data.get("complaint", "")))
+    except ValueError:
+        raise Http404 from None
+    complaint = intake_selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    if complaint.status != ComplaintStatus.ACCEPTED:
+        messages.error(request, _("Only an accepted complaint opens a case."))
+        return redirect("intake:complaint_detail", public_id=complaint.public_id)
+    choices = _open_choices(request, complaint, data)
+    form = _open_form(choices, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = _case_open(request, choices, form.cleaned_data)
+        except ApplicationError as error:
+            form_add_application_error(
+                form, error, field_map={"inspectors": "lead", "complaints": "others"}
+            )
+        else:
+            messages.success(request, _("Case %(number)s is opened.") % {"number": case.number})
+            return redirect("cases:case_detail", public_id=case.public_id)
+    return render(
+        request,
+        "cases/case_open.html",
+        {
+            "complaint": complaint,
+            "form": form,
+            "choices": choices,
+            "respondent_q": data.get("respondent_q", ""),
+        },
+    )
+
+
+def _case_open(request: HttpRequest, choices: OpenChoices, data: dict[str, Any]) -> Case:
+    if choices.division is None:
+        raise ApplicationError(
+            _("Choose a division of your jurisdiction."),
+            code="invalid",
+            extra={"fields": {"division": [_("Required.")]}},
+        )
+    respondent = parties_selectors.organization_get(user=request.user, public_id=data["respondent"])
+    project = (
+        parties_selectors.project_get_for_user(user=request.user, public_id=data["project"])
+        if data.get("project")
+        else None
+    )
+    inspectors = {str(u.pk): u for u in choices.proposals}
+    others = {str(c.public_id): c for c in choices.others}
+    return services.case_open(
+        complaints=[choices.complaint, *(others[key] for key in data.get("others", []))],
+        respondent=respondent,
+        project=project,
+        division=choices.division,
+        lead=inspectors[data["lead"]],
+        co_inspectors=[inspectors[key] for key in data["co_inspectors"]],
+        summary=data["summary"],
+        actor=request.user,
+    )
+
+
+# --- one case ---------------------------------------------------------------------------------
+
+STEP_LABELS = {
+    "investigate": gettext_lazy("Start the investigation"),
+    "order": gettext_lazy("Issue an order to pay (限期改正)"),
+    "request_closing": gettext_lazy("Request closing"),
+    "close": gettext_lazy("Close the case (结案)"),
+    "send_back": gettext_lazy("Send back for more investigation"),
+    "withdraw": gettext_lazy("Withdraw the case (撤销立案)"),
+}
+
+
+def _steps(case: Case, actors: frozenset[str]) -> list[str]:
+    """The step forms this person may use now, from the transition table."""
+    steps = []
+    for target in allowed_targets(case.status, actors):
+        if target == CaseStatus.INVESTIGATING:
+            steps.append("investigate" if case.status == CaseStatus.OPENED else "send_back")
+        elif target == CaseStatus.ORDER_ISSUED:
+            steps.append("order")
+        elif target == CaseStatus.CLOSING_REQUESTED:
+            steps.append("request_closing")
+        elif target == CaseStatus.CLOSED:
+            if case.status == CaseStatus.CLOSING_REQUESTED:
+                steps.append("close")
+            elif case.order_issued_on is None:  # no withdrawal once an order was issued
+                steps.append("withdraw")
+    return steps
+
+
+@dataclass
+class ClaimRow:
+    claim: Claim
+    payments: list[Payment]
+    edit: forms.Form | None = None
+    pay: forms.Form | None = None
+
+
+@dataclass
+class TimelineEntry:
+    event: AuditEvent
+    label: str
+    details: list[str]
+
+
+@require_perm(Perm.CASE_VIEW)
+def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    user = request.user
+    today = clock.local_today()
+    actors = services.case_step_actors(case, user)
+    is_chief = StepActor.CHIEF in actors
+    is_open = case.status in OPEN_STATUSES
+    can_edit = bool(actors) and is_open
+    inspectors = sorted(  # the lead first
+        services.case_inspectors(case), key=lambda a: a.role != CaseInspector.Role.LEAD
+    )
+    payers = (
+        [(str(o.public_id), o.name) for o in selectors.case_payer_choices(case=case)]
+        if can_edit
+        else []
+    )
+    rows = []
+    for claim in selectors.case_detail_claims(case=case):
+        row = ClaimRow(claim=claim, payments=list(claim.payments.all()))
+        if can_edit:
+            row.edit = ClaimEditForm(
+                prefix=f"edit-{claim.pk}",
+                initial={
+                    "verified": claim.verified,
+                    "ordered": claim.ordered,
+                    "explanation": claim.explanation,
+                },
+            )
+            if claim.outstanding > 0:
+                row.pay = PaymentForm(
+                    prefix=f"pay-{claim.pk}",
+                    payers=payers,
+                    initial={
+                        "amount": claim.outstanding,
+                        "paid_on": today,
+                        "payer_kind": Payment.Payer.EMPLOYER,
+                        "payer": str(case.respondent.public_id),
+                    },
+                )
+        rows.append(row)
+    claims = [row.claim for row in rows]
+    totals = {
+        "claimed": sum((c.claimed for c in claims), ZERO),
+        "due": sum((c.due for c in claims), ZERO),
+        "paid": sum((c.paid for c in claims), ZERO),
+        "outstanding": sum((c.outstanding for c in claims), ZERO),
+    }
+    steps = _steps(case, actors)
+    can_assign = is_chief and is_open
+    step_forms = {step: ACTIONS[step][0](prefix=step) for step in steps}
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "today": today,
+            "overdue": is_open and case.investigation_due < today,
+            "is_overdue_order": is_open
+            and case.order_due is not None
+            and case.order_due < today
+            and totals["outstanding"] > 0,
+            "inspectors": inspectors,
+            "complaints": list(case.complaints.all()),
+            "rows": rows,
+            "totals": totals,
+            "cleared": bool(claims) and totals["outstanding"] == 0,
+            "can_edit": can_edit,
+            "is_chief": is_chief,
+            "steps": [(step, STEP_LABELS[step], step_forms[step]) for step in steps],
+            "can_assign": can_assign,
+            "can_extend": is_chief and is_open and not case.extended,
+            "can_compensate": is_chief
+            and is_open
+            and case.order_due is not None
+            and case.order_due < today,
+            "forms": {
+                "assign": InspectorAssignForm(
+                    prefix="assign", inspectors=_assignable(case) if can_assign else []
+                ),
+                "remove": InspectorRemoveForm(prefix="remove", auto_id=False),
+                "extend": ReasonForm(prefix="extend"),
+                "compensation": ExtraCompensationForm(
+                    prefix="compensation",
+                    initial={
+                        "rate": int(case.extra_compensation_rate * 100)
+                        if case.extra_compensation_rate is not None
+                        else None,
+                        "reason": case.extra_compensation_reason,
+                    },
+                ),
+                "claim_add": ClaimAddForm(prefix="claim_add"),
+            },
+            "timeline": _timeline(case, selectors.case_timeline(case=case)),
+        },
+    )
+
+
+def _assignable(case: Case) -> list[tuple[str, str]]:
+    return [
+        (str(u.pk), _inspector_label(u))
+        for u in selectors.inspector_proposals(division=case.division, limit=PROPOSALS)
+    ]
+
+
+# --- the steps, posted from the case page ------------------------------------------------------
+
+CaseAction = Callable[[HttpRequest, Case, dict[str, Any]], object]
+
+
+def _transition(target: str, **fixed: Any) -> CaseAction:
+    def act(request: HttpRequest, case: Case, data: dict[str, Any]) -> Case:
+        details = {key: data[key] for key in ("order_due", "outcome") if key in data}
+        return services.case_transition(
+            case=case,
+            target=target,
+            actor=request.user,
+            note=data.get("note", ""),
+            **details,
+            **fixed,
+        )
+
+    return act
+
+
+def _assign(request: HttpRequest, case: Case, data: dict[str, Any]) -> Case:
+    proposals = selectors.inspector_proposals(division=case.division, limit=PROPOSALS)
+    inspector = next(u for u in proposals if str(u.pk) == data["inspector"])
+    return services.case_inspector_assign(
+        case=case, inspector=inspector, role=data["role"], actor=request.user
+    )
+
+
+def _remove(request: HttpRequest, case: Case, data: dict[str, Any]) -> Case:
+    found = [
+        a.inspector for a in services.case_inspectors(case) if a.inspector_id == data["inspector"]
+    ]
+    if not found:
+        raise ApplicationError(_("Not an inspector of this case."), code="invalid")
+    return services.case_inspector_remove(case=case, inspector=found[0], actor=request.user)
+
+
+def _claim_add(request: HttpRequest, case: Case, data: dict[str, Any]) -> Claim:
+    return services.claim_add(
+        case=case,
+        name=data["name"],
+        id_number=data["id_number"],
+        phone=data["phone"],
+        claimed=data["claimed"],
+        actor=request.user,
+    )
+
+
+def _claims_from_roster(request: HttpRequest, case: Case, data: dict[str, Any]) -> int:
+    added = services.claims_from_roster(case=case, actor=request.user)
+    if not added:
+        raise ApplicationError(
+            _("Every worker on the project's roster already has a claim in this case."),
+            code="nothing_to_add",
+        )
+    messages.info(
+        request,
+        ngettext(
+            "%(count)d worker from the roster is added; enter what they are owed.",
+            "%(count)d workers from the roster are added; enter what each is owed.",
+            added,
+        )
+        % {"count": added},
+    )
+    return added
+
+
+ACTIONS: dict[str, tuple[type[forms.Form], CaseAction]] = {
+    "investigate": (NoteForm, _transition(CaseStatus.INVESTIGATING)),
+    "order": (OrderForm, _transition(CaseStatus.ORDER_ISSUED)),
+    "request_closing": (NoteForm, _transition(CaseStatus.CLOSING_REQUESTED)),
+    "close": (CloseForm, _transition(CaseStatus.CLOSED)),
+    "send_back": (NoteForm, _transition(CaseStatus.INVESTIGATING)),
+    "withdraw": (NoteForm, _transition(CaseStatus.CLOSED, outcome=CaseOutcome.WITHDRAWN)),
+    "extend": (
+        ReasonForm,
+        lambda r, c, d: services.case_extend(case=c, reason=d["reason"], actor=r.user),
+    ),
+    "compensation": (
+        ExtraCompensationForm,
+        lambda r, c, d: services.case_extra_compensation_set(
+            case=c, rate=d["rate"] / Decimal(100), reason=d["reason"], actor=r.user
+        ),
+    ),
+    "assign": (InspectorAssignForm, _assign),
+    "remove": (InspectorRemoveForm, _remove),
+    "claim_add": (ClaimAddForm, _claim_add),
+    "claims_from_roster": (forms.Form, _claims_from_roster),
+}
+
+
+def _form_errors(form: forms.Form) -> str:
+    return "; ".join(
+        f"{form.fields[name].label}: {' '.join(map(str, errors))}"
+        if name in form.fields
+        else " ".join(map(str, errors))
+        for name, errors in form.errors.items()
+    )
+
+
+def _run(request: HttpRequest, form: forms.Form, act: Callable[[dict[str, Any]], object]) -> None:
+    """Validate, call the service, and say what happened (the refusal in its own words)."""
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return
+    try:
+        act(form.cleaned_data)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Recorded."))
+
+
+def _case_for_change(request: HttpRequest, public_id: uuid.UUID) -> tuple[Case, frozenset[str]]:
+    """The case, if the user may see it (else 404) and work on it (else 403)."""
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    actors = services.case_step_actors(case, request.user)
+    if not actors:
+        raise PermissionDenied
+    return case, actors
+
+
+@require_perm(Perm.CASE_VIEW)
+@require_POST
+def case_act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    case, actors = _case_for_change(request, public_id)
+    form_class, act = ACTIONS[action]
+    if action in STEP_LABELS and action not in _steps(case, actors):
+        messages.error(request, _("This step is not open to you now."))
+        return redirect("cases:case_detail", public_id=case.public_id)
+    if form_class is InspectorAssignForm:
+        form: forms.Form = InspectorAssignForm(
+            request.POST, prefix=action, inspectors=_assignable(case)
+        )
+    else:
+        form = form_class(request.POST, prefix=action)
+    _run(request, form, lambda data: act(request, case, data))
+    return redirect("cases:case_detail", public_id=case.public_id)
+
+
+@require_perm(Perm.CASE_VIEW)
+@require_POST
+def claim_act(
+    request: HttpRequest, public_id: uuid.UUID, claim_id: int, action: str
+) -> HttpResponse:
+    """Edit a claim (verified, ordered, explanation) or record a payment on it."""
+    if action not in {"edit", "pay"}:
+        raise Http404
+    case, _actors = _case_for_change(request, public_id)
+    claim = next((c for c in selectors.case_claims(case=case) if c.pk == claim_id), None)
+    if claim is None:
+        raise Http404
+    prefix = f"{action}-{claim.pk}"
+    if action == "edit":
+        form: forms.Form = ClaimEditForm(request.POST, prefix=prefix)
+        _run(
+            request,
+            form,
+            lambda d: services.claim_update(
+                claim=claim,
+                verified=d["verified"],
+                ordered=d["ordered"],
+                explanation=d["explanation"],
+                actor=request.user,
+            ),
+        )
+    else:
+        payers = {str(o.public_id): o for o in selectors.case_payer_choices(case=case)}
+        form = PaymentForm(
+            request.POST, prefix=prefix, payers=[(k, o.name) for k, o in payers.items()]
+        )
+        _run(
+            request,
+            form,
+            lambda d: services.payment_record(
+                claim=claim,
+                amount=d["amount"],
+                paid_on=d["paid_on"],
+                payer_kind=d["payer_kind"],
+                payer=payers.get(d["payer"]),
+                method=d["method"],
+                voucher=d["voucher"],
+                actor=request.user,
+            ),
+        )
+    return redirect(f"{case_url(case)}#claim-{claim.pk}")
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:case_detail", kwargs={"public_id": case.public_id})
+
+
+# --- the timeline, said readably -------------------------------------------------------------
+
+EVENT_LABELS = {
+    "case.open": gettext_lazy("Case opened (立案)"),
+    "case.investigating": gettext_lazy("Investigation started"),
+    "case.order_issued": gettext_lazy("Order to pay issued"),
+    "case.closing_requested": gettext_lazy("Closing requested"),
+    "case.closed": gettext_lazy("Case closed (结案)"),
+    "case.extend": gettext_lazy("Investigation extended by 30 working days"),
+    "case.extra_compensation": gettext_lazy("Extra compensation rate set"),
+    "case.inspector_assign": gettext_lazy("Inspector assigned"),
+    "case.inspector_remove": gettext_lazy("Inspector removed"),
+    "case.claim_add": gettext_lazy("Claim added"),
+    "case.claims_from_roster": gettext_lazy("Claims added from the project roster"),
+    "case.claim_update": gettext_lazy("Claim updated"),
+    "case.payment": gettext_lazy("Payment recorded"),
+    "case.deadline_warning": gettext_lazy("Deadline warning"),
+    "case.escalate": gettext_lazy("Escalated (督办)"),
+    "case.order_overdue": gettext_lazy("Order unpaid after its date"),
+}
+FIELD_LABELS = {
+    "number": gettext_lazy("Case number"),
+    "status": gettext_lazy("Status"),
+    "outcome": gettext_lazy("Outcome"),
+    "respondent": gettext_lazy("Respondent"),
+    "project": gettext_lazy("Project"),
+    "division": gettext_lazy("Division"),
+    "investigation_due": gettext_lazy("Investigation due"),
+    "extended": gettext_lazy("Extended"),
+    "order_due": gettext_lazy("Pay by"),
+    "closed_on": gettext_lazy("Closed on"),
+    "complaints": gettext_lazy("Complaints"),
+    "lead": gettext_lazy("Lead inspector"),
+    "co": gettext_lazy("Co-inspectors"),
+    "inspector": gettext_lazy("Inspector"),
+    "role": gettext_lazy("Role"),
+    "worker": gettext_lazy("Worker"),
+    "added": gettext_lazy("Workers added"),
+    "claimed": gettext_lazy("Claimed"),
+    "verified": gettext_lazy("Verified"),
+    "ordered": gettext_lazy("Ordered"),
+    "explanation": gettext_lazy("Explanation"),
+    "amount": gettext_lazy("Amount"),
+    "paid_on": gettext_lazy("Paid on"),
+    "payer_kind": gettext_lazy("Paid by"),
+    "voucher": gettext_lazy("Voucher number"),
+    "extra_compensation_rate": gettext_lazy("Extra compensation rate"),
+    "extra_compensation_reason": gettext_lazy("Reason"),
+    "investigation_due_provisional": gettext_lazy("provisional"),
+}
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "status": dict(CaseStatus.choices),
+    "outcome": dict(CaseOutcome.choices),
+    "role": dict(CaseInspector.Role.choices),
+    "payer_kind": dict(Payment.Payer.choices),
+}
+
+
+def _value(case: Case, key: str, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if key in VALUE_LABELS:
+        return str(VALUE_LABELS[key].get(value, value))
+    if key in {"respondent", "project", "division"}:
+        current = getattr(case, f"{key}_id")
+        return str(getattr(case, key)) if str(current) == str(value) else f"#{value}"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def _changes(case: Case, before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    before, after = before or {}, after or {}
+    lines = []
+    for key, new in after.items():
+        if key not in FIELD_LABELS:
+            continue
+        label = FIELD_LABELS[key]
+        if key in before:
+            if before[key] != new:
+                lines.append(
+                    f"{label}: {_value(case, key, before[key])} → {_value(case, key, new)}"
+                )
+        elif new not in (None, "", [], False):
+            lines.append(f"{label}: {_value(case, key, new)}")
+    return lines
+
+
+def _timeline(case: Case, events: Iterable[AuditEvent]) -> list[TimelineEntry]:
+    entries = []
+    for event in events:
+        label = str(EVENT_LABELS.get(event.action, event.action))
+        before = event.before if isinstance(event.before, dict) else None
+        if (
+            event.action == "case.investigating"
+            and before is not None
+            and before.get("status") == CaseStatus.CLOSING_REQUESTED
+        ):
+            label = str(STEP_LABELS["send_back"])
+        after = event.after if isinstance(event.after, dict) else None
+        entries.append(
+            TimelineEntry(event=event, label=label, details=_changes(case, before, after))
+        )
+    return entries

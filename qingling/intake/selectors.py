@@ -14,7 +14,7 @@ from qingling.core.personal_data import blind_index
 from qingling.core.selectors import workdays_add
 from qingling.core.validators import validate_mobile
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
-from qingling.intake.models import Complaint, SourceSystem
+from qingling.intake.models import Channel, Complaint, SourceSystem
 from qingling.parties.matching import name_key, same_employer
 from qingling.parties.selectors import block_key_filter
 
@@ -29,6 +29,44 @@ def complaint_list_for_user(*, user: object) -> QuerySet[Complaint]:
     return Complaint.objects.filter(
         Q(division__isnull=True) | Q(division__code__startswith=prefix)
     ).select_related("division", "assigned_to", "complainant")
+
+
+# Filter name → (field, lookup on its local date): the lists behind the statistics.
+COMPLAINT_DATE_FILTERS = {
+    "received_from": ("received_at", "gte"),
+    "received_to": ("received_at", "lte"),
+    "decided_from": ("decided_at", "gte"),
+    "decided_to": ("decided_at", "lte"),
+    "replied_from": ("replied_at", "gte"),
+    "replied_to": ("replied_at", "lte"),
+}
+
+
+def complaint_filter(
+    complaints: QuerySet[Complaint],
+    *,
+    statuses: list[str],
+    channels: list[str],
+    query: str = "",
+    dates: dict[str, str] | None = None,
+) -> QuerySet[Complaint]:
+    """Narrow a list of complaints; unknown values are ignored, dates are local days."""
+    if wanted := [s for s in statuses if s in ComplaintStatus.values]:
+        complaints = complaints.filter(status__in=wanted)
+    if wanted := [c for c in channels if c in Channel.values]:
+        complaints = complaints.filter(channel__in=wanted)
+    if query := query.strip():
+        complaints = complaints.filter(
+            Q(employer_name__icontains=query) | Q(project_name__icontains=query)
+        )
+    for name, raw in (dates or {}).items():
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            continue
+        field, lookup = COMPLAINT_DATE_FILTERS[name]
+        complaints = complaints.filter(**{f"{field}__date__{lookup}": day})
+    return complaints
 
 
 def complaint_get_for_user(*, user: object, public_id: uuid.UUID) -> Complaint:

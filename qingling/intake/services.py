@@ -22,6 +22,7 @@ from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, mask_phone, seal, unseal
 from qingling.core.selectors import workdays_add
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
+from qingling.core.uploads import EXTENSIONS, upload_type
 from qingling.core.validators import validate_id_number, validate_mobile
 from qingling.intake.channels.base import ComplaintDraft, FieldErrors
 from qingling.intake.channels.files import ImportRow, work_order_draft, work_order_fields
@@ -49,12 +50,6 @@ COMPLAINT_AUDIT_FIELDS = (
     "acceptance_due",
     "anonymous",
 )
-# Magic numbers of the evidence types a worker's phone produces.
-UPLOAD_SIGNATURES = {
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"%PDF-": "application/pdf",
-}
 
 
 @dataclass(frozen=True)
@@ -74,11 +69,7 @@ def _existing(*, channel: str, source_ref: str, idempotency_key: str) -> Complai
 
 
 def _upload_type(upload: UploadedFile) -> str | None:
-    head = upload.read(16)
-    upload.seek(0)
-    if head[4:12] in {b"ftypheic", b"ftypheix", b"ftypmif1"}:
-        return "image/heic"
-    return next((kind for magic, kind in UPLOAD_SIGNATURES.items() if head.startswith(magic)), None)
+    return upload_type(upload)
 
 
 def _check_amount_and_headcount(
@@ -327,12 +318,7 @@ def _attachment_store(complaint: Complaint, upload: UploadedFile, kind: str) -> 
         size=upload.size or 0,
         sha256=digest.hexdigest(),
     )
-    extension = {
-        "image/jpeg": ".jpg",
-        "image/png": ".png",
-        "application/pdf": ".pdf",
-        "image/heic": ".heic",
-    }[kind]
+    extension = EXTENSIONS[kind]
     attachment.file.save(f"{digest.hexdigest()[:32]}{extension}", upload, save=False)
     attachment.save()
     return attachment

@@ -54,17 +54,16 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.COMPLAINT_VIEW)
 def complaint_list(request: HttpRequest) -> HttpResponse:
-    complaints = selectors.complaint_list_for_user(user=request.user)
+    complaints = selectors.complaint_filter(
+        selectors.complaint_list_for_user(user=request.user),
+        statuses=request.GET.getlist("status"),
+        channels=request.GET.getlist("channel"),
+        query=request.GET.get("q", ""),
+        dates={key: request.GET.get(key, "") for key in selectors.COMPLAINT_DATE_FILTERS},
+    )
     status = request.GET.get("status", "")
     channel = request.GET.get("channel", "")
-    if status in ComplaintStatus.values:
-        complaints = complaints.filter(status=status)
-    if channel in Channel.values:
-        complaints = complaints.filter(channel=channel)
-    if q := request.GET.get("q", "").strip():
-        complaints = complaints.filter(employer_name__icontains=q) | complaints.filter(
-            project_name__icontains=q
-        )
+    q = request.GET.get("q", "").strip()
     page = Paginator(complaints, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -153,3 +153,49 @@ class ProjectPartyForm(forms.Form):
                     "organization", "leader"
                 )
             )
+
+
+class RosterEntryForm(forms.Form):
+    """A worker put on a project's real-name roster (实名制) by hand."""
+
+    name = forms.CharField(label=_("Worker's name"), max_length=50)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    team = forms.ModelChoiceField(
+        queryset=ProjectParty.objects.none(), required=False, label=_("Work team (班组)")
+    )
+    trade = forms.CharField(label=_("Trade (工种)"), max_length=50, required=False)
+    joined_on = forms.DateField(
+        label=_("Joined the site on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: object, teams: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if teams is not None:
+            self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster workbook (XLSX)"),
+        help_text=_(
+            "First sheet, one worker a row, columns 姓名, 身份证号 and optionally 手机, "
+            "班组 (the team leader's name), 工种, 进场日期."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

@@ -194,3 +194,50 @@ class ProjectParty(TimeStampedModel):
     def __str__(self) -> str:
         who = self.organization or self.leader
         return f"{self.get_role_display()}: {who}"
+
+
+class RosterEntry(TimeStampedModel):
+    """A worker on a project's real-name register (实名制花名册): once per project."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="roster"
+    )
+    worker = models.ForeignKey(
+        Person, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="roster_entries"
+    )
+    team = models.ForeignKey(
+        ProjectParty,
+        verbose_name=_("work team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="roster_entries",
+        limit_choices_to={"role": ProjectParty.Role.TEAM},
+    )
+    trade = models.CharField(
+        _("trade"),
+        max_length=50,
+        blank=True,
+        help_text=_("The worker's trade (工种), e.g. 钢筋工."),
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "worker"], name="roster_one_entry_per_worker"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="roster_dates_in_order",
+            ),
+        ]
+        verbose_name = _("roster entry")
+        verbose_name_plural = _("roster entries")
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.worker}"

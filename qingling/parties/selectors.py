@@ -19,7 +19,7 @@ from qingling.parties.matching import (
     rank_keys,
     similarity,
 )
-from qingling.parties.models import Organization, Person, Project, ProjectParty
+from qingling.parties.models import Organization, Person, Project, ProjectParty, RosterEntry
 
 
 def _visible_or_404(user: object) -> None:
@@ -106,6 +106,16 @@ def project_parties(*, project: Project) -> QuerySet[ProjectParty]:
     return project.parties.select_related(
         "organization", "leader", "engaged_by__organization", "engaged_by__leader"
     )
+
+
+def project_teams(*, project: Project) -> QuerySet[ProjectParty]:
+    """The project's work teams (班组) with their leaders."""
+    return project.parties.filter(role=ProjectParty.Role.TEAM).select_related("leader")
+
+
+def project_roster(*, project: Project) -> QuerySet[RosterEntry]:
+    """The project's real-name roster (实名制) in the order the workers were entered."""
+    return project.roster.select_related("worker", "team__leader").order_by("id")
 
 
 def organization_projects(*, user: object, organization: Organization) -> QuerySet[Project]:

@@ -1,8 +1,9 @@
 """Writes for people, organizations and construction projects."""
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,8 +15,15 @@ from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, mask_id_number, mask_phone, seal, unseal
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 from qingling.core.validators import validate_credit_code, validate_id_number, validate_mobile
+from qingling.parties.imports import (
+    RosterImportFailure,
+    RosterImportResult,
+    RosterRow,
+    read_roster_row,
+    team_leader_names,
+)
 from qingling.parties.matching import block_key
-from qingling.parties.models import Organization, Person, Project, ProjectParty
+from qingling.parties.models import Organization, Person, Project, ProjectParty, RosterEntry
 
 PERSON_AUDIT_FIELDS = ("name", "id_number_masked", "phone_masked")
 ORGANIZATION_AUDIT_FIELDS = ("name", "credit_code", "legal_representative", "division", "address")
@@ -35,7 +43,7 @@ def _field_error(field: str, error: ValidationError) -> InvalidInput:
     return InvalidInput(error.messages[0], extra={"fields": {field: error.messages}})
 
 
-def _clean(instance: Person | Organization | Project | ProjectParty) -> None:
+def _clean(instance: Person | Organization | Project | ProjectParty | RosterEntry) -> None:
     """Check the fields; the constraints are checked by the services with a message of
     their own and enforced by the database, so full_clean need not query for them."""
     try:
@@ -387,3 +395,159 @@ def person_find_or_register(
             if raced is not None:
                 return raced
         raise
+
+
+@transaction.atomic
+def roster_add(
+    *,
+    project: Project,
+    name: str,
+    id_number: str,
+    phone: str = "",
+    team: ProjectParty | None = None,
+    trade: str = "",
+    joined_on: dt.date | None = None,
+    actor: Actor,
+) -> RosterEntry:
+    """Put a worker on the project's real-name roster (实名制), once per project.
+
+    The ID number is required (a real-name register) and names the person: the same
+    number is the same person everywhere (``person_find_or_register``).
+    """
+    _require_jurisdiction(actor, project.division)
+    if not id_number.strip():
+        raise InvalidInput(
+            _("Enter the worker's ID number."), extra={"fields": {"id_number": [_("Required.")]}}
+        )
+    if team is not None and (team.project_id != project.pk or team.role != ProjectParty.Role.TEAM):
+        raise InvalidInput(
+            _("The work team belongs to another project."),
+            extra={"fields": {"team": [_("Not a work team of this project.")]}},
+        )
+    worker = person_find_or_register(name=name, id_number=id_number, phone=phone, actor=actor)
+    assert worker is not None  # an ID number was given
+    duplicate = Conflict(
+        _("%(name)s is already on this project's roster.") % {"name": worker.name},
+        code="roster_duplicate",
+        extra={"fields": {"id_number": [_("Already on the roster.")]}},
+    )
+    if project.roster.filter(worker=worker).exists():
+        raise duplicate
+    entry = RosterEntry(
+        project=project,
+        worker=worker,
+        team=team,
+        trade=" ".join(trade.split()),
+        joined_on=joined_on,
+    )
+    _clean(entry)
+    try:
+        with transaction.atomic():  # a savepoint: two requests may add the same worker
+            entry.save()
+    except IntegrityError:
+        raise duplicate from None
+    audit_event_record(
+        actor=actor,
+        action="project.roster_add",
+        obj=project,
+        after={
+            "entry": entry.pk,
+            "worker": worker.name,
+            "team": team.pk if team else None,
+            "trade": entry.trade,
+            "joined_on": joined_on.isoformat() if joined_on else None,
+        },
+    )
+    return entry
+
+
+def _teams_by_leader(project: Project) -> dict[str, list[ProjectParty]]:
+    teams: dict[str, list[ProjectParty]] = {}
+    for team in project.parties.filter(role=ProjectParty.Role.TEAM).select_related("leader"):
+        assert team.leader is not None  # a team has its leader (a constraint)
+        teams.setdefault(team.leader.name, []).append(team)
+    return teams
+
+
+def _team_for(written: str, teams: dict[str, list[ProjectParty]]) -> ProjectParty | str:
+    """The work team a roster cell names by its leader, or why none can be chosen."""
+    for name in team_leader_names(written):
+        found = teams.get(name, [])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            return _(
+                "%(name)s leads more than one team on this project; add this worker by hand."
+            ) % {"name": name}
+    return _("No work team of this project is led by %(name)s; add the team first.") % {
+        "name": written[:50]
+    }
+
+
+def roster_import(
+    *,
+    project: Project,
+    rows: Iterable[RosterRow],
+    actor: Actor,
+    progress: Callable[[int, RosterImportResult], None] | None = None,
+) -> RosterImportResult:
+    """Put each row's worker on the project's roster; bad rows are reported, the rest go on.
+
+    Each row is all or nothing (its own transaction around ``roster_add``, which registers
+    the worker when the ID number is new). The 班组 column names a work team of the project
+    by its leader's name ("张三" or "张三班组"). The same ID number twice in the file is
+    reported on its second line; a worker already on the roster likewise.
+    """
+    _require_jurisdiction(actor, project.division)
+    teams = _teams_by_leader(project)
+    result = RosterImportResult()
+    seen: dict[str, int] = {}  # ID number → the line it first appeared on
+    for done, row in enumerate(rows, start=1):
+        values, errors = read_roster_row(row)
+        team: ProjectParty | None = None
+        if values.team:
+            found = _team_for(values.team, teams)
+            if isinstance(found, str):
+                errors.setdefault("team", []).append(found)
+            else:
+                team = found
+        if values.id_number and values.id_number in seen:
+            errors.setdefault("id_number", []).append(
+                _("The same worker (ID number) is already on line %(line)d of this file.")
+                % {"line": seen[values.id_number]}
+            )
+        elif values.id_number:
+            seen[values.id_number] = row.line
+        if not errors:
+            try:
+                with transaction.atomic():
+                    roster_add(
+                        project=project,
+                        name=values.name,
+                        id_number=values.id_number,
+                        phone=values.phone,
+                        team=team,
+                        trade=values.trade,
+                        joined_on=values.joined_on,
+                        actor=actor,
+                    )
+            except Forbidden:
+                raise
+            except Conflict as error:  # on the roster already: say so by name
+                errors.setdefault("id_number", []).append(error.message)
+            except ApplicationError as error:
+                fields: dict[str, Any] = error.extra.get("fields") or {"__all__": [error.message]}
+                for field, messages in fields.items():
+                    errors.setdefault(field, []).extend(str(message) for message in messages)
+            else:
+                result.created += 1
+        if errors:
+            result.failed += 1
+            result.failures.extend(
+                RosterImportFailure(row.line, field, message)
+                for field, messages in errors.items()
+                for message in messages
+            )
+        if progress is not None:
+            progress(done, result)
+    return result

@@ -21,4 +21,14 @@ urlpatterns = [
         views.project_party_create,
         name="project_party_create",
     ),
+    path(
+        "projects/<uuid:public_id>/roster/add/",
+        views.project_roster_add,
+        name="project_roster_add",
+    ),
+    path(
+        "projects/<uuid:public_id>/roster/import/",
+        views.project_roster_import,
+        name="project_roster_import",
+    ),
 ]

@@ -3,13 +3,16 @@
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qingling.accounts.decorators import require_perm
@@ -24,7 +27,11 @@ from qingling.parties.forms import (
     PersonForm,
     ProjectForm,
     ProjectPartyForm,
+    RosterEntryForm,
+    RosterImportForm,
 )
+from qingling.parties.imports import RosterImportResult, parse_roster_xlsx
+from qingling.parties.models import Project
 
 PAGE_SIZE = 50
 
@@ -241,17 +248,117 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "parties/project_form.html", {"form": form})
 
 
-@require_perm(Perm.PARTY_VIEW)
-def project_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    project = selectors.project_get_for_user(user=request.user, public_id=public_id)
+ROSTER_PAGE_SIZE = 100
+ROSTER_FIELD_LABELS = {
+    "name": gettext_lazy("Name"),
+    "id_number": gettext_lazy("ID number"),
+    "phone": gettext_lazy("Mobile"),
+    "team": gettext_lazy("Work team"),
+    "trade": gettext_lazy("Trade"),
+    "joined_on": gettext_lazy("Joined on"),
+}
+
+
+def _project_page(
+    request: HttpRequest,
+    project: Project,
+    *,
+    roster_form: RosterEntryForm | None = None,
+    upload_form: RosterImportForm | None = None,
+    import_result: RosterImportResult | None = None,
+) -> HttpResponse:
+    """The project page; the roster forms (bound when a post failed) for party editors."""
+    can_edit = can(request.user, Perm.PARTY_EDIT)
+    if can_edit and roster_form is None:
+        roster_form = RosterEntryForm(
+            prefix="roster", teams=selectors.project_teams(project=project)
+        )
+    if can_edit and upload_form is None:
+        upload_form = RosterImportForm(prefix="roster_import")
+    roster = Paginator(selectors.project_roster(project=project), ROSTER_PAGE_SIZE)
     return render(
         request,
         "parties/project_detail.html",
         {
             "project": project,
             "parties": selectors.project_parties(project=project),
+            "roster": roster.get_page(request.GET.get("roster_page")),
+            "roster_form": roster_form,
+            "upload_form": upload_form,
+            "import_failures": [
+                (failure.line, ROSTER_FIELD_LABELS.get(failure.field, ""), failure.message)
+                for failure in (import_result.failures if import_result else [])
+            ],
         },
     )
+
+
+@require_perm(Perm.PARTY_VIEW)
+def project_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    project = selectors.project_get_for_user(user=request.user, public_id=public_id)
+    return _project_page(request, project)
+
+
+def _roster_url(project: Project) -> str:
+    return reverse("parties:project_detail", kwargs={"public_id": project.public_id}) + "#roster"
+
+
+@require_perm(Perm.PARTY_EDIT)
+@require_POST
+def project_roster_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Put one worker on the project's roster from the form on the project page."""
+    project = selectors.project_get_for_user(user=request.user, public_id=public_id)
+    form = RosterEntryForm(
+        request.POST, prefix="roster", teams=selectors.project_teams(project=project)
+    )
+    if form.is_valid():
+        try:
+            entry = services.roster_add(project=project, **form.cleaned_data, actor=request.user)
+        except ApplicationError as error:
+            form_add_application_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is on the roster.") % {"name": entry.worker.name})
+            return redirect(_roster_url(project))
+    return _project_page(request, project, roster_form=form)
+
+
+@require_perm(Perm.PARTY_EDIT)
+@require_POST
+def project_roster_import(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Put the workers of an XLSX roster on the project; bad rows are listed by line."""
+    project = selectors.project_get_for_user(user=request.user, public_id=public_id)
+    form = RosterImportForm(request.POST, request.FILES, prefix="roster_import")
+    if not form.is_valid():
+        return _project_page(request, project, upload_form=form)
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.QINGLING_UPLOAD_MAX_BYTES:
+        form.add_error(
+            "file",
+            _("The file is larger than %(size)d MB.")
+            % {"size": settings.QINGLING_UPLOAD_MAX_BYTES // (1024 * 1024)},
+        )
+        return _project_page(request, project, upload_form=form)
+    try:
+        rows = parse_roster_xlsx(upload.read())
+        result = services.roster_import(project=project, rows=rows, actor=request.user)
+    except ApplicationError as error:
+        form_add_application_error(form, error)
+        return _project_page(request, project, upload_form=form)
+    added = ngettext(
+        "%(count)d worker is added to the roster.",
+        "%(count)d workers are added to the roster.",
+        result.created,
+    ) % {"count": result.created}
+    if not result.failed:
+        messages.success(request, added)
+        return redirect(_roster_url(project))
+    refused = ngettext(
+        "%(count)d row is refused; correct it and import only that row again.",
+        "%(count)d rows are refused; correct them and import only those rows again.",
+        result.failed,
+    ) % {"count": result.failed}
+    messages.warning(request, f"{added} {refused}")
+    return _project_page(request, project, import_result=result)
 
 
 @require_perm(Perm.PARTY_EDIT)

@@ -21,6 +21,10 @@ SOURCES = Perm.SOURCE_SYSTEM_MANAGE
 CS_VIEW = Perm.CASE_VIEW
 CS_WORK = Perm.CASE_WORK
 CS_APPROVE = Perm.CASE_APPROVE
+STATS = Perm.STATS_VIEW
+I_VIEW = Perm.INSPECTION_VIEW
+I_WORK = Perm.INSPECTION_WORK
+CAMPAIGN = Perm.CAMPAIGN_MANAGE
 
 
 class CanTests(BaseTestCase):
@@ -47,17 +51,17 @@ class CanTests(BaseTestCase):
             (
                 "intake_officer",
                 self.intake,
-                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, C_TRIAGE, CS_VIEW},
+                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, C_TRIAGE, CS_VIEW, STATS},
             ),
             (
                 "inspector",
                 self.inspector,
-                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, CS_VIEW, CS_WORK},
+                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, CS_VIEW, CS_WORK, STATS, I_VIEW, I_WORK},
             ),
             (
                 "inspector of 西安区",
                 self.xian,
-                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, CS_VIEW, CS_WORK},
+                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, CS_VIEW, CS_WORK, STATS, I_VIEW, I_WORK},
             ),
             (
                 "section_chief",
@@ -75,15 +79,31 @@ class CanTests(BaseTestCase):
                     CS_VIEW,
                     CS_WORK,
                     CS_APPROVE,
+                    STATS,
+                    I_VIEW,
+                    I_WORK,
+                    CAMPAIGN,
                 },
             ),
             (
                 "director",
                 self.director,
-                {VIEW, REVEAL, AUDIT, OUTBOX, C_VIEW, C_ESCALATIONS, CS_VIEW, CS_APPROVE},
+                {
+                    VIEW,
+                    REVEAL,
+                    AUDIT,
+                    OUTBOX,
+                    C_VIEW,
+                    C_ESCALATIONS,
+                    CS_VIEW,
+                    CS_APPROVE,
+                    STATS,
+                    I_VIEW,
+                    CAMPAIGN,
+                },
             ),
             ("employment_officer", self.employment, {VIEW, EDIT, REVEAL}),
-            ("administrator", self.admin, {VIEW, AUDIT, CALENDAR, STAFF, OUTBOX, SOURCES}),
+            ("administrator", self.admin, {VIEW, AUDIT, CALENDAR, STAFF, OUTBOX, SOURCES, STATS}),
             ("outsider", self.outsider, set()),
             ("inactive section chief", inactive, set()),
             ("role without an org unit", no_unit, set()),

@@ -1,0 +1,226 @@
+"""Build the default document templates (文书模板) shipped with Qingling.
+
+Run once after changing this file, and commit the .docx files it writes:
+
+    .venv/bin/python -m qingling.cases.doc_templates.build
+
+Each template is an ordinary Word document that a bureau may open, restyle and
+replace (``QINGLING_DOCUMENT_TEMPLATE_DIR`` points to the bureau's own folder).
+Placeholders are ``{{name}}``; ``qingling.cases.documents`` fills them in paragraphs,
+table cells, headers and footers, and replaces a paragraph holding only
+``{{workers_table}}`` with a table of the workers and their amounts.
+
+The text below is the content of the documents (Chinese legal forms), not
+interface text, so it is not translated.
+
+Templates for documents served on the employer (询问通知书, 限期改正指令书,
+行政处理决定书) have no placeholder for complainants: the informant is never named
+in them (劳动保障监察条例 Art. 9). Only the internal approval forms have
+``{{complainants}}``.
+"""
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from docx import Document as new_document
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+HERE = Path(__file__).resolve().parent
+BUREAU = "辽源市人力资源和社会保障局"
+FIXED_TIME = dt.datetime(2021, 3, 1, tzinfo=dt.UTC)  # reproducible files
+
+
+def _base(title: str) -> DocxDocument:
+    document = new_document()
+    normal = document.styles["Normal"]
+    normal.font.name = "SimSun"
+    normal.font.size = Pt(12)
+    r_pr = normal.element.get_or_add_rPr()
+    r_pr.get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    properties = document.core_properties
+    properties.title = title
+    properties.author = BUREAU
+    properties.last_modified_by = BUREAU
+    properties.created = FIXED_TIME
+    properties.modified = FIXED_TIME
+    properties.revision = 1
+    properties.comments = ""
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.text = "{{document_number}}　案件编号：{{case_number}}"
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(BUREAU)
+    run.bold = True
+    run.font.size = Pt(16)
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(title)
+    run.bold = True
+    run.font.size = Pt(18)
+    number = document.add_paragraph("{{document_number}}")
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return document
+
+
+def _form(document: DocxDocument, rows: list[tuple[str, str]]) -> None:
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[1].text = value
+
+
+def _signature(document: DocxDocument, *lines: str) -> None:
+    for line in lines:
+        paragraph = document.add_paragraph(line)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def opening_approval() -> DocxDocument:
+    document = _base("劳动保障监察立案审批表")
+    _form(
+        document,
+        [
+            ("案件编号", "{{case_number}}"),
+            ("被投诉（举报）单位", "{{respondent}}"),
+            ("统一社会信用代码", "{{respondent_credit_code}}"),
+            ("单位地址", "{{respondent_address}}"),
+            ("工程项目", "{{project}}"),
+            ("所属区域", "{{division}}"),
+            ("案件来源", "{{complainants}}"),
+            ("涉及劳动者", "{{worker_count}}人，诉求金额合计{{total_claimed}}元"),
+            ("案情摘要", "{{facts}}"),
+            ("承办监察员", "{{inspectors}}"),
+            ("立案日期", "{{opened_on}}"),
+            ("调查终结期限", "{{investigation_due}}"),
+            ("立案依据", "{{legal_basis}}"),
+            ("承办人意见", "{{opinion}}"),
+            ("负责人审批意见", ""),
+        ],
+    )
+    document.add_paragraph("劳动者诉求明细：")
+    document.add_paragraph("{{workers_table}}")
+    _signature(document, "填表日期：{{date}}")
+    return document
+
+
+def inquiry_notice() -> DocxDocument:
+    document = _base("劳动保障监察询问通知书")
+    document.add_paragraph("{{respondent}}：")
+    document.add_paragraph(
+        "　　本局在劳动保障监察中发现，你单位涉嫌拖欠劳动者工资（工程项目：{{project}}；"
+        "涉及劳动者{{worker_count}}名，金额{{total_due}}元）。根据{{legal_basis}}，请你单位"
+        "法定代表人（主要负责人）或者委托代理人于{{inquiry_time}}到{{inquiry_place}}接受询问"
+        "调查，并携带以下材料："
+    )
+    document.add_paragraph("{{materials}}")
+    document.add_paragraph(
+        "　　委托代理人须持授权委托书及身份证明。无正当理由拒不到场接受询问或者拒不提供材料的，"
+        "本局将依法处理。"
+    )
+    document.add_paragraph("劳动保障监察员：{{inspectors}}")
+    _signature(document, BUREAU, "{{date}}")
+    return document
+
+
+def order() -> DocxDocument:
+    document = _base("劳动保障监察限期改正指令书")
+    document.add_paragraph("{{respondent}}（统一社会信用代码：{{respondent_credit_code}}）：")
+    document.add_paragraph(
+        "　　经调查，你单位存在拖欠劳动者工资的违法行为（工程项目：{{project}}）。{{facts}}"
+    )
+    document.add_paragraph(
+        "　　根据{{legal_basis}}，现责令你单位于{{order_due}}前改正，向下列劳动者支付"
+        "拖欠的工资共计{{total_due}}元（已支付{{total_paid}}元，尚欠{{total_outstanding}}元）："
+    )
+    document.add_paragraph("{{workers_table}}")
+    document.add_paragraph(
+        "　　逾期不支付的，本局将依照《劳动保障监察条例》第二十六条责令你单位按应付金额"
+        "百分之五十以上一倍以下的标准计算，向劳动者加付赔偿金；符合条件的，依法列入拖欠农民工"
+        "工资失信联合惩戒对象名单；涉嫌拒不支付劳动报酬罪的，依法移送公安机关。"
+    )
+    document.add_paragraph("劳动保障监察员：{{inspectors}}")
+    _signature(document, BUREAU, "{{date}}")
+    return document
+
+
+def decision() -> DocxDocument:
+    document = _base("劳动保障监察行政处理决定书")
+    document.add_paragraph("当事人：{{respondent}}")
+    document.add_paragraph("统一社会信用代码：{{respondent_credit_code}}")
+    document.add_paragraph("地址：{{respondent_address}}")
+    document.add_paragraph(
+        "　　经调查，你单位存在拖欠劳动者工资的违法行为（工程项目：{{project}}）。{{facts}}"
+    )
+    document.add_paragraph("　　处理依据：{{legal_basis}}。")
+    document.add_paragraph(
+        "　　本局决定：你单位应于{{payment_due}}向下列劳动者支付拖欠的工资共计"
+        "{{total_due}}元（已支付{{total_paid}}元，尚欠{{total_outstanding}}元）："
+    )
+    document.add_paragraph("{{workers_table}}")
+    document.add_paragraph(
+        "　　如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内"
+        "依法向人民法院提起行政诉讼。逾期不申请行政复议、不提起行政诉讼又不履行的，本局将依法"
+        "申请人民法院强制执行。"
+    )
+    document.add_paragraph("劳动保障监察员：{{inspectors}}")
+    _signature(document, BUREAU, "{{date}}")
+    return document
+
+
+def closing_approval() -> DocxDocument:
+    document = _base("劳动保障监察结案审批表")
+    _form(
+        document,
+        [
+            ("案件编号", "{{case_number}}"),
+            ("被投诉（举报）单位", "{{respondent}}"),
+            ("统一社会信用代码", "{{respondent_credit_code}}"),
+            ("工程项目", "{{project}}"),
+            ("案件来源", "{{complainants}}"),
+            ("立案日期", "{{opened_on}}"),
+            ("承办监察员", "{{inspectors}}"),
+            ("涉及劳动者", "{{worker_count}}人"),
+            ("应付工资合计", "{{total_due}}元"),
+            ("已支付", "{{total_paid}}元"),
+            ("尚欠", "{{total_outstanding}}元"),
+            ("处理结果", "{{outcome}}"),
+            ("结案说明", "{{closing_note}}"),
+            ("承办人意见", "{{opinion}}"),
+            ("负责人审批意见", ""),
+        ],
+    )
+    document.add_paragraph("劳动者工资清偿明细：")
+    document.add_paragraph("{{workers_table}}")
+    _signature(document, "填表日期：{{date}}")
+    return document
+
+
+BUILDERS = {
+    "opening_approval": opening_approval,
+    "inquiry_notice": inquiry_notice,
+    "order": order,
+    "decision": decision,
+    "closing_approval": closing_approval,
+}
+
+
+def main(target: Path = HERE) -> list[Path]:
+    written = []
+    for kind, build in BUILDERS.items():
+        path = target / f"{kind}.docx"
+        build().save(str(path))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+        sys.stdout.write(f"{path}\n")

@@ -1,0 +1,193 @@
+"""HTML input for the case pages: each form is one service call (or one selector's filter).
+
+Choices that come from the database (organizations, inspectors, complaints) are read once
+by the view and handed to the forms, so a page with a form per claim costs no query per
+form.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qingling.cases.lifecycle import CaseOutcome, CaseStatus
+from qingling.cases.models import CaseInspector, Payment
+
+Choices = Sequence[tuple[str, str]]
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters (GET)."""
+
+    q = forms.CharField(label=_("Case number or respondent"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    division = forms.ChoiceField(label=_("Division"), required=False)
+    lead = forms.TypedChoiceField(
+        label=_("Lead inspector"), required=False, coerce=int, empty_value=None
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(
+        self, *args: Any, divisions: Choices = (), leads: Choices = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["status"].choices = [*everything, *CaseStatus.choices]  # type: ignore[attr-defined]
+        self.fields["division"].choices = [*everything, *divisions]  # type: ignore[attr-defined]
+        self.fields["lead"].choices = [*everything, *leads]  # type: ignore[attr-defined]
+
+
+class CaseOpenForm(forms.Form):
+    """Opening a case (立案) from an accepted complaint."""
+
+    complaint = forms.UUIDField(widget=forms.HiddenInput)
+    respondent = forms.UUIDField(label=_("Respondent"))
+    project = forms.UUIDField(label=_("Project"), required=False)
+    division = forms.ChoiceField(label=_("Division"))
+    lead = forms.ChoiceField(label=_("Lead inspector (主办)"), widget=forms.RadioSelect)
+    co_inspectors = forms.MultipleChoiceField(
+        label=_("Co-inspectors (协办)"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("An investigation needs at least two inspectors."),
+    )
+    others = forms.MultipleChoiceField(
+        label=_("Other accepted complaints about this employer to include"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        respondents: Choices = (),
+        projects: Choices = (),
+        divisions: Choices = (),
+        inspectors: Choices = (),
+        others: Choices = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # A respondent or project found by a search is accepted too: the view resolves the
+        # public id through the parties selectors, which decide who may see it.
+        self.fields["respondent"].widget = forms.RadioSelect(choices=respondents)
+        self.fields["project"].widget = forms.Select(choices=[("", _("No project")), *projects])
+        self.fields["division"].choices = divisions  # type: ignore[attr-defined]
+        # Choosing another division reloads the inspectors proposed for it (htmx).
+        self.fields["division"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:case_open"),
+                "hx-trigger": "change",
+                "hx-include": "closest form",
+                "hx-target": "#inspectors",
+                "hx-select": "#inspectors",
+                "hx-swap": "outerHTML",
+            }
+        )
+        self.fields["lead"].choices = inspectors  # type: ignore[attr-defined]
+        self.fields["co_inspectors"].choices = inspectors  # type: ignore[attr-defined]
+        self.fields["others"].choices = others  # type: ignore[attr-defined]
+        if not others:
+            del self.fields["others"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lead = data.get("lead")
+        co = [pk for pk in data.get("co_inspectors", []) if pk != lead]
+        if lead and "co_inspectors" in data and not co:
+            self.add_error("co_inspectors", _("Choose at least one inspector besides the lead."))
+        data["co_inspectors"] = co
+        return data
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OrderForm(forms.Form):
+    order_due = forms.DateField(label=_("Pay by"), widget=_date_input())
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CaseOutcome.choices)
+    note = forms.CharField(
+        label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtraCompensationForm(forms.Form):
+    rate = forms.DecimalField(
+        label=_("Rate (%)"),
+        min_value=50,
+        max_value=100,
+        decimal_places=0,
+        help_text=_("50% to 100% of the wages unpaid after the order's date (条例 Art. 26)."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InspectorAssignForm(forms.Form):
+    inspector = forms.ChoiceField(label=_("Inspector"))
+    role = forms.ChoiceField(label=_("Role"), choices=CaseInspector.Role.choices)
+
+    def __init__(self, *args: Any, inspectors: Choices = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].choices = inspectors  # type: ignore[attr-defined]
+
+
+class InspectorRemoveForm(forms.Form):
+    inspector = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ClaimAddForm(forms.Form):
+    name = forms.CharField(label=_("Worker's name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    phone = forms.CharField(label=_("Mobile"), max_length=20, required=False)
+    claimed = forms.DecimalField(label=_("Claimed (yuan)"), **MONEY)  # type: ignore[arg-type]
+
+
+class ClaimEditForm(forms.Form):
+    verified = forms.DecimalField(label=_("Verified (yuan)"), required=False, **MONEY)  # type: ignore[arg-type]
+    ordered = forms.DecimalField(label=_("Ordered (yuan)"), required=False, **MONEY)  # type: ignore[arg-type]
+    explanation = forms.CharField(
+        label=_("Why the rest is not paid"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed to close while money is outstanding, e.g. referred to court."),
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=14, decimal_places=2)
+    paid_on = forms.DateField(label=_("Paid on"), widget=_date_input())
+    payer_kind = forms.ChoiceField(label=_("Paid by"), choices=Payment.Payer.choices)
+    payer = forms.ChoiceField(label=_("Paying organization"), required=False)
+    method = forms.CharField(
+        label=_("How"),
+        max_length=50,
+        required=False,
+        help_text=_("Bank transfer, cash on site …"),
+    )
+    voucher = forms.CharField(label=_("Voucher number"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, payers: Choices = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["payer"].choices = [("", "—"), *payers]  # type: ignore[attr-defined]

@@ -1,0 +1,188 @@
+"""Reads for inspections; the ``*_for_user`` helpers are the only door to them."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+
+from qingling.accounts.models import Role, User
+from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
+from qingling.core.models import Division
+from qingling.inspections.models import Campaign, Evidence, Finding, Inspection
+from qingling.parties.models import Organization, Project
+from qingling.parties.selectors import project_list_for_user
+
+
+def inspection_list_for_user(*, user: object) -> QuerySet[Inspection]:
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or not can(user, Perm.INSPECTION_VIEW):
+        return Inspection.objects.none()
+    return (
+        Inspection.objects.filter(division__code__startswith=prefix)
+        .select_related("project", "division", "campaign")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            open_count=Count(
+                "findings",
+                filter=Q(findings__status__in=[Finding.Status.OPEN, Finding.Status.DEADLINE]),
+                distinct=True,
+            ),
+        )
+        .order_by("-done_on", "-planned_on", "-id")
+    )
+
+
+def inspection_get_for_user(*, user: object, public_id: uuid.UUID) -> Inspection:
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or not can(user, Perm.INSPECTION_VIEW):
+        raise Http404
+    try:
+        return Inspection.objects.select_related("project", "division", "campaign").get(
+            public_id=public_id, division__code__startswith=prefix
+        )
+    except Inspection.DoesNotExist:
+        raise Http404 from None
+
+
+def inspection_planned_for_user(*, user: object) -> QuerySet[Inspection]:
+    """Visits planned and not yet recorded, on which the user is one of the team."""
+    if not isinstance(user, User):
+        return Inspection.objects.none()
+    return (
+        inspection_list_for_user(user=user)
+        .filter(status=Inspection.Status.PLANNED, team__inspector=user)
+        .order_by("planned_on", "id")
+    )
+
+
+def inspection_team(*, inspection: Inspection) -> list[User]:
+    return [row.inspector for row in inspection.team.select_related("inspector").order_by("id")]
+
+
+def inspection_findings(*, inspection: Inspection) -> QuerySet[Finding]:
+    return inspection.findings.select_related("respondent", "complaint", "case").prefetch_related(
+        "spot_payments", "evidence"
+    )
+
+
+def inspection_evidence(*, inspection: Inspection) -> QuerySet[Evidence]:
+    return inspection.evidence.all()
+
+
+def finding_get_for_user(*, user: object, public_id: uuid.UUID) -> Finding:
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or not can(user, Perm.INSPECTION_VIEW):
+        raise Http404
+    try:
+        return Finding.objects.select_related(
+            "inspection__project", "inspection__division", "respondent", "complaint", "case"
+        ).get(public_id=public_id, inspection__division__code__startswith=prefix)
+    except Finding.DoesNotExist:
+        raise Http404 from None
+
+
+def inspector_choices(*, user: object) -> QuerySet[User]:
+    """Staff who may be on a team with the user: inspectors and chiefs of the user's
+    jurisdiction or of a city-wide unit (the service checks the project's division)."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            is_active=True,
+            role__in=[Role.INSPECTOR, Role.SECTION_CHIEF],
+            org_unit__isnull=False,
+        )
+        .filter(
+            Q(org_unit__division__code__startswith=prefix)
+            | Q(org_unit__division__level__in=[Division.Level.CITY, Division.Level.PROVINCE])
+        )
+        .select_related("org_unit__division")
+        .order_by("org_unit__division_id", "full_name", "username")
+    )
+
+
+def project_choices(*, user: object) -> QuerySet[Project]:
+    return project_list_for_user(user=user).order_by("division_id", "name", "id")
+
+
+def respondent_choices(*, project: Project) -> QuerySet[Organization]:
+    """The organizations that are parties to the project (who may be responsible)."""
+    return Organization.objects.filter(project_parties__project=project).distinct().order_by("name")
+
+
+# --- campaigns --------------------------------------------------------------------------------
+
+
+def campaign_list_for_user(*, user: object) -> QuerySet[Campaign]:
+    """Campaigns of the user's area and the wider ones that cover it."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or not can(user, Perm.INSPECTION_VIEW):
+        return Campaign.objects.none()
+    wider = [prefix[:n] for n in (2, 4, 6) if n <= len(prefix)]
+    return (
+        Campaign.objects.filter(
+            Q(division__code__startswith=prefix) | Q(division__code__in=_codes_of(wider))
+        )
+        .select_related("division")
+        .annotate(target_count=Count("target_rows", distinct=True))
+    )
+
+
+def _codes_of(prefixes: list[str]) -> list[str]:
+    """The division codes a prefix stands for: 22 → 220000, 2204 → 220400."""
+    return [p.ljust(6, "0") for p in prefixes]
+
+
+def campaign_get_for_user(*, user: object, public_id: uuid.UUID) -> Campaign:
+    try:
+        return campaign_list_for_user(user=user).get(public_id=public_id)
+    except Campaign.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    project: Project
+    inspections: int
+    last_done_on: object
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    rows: list[TargetProgress]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def inspected(self) -> int:
+        return sum(1 for row in self.rows if row.inspections)
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.inspected
+
+
+def campaign_progress(*, campaign: Campaign, user: object) -> CampaignProgress:
+    """Each target of the campaign (inside the user's area) and whether it was inspected
+    during the campaign: a visit done in its period, in the campaign or not."""
+    prefix = jurisdiction_prefix(user) or "-"
+    done_in_period = Q(
+        inspections__status=Inspection.Status.DONE,
+        inspections__done_on__gte=campaign.starts_on,
+        inspections__done_on__lte=campaign.ends_on,
+    )
+    projects = (
+        Project.objects.filter(pk__in=campaign.target_rows.values("project"))
+        .filter(division__code__startswith=prefix)
+        .select_related("division")
+        .annotate(
+            done=Count("inspections", filter=done_in_period, distinct=True),
+            last_done=Max("inspections__done_on", filter=done_in_period),
+        )
+        .order_by("done", "division_id", "name")
+    )
+    return CampaignProgress(rows=[TargetProgress(p, p.done, p.last_done) for p in projects])
