@@ -9,23 +9,28 @@ in the case, a bad amount) and the other rows go on.
 """
 
 import dataclasses
-import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qingling.cases import services
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case
-from qingling.core import clock
-from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
+from qingling.core.exceptions import ApplicationError, Conflict, Forbidden
 from qingling.core.services import Actor
-from qingling.core.validators import validate_id_number, validate_mobile
+from qingling.core.workbooks import (
+    RowErrors,
+    SheetRow,
+    add_error,
+    cell_id_number,
+    cell_phone,
+    cell_text,
+    sheet_rows,
+)
 
 FIELDS = ("name", "id_number", "phone", "claimed")
 REQUIRED = ("name", "id_number", "claimed")
@@ -47,12 +52,7 @@ HEADER_ALIASES = {
 NAME_LIMIT = 50
 
 
-@dataclass(frozen=True)
-class ClaimRow:
-    """One row of the sheet: its line number in the workbook and its values by field."""
-
-    line: int
-    values: Mapping[str, object]
+ClaimRow = SheetRow
 
 
 @dataclass(frozen=True)
@@ -69,124 +69,45 @@ class ClaimsImportResult:
     failures: list[ClaimsImportFailure] = dataclasses.field(default_factory=list)
 
 
-def _header(name: object) -> str:
-    cleaned = "".join(str(name or "").split())
-    return HEADER_ALIASES.get(cleaned, cleaned.lower())
-
-
 def parse_claims_xlsx(content: bytes) -> list[ClaimRow]:
     """The rows of the first sheet under its header row; empty rows are skipped."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged file
-        raise InvalidInput(
-            _("The XLSX file cannot be read."),
-            extra={"fields": {"file": [_("Not an XLSX workbook.")]}},
-        ) from None
-    try:
-        lines = workbook.worksheets[0].iter_rows(values_only=True)
-        try:
-            headers = [_header(name) for name in next(lines)]
-        except StopIteration:
-            return []
-        missing = [field for field in REQUIRED if field not in headers]
-        if missing:
-            raise InvalidInput(
-                _("The sheet has no column for: %(fields)s (姓名, 身份证号, 欠薪金额).")
-                % {"fields": ", ".join(missing)},
-                extra={"fields": {field: [_("Missing column.")] for field in missing}},
-            )
-        rows = []
-        for number, record in enumerate(lines, start=2):
-            if any(value is not None and str(value).strip() for value in record):
-                values = {
-                    header: value
-                    for header, value in zip(headers, record, strict=False)
-                    if header in FIELDS
-                }
-                rows.append(ClaimRow(number, values))
-        return rows
-    finally:
-        workbook.close()
+    return sheet_rows(
+        content,
+        aliases=HEADER_ALIASES,
+        fields=FIELDS,
+        required=REQUIRED,
+        missing_message=lambda missing: (
+            _("The sheet has no column for: %(fields)s (姓名, 身份证号, 欠薪金额).")
+            % {"fields": ", ".join(missing)}
+        ),
+    )
 
 
 # --- reading one row -----------------------------------------------------------------------
 
 
-class _RowErrors:
-    def __init__(self) -> None:
-        self.fields: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.fields.setdefault(field, []).append(message)
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def _id_number(value: object, errors: _RowErrors) -> str:
-    if isinstance(value, float):
-        # Excel keeps 15 significant digits of a number: the last digits of an ID number
-        # typed into a number cell are gone and cannot be recovered.
-        errors.add(
-            "id_number",
-            _(
-                "The ID number was stored as a number and lost its last digits; "
-                "format the column as text and type it again."
-            ),
-        )
-        return ""
-    raw = _text(value)
-    if not raw:
-        errors.add("id_number", _("Enter the worker's ID number."))
-        return ""
-    try:
-        return validate_id_number(raw, today=clock.local_today())
-    except ValidationError as error:
-        errors.add("id_number", " ".join(error.messages))
-        return ""
-
-
-def _phone(value: object, errors: _RowErrors) -> str:
-    raw = _text(value)
-    if not raw:
-        return ""
-    try:
-        return validate_mobile(raw)
-    except ValidationError as error:
-        errors.add("phone", " ".join(error.messages))
-        return ""
-
-
-def _amount(value: object, errors: _RowErrors) -> Decimal | None:
+def _amount(value: object, errors: RowErrors) -> Decimal | None:
     if isinstance(value, bool):
         value = None
     if isinstance(value, float):
         value = repr(value)  # the shortest text that reads back as the same float
-    raw = _text(value).removesuffix("元").replace(",", "").replace("，", "")
+    raw = cell_text(value).removesuffix("元").replace(",", "").replace("，", "")
     if not raw:
-        errors.add("claimed", _("Enter the amount owed."))
+        add_error(errors, "claimed", _("Enter the amount owed."))
         return None
     try:
         amount = Decimal(raw)
     except InvalidOperation:
-        errors.add("claimed", _("“%(value)s” is not an amount in yuan.") % {"value": raw[:20]})
-        return None
+        amount = Decimal("NaN")
     if not amount.is_finite():
-        errors.add("claimed", _("“%(value)s” is not an amount in yuan.") % {"value": raw[:20]})
+        not_amount = _("“%(value)s” is not an amount in yuan.") % {"value": raw[:20]}
+        add_error(errors, "claimed", not_amount)
         return None
     if amount <= 0:
-        errors.add("claimed", _("The amount must be more than zero."))
+        add_error(errors, "claimed", _("The amount must be more than zero."))
         return None
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        errors.add("claimed", _("At most two decimal places (fen)."))
+        add_error(errors, "claimed", _("At most two decimal places (fen)."))
         return None
     return amount.quantize(Decimal("0.01"))
 
@@ -214,24 +135,25 @@ def claims_import(
     result = ClaimsImportResult()
     seen: dict[str, int] = {}  # ID number → the line it first appeared on
     for done, row in enumerate(rows, start=1):
-        errors = _RowErrors()
-        name = _text(row.values.get("name"))
+        errors: RowErrors = {}
+        name = cell_text(row.values.get("name"))
         if not name:
-            errors.add("name", _("Enter the worker's name."))
+            add_error(errors, "name", _("Enter the worker's name."))
         elif len(name) > NAME_LIMIT:
-            errors.add("name", _("At most %(limit)d characters.") % {"limit": NAME_LIMIT})
-        id_number = _id_number(row.values.get("id_number"), errors)
-        phone = _phone(row.values.get("phone"), errors)
+            add_error(errors, "name", _("At most %(limit)d characters.") % {"limit": NAME_LIMIT})
+        id_number = cell_id_number(row.values.get("id_number"), errors)
+        phone = cell_phone(row.values.get("phone"), errors)
         claimed = _amount(row.values.get("claimed"), errors)
         if id_number and id_number in seen:
-            errors.add(
+            add_error(
+                errors,
                 "id_number",
                 _("The same worker (ID number) is already on line %(line)d of this file.")
                 % {"line": seen[id_number]},
             )
         elif id_number:
             seen[id_number] = row.line
-        if not errors.fields:
+        if not errors:
             assert claimed is not None
             try:
                 with transaction.atomic():
@@ -246,21 +168,21 @@ def claims_import(
             except Conflict as error:
                 if error.code != "claim_duplicate":
                     raise
-                errors.add("id_number", error.message)
+                add_error(errors, "id_number", error.message)
             except ApplicationError as error:
                 if isinstance(error, Forbidden):
                     raise
                 fields: dict[str, Any] = error.extra.get("fields") or {"__all__": [error.message]}
                 for field, messages in fields.items():
                     for message in messages:
-                        errors.add(field, str(message))
+                        add_error(errors, field, str(message))
             else:
                 result.created += 1
-        if errors.fields:
+        if errors:
             result.failed += 1
             result.failures.extend(
                 ClaimsImportFailure(row.line, field, message)
-                for field, messages in errors.fields.items()
+                for field, messages in errors.items()
                 for message in messages
             )
         if progress is not None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
@@ -37,6 +37,8 @@ from qingling.parties.selectors import project_roster
 from qingling.parties.services import person_find_or_register
 
 INVESTIGATION_WORKING_DAYS = 60  # 劳动保障监察条例 Art. 17
+# Outcomes that say the workers have their money: nothing may be outstanding.
+MONEY_SETTLED_OUTCOMES = frozenset({"paid_in_full", "order_carried_out"})
 EXTENSION_WORKING_DAYS = 30
 CASE_AUDIT_FIELDS = (
     "number",
@@ -109,7 +111,11 @@ def case_open(
     """
     if not _is_chief(actor):
         raise Forbidden(_("A section chief or the director approves opening a case."))
-    complaints = list(complaints)
+    # Locked (on PostgreSQL; SQLite serialises writers anyway) so that two chiefs cannot
+    # open two cases from the same complaint at once.
+    complaints = list(
+        Complaint.objects.select_for_update().filter(pk__in=[c.pk for c in complaints])
+    )
     _require(
         bool(complaints), _("Open a case from at least one accepted complaint."), field="complaints"
     )
@@ -185,10 +191,15 @@ def case_open(
 
 
 @transaction.atomic
+def _require_chief_of(case: Case, actor: Actor, message: str) -> None:
+    """A chief whose jurisdiction covers the case (the permission alone is not enough)."""
+    if StepActor.CHIEF not in case_step_actors(case, actor):
+        raise Forbidden(message)
+
+
 def case_inspector_assign(*, case: Case, inspector: User, role: str, actor: Actor) -> Case:
     """Add an inspector, or make one the lead (the former lead stays as co-inspector)."""
-    if not _is_chief(actor):
-        raise Forbidden(_("A section chief or the director assigns inspectors."))
+    _require_chief_of(case, actor, _("A section chief or the director assigns inspectors."))
     _require(case.status != CaseStatus.CLOSED, _("The case is closed."))
     _check_inspector(inspector, case.division)
     current = {a.inspector_id: a for a in case_inspectors(case)}
@@ -213,8 +224,12 @@ def case_inspector_assign(*, case: Case, inspector: User, role: str, actor: Acto
 
 @transaction.atomic
 def case_inspector_remove(*, case: Case, inspector: User, actor: Actor) -> Case:
-    if not _is_chief(actor):
-        raise Forbidden(_("A section chief or the director assigns inspectors."))
+    """Take an inspector off; a case past opening keeps at least two (监察条例 Art. 16)."""
+    _require_chief_of(case, actor, _("A section chief or the director assigns inspectors."))
+    _require(
+        case.status == CaseStatus.OPENED or len(case_inspectors(case)) > 2,
+        _("A case under investigation keeps at least two inspectors; assign another first."),
+    )
     assignment = case.assignments.filter(inspector=inspector, removed_at=None).first()
     _require(assignment is not None, _("Not an inspector of this case."))
     assert assignment is not None
@@ -323,10 +338,21 @@ def case_transition(
             )
     if step.guard:
         GUARDS[step.guard](case, details)
+    if target == CaseStatus.CLOSED:
+        outcome = details["outcome"]
+        if outcome in MONEY_SETTLED_OUTCOMES and case_outstanding(case) > 0:
+            raise TransitionNotAllowed(
+                _("Money is still outstanding: the case cannot close as %(outcome)s.")
+                % {"outcome": CaseOutcome(outcome).label}
+            )
     now = clock.now()
     values: dict[str, Any] = {"status": target, "status_changed_at": now, "updated_at": now}
     if target == CaseStatus.ORDER_ISSUED:
-        values |= {"order_issued_on": clock.local_today(), "order_due": details["order_due"]}
+        values |= {
+            "order_issued_on": clock.local_today(),
+            "order_due": details["order_due"],
+            "order_overdue_at": None,  # a new order is watched from its own date
+        }
     if target == CaseStatus.CLOSED:
         values |= {
             "outcome": details["outcome"],
@@ -351,9 +377,11 @@ def case_transition(
 @transaction.atomic
 def case_extend(*, case: Case, reason: str, actor: Actor) -> Case:
     """Extend the investigation by 30 working days, once, with a chief's approval."""
-    if not _is_chief(actor):
-        raise Forbidden(_("A section chief or the director approves an extension."))
-    _require(case.status in OPEN_STATUSES, _("The case is closed."))
+    _require_chief_of(case, actor, _("A section chief or the director approves an extension."))
+    _require(
+        case.status in {CaseStatus.OPENED, CaseStatus.INVESTIGATING},
+        _("Only an investigation can be extended."),
+    )
     _require(not case.extended, _("A case can be extended only once (监察条例 Art. 17)."))
     _require(bool(reason.strip()), _("Give the reason for the extension."), field="reason")
     due = add_working_days(
@@ -439,9 +467,17 @@ def claim_update(
     case = claim.case
     _require_case_worker(case, actor)
     before = audit_snapshot(claim, ("claimed", "verified", "ordered", "explanation"))
+    paid = Claim.objects.values_list("paid", flat=True).get(pk=claim.pk)
     for name, value in (("verified", verified), ("ordered", ordered)):
         if value is not None:
             _require(value >= 0, _("The amount cannot be negative."), field=name)
+            # Below what was paid would hide an overpayment behind "nothing outstanding".
+            _require(
+                value >= paid,
+                _("%(amount)s yuan is less than the %(paid)s yuan already paid.")
+                % {"amount": value, "paid": paid},
+                field=name,
+            )
             setattr(claim, name, value)
     if explanation is not None:
         claim.explanation = explanation.strip()
@@ -554,6 +590,11 @@ def case_extra_compensation_set(*, case: Case, rate: Decimal, reason: str, actor
         case.order_due is not None and case.order_due < clock.local_today(),
         _("Extra compensation is due only after the order's date has passed."),
     )
+    assert case.order_due is not None
+    _require(
+        case_outstanding(case, on=case.order_due) > 0,
+        _("Everything ordered was paid by the order's date: no extra compensation is due."),
+    )
     _require(
         Decimal("0.50") <= rate <= Decimal("1.00"),
         _("The rate is between 50% and 100% (条例 Art. 26)."),
@@ -574,8 +615,18 @@ def case_extra_compensation_set(*, case: Case, rate: Decimal, reason: str, actor
     return case
 
 
-def case_outstanding(case: Case) -> Decimal:
-    return sum((claim.outstanding for claim in case.claims.all()), ZERO)
+def case_outstanding(case: Case, *, on: dt.date | None = None) -> Decimal:
+    """Money owed on the case now, or at the end of the day ``on`` (payments by then)."""
+    claims = case.claims.all()
+    if on is None:
+        return sum((claim.outstanding for claim in claims), ZERO)
+    paid_by = dict(
+        Payment.objects.filter(claim__case=case, paid_on__lte=on)
+        .values("claim")
+        .annotate(total=Sum("amount"))
+        .values_list("claim", "total")
+    )
+    return sum((max(claim.due - paid_by.get(claim.pk, ZERO), ZERO) for claim in claims), ZERO)
 
 
 # --- the deadline scan (run by the worker) -----------------------------------------------------

@@ -28,7 +28,7 @@ from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
 from qingling.core.models import Division
 from qingling.core.selectors import workdays_add
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
-from qingling.core.uploads import EXTENSIONS, upload_type
+from qingling.core.uploads import EXTENSIONS, evidence_check
 from qingling.inspections.checklist import CheckItem, CheckResult, article_for
 from qingling.inspections.models import (
     Campaign,
@@ -245,27 +245,7 @@ def inspection_plan(
 def _check_uploads(
     uploads: Sequence[UploadedFile], errors: FieldErrors
 ) -> list[tuple[UploadedFile, str]]:
-    checked = []
-    if len(uploads) > settings.QINGLING_UPLOAD_MAX_FILES:
-        errors.add(
-            "evidence", _("At most %(n)d files.") % {"n": settings.QINGLING_UPLOAD_MAX_FILES}
-        )
-    for upload in uploads:
-        kind = upload_type(upload)
-        if kind is None:
-            errors.add(
-                "evidence",
-                _("%(name)s is not a photo (JPEG, PNG, HEIC) or a PDF.") % {"name": upload.name},
-            )
-        elif upload.size is not None and upload.size > settings.QINGLING_UPLOAD_MAX_BYTES:
-            errors.add(
-                "evidence",
-                _("%(name)s is larger than %(mb)d MB.")
-                % {"name": upload.name, "mb": settings.QINGLING_UPLOAD_MAX_BYTES // (1024 * 1024)},
-            )
-        else:
-            checked.append((upload, kind))
-    return checked
+    return evidence_check(uploads, add_error=errors.add)
 
 
 def _evidence_store(

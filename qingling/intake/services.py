@@ -22,7 +22,7 @@ from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, mask_phone, seal, unseal
 from qingling.core.selectors import workdays_add
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
-from qingling.core.uploads import EXTENSIONS, upload_type
+from qingling.core.uploads import EXTENSIONS, evidence_check
 from qingling.core.validators import validate_id_number, validate_mobile
 from qingling.intake.channels.base import ComplaintDraft, FieldErrors
 from qingling.intake.channels.files import ImportRow, work_order_draft, work_order_fields
@@ -66,10 +66,6 @@ def _existing(*, channel: str, source_ref: str, idempotency_key: str) -> Complai
     if idempotency_key:
         return Complaint.objects.filter(channel=channel, idempotency_key=idempotency_key).first()
     return None
-
-
-def _upload_type(upload: UploadedFile) -> str | None:
-    return upload_type(upload)
 
 
 def _check_amount_and_headcount(
@@ -121,26 +117,7 @@ def _validate(
         division = Division.objects.filter(code=draft.division_code).first()
         if division is None:
             errors.add("division", _("Unknown division code."))
-    uploads = []
-    if len(draft.uploads) > settings.QINGLING_UPLOAD_MAX_FILES:
-        errors.add(
-            "evidence", _("At most %(n)d files.") % {"n": settings.QINGLING_UPLOAD_MAX_FILES}
-        )
-    for upload in draft.uploads:
-        kind = _upload_type(upload)
-        if kind is None:
-            errors.add(
-                "evidence",
-                _("%(name)s is not a photo (JPEG, PNG, HEIC) or a PDF.") % {"name": upload.name},
-            )
-        elif upload.size is not None and upload.size > settings.QINGLING_UPLOAD_MAX_BYTES:
-            errors.add(
-                "evidence",
-                _("%(name)s is larger than %(mb)d MB.")
-                % {"name": upload.name, "mb": settings.QINGLING_UPLOAD_MAX_BYTES // (1024 * 1024)},
-            )
-        else:
-            uploads.append((upload, kind))
+    uploads = evidence_check(draft.uploads, add_error=errors.add)
     errors.raise_if_any()
     return phone, id_number, division, uploads
 

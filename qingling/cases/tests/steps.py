@@ -57,7 +57,7 @@ def advance(test: Personas, case: Case, status: str) -> Case:
                 case=case,
                 target=target,
                 actor=test.chief,
-                outcome=CaseOutcome.ORDER_CARRIED_OUT,
+                outcome=CaseOutcome.ARBITRATION_OR_COURT,  # money is still owed, explained
             )
         if target == status:
             return case

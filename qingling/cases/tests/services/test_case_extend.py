@@ -60,7 +60,7 @@ class CaseExtendTests(BaseTestCase):
             case_extend(case=case, reason="  ", actor=self.chief)
         self.assertIn("reason", raised.exception.extra["fields"])
         closed = advance(self, make_case(self, name="李四"), CaseStatus.CLOSED)
-        with self.assertRaisesMessage(InvalidInput, "closed"):
+        with self.assertRaisesMessage(InvalidInput, "Only an investigation"):
             case_extend(case=closed, reason="复杂", actor=self.chief)
 
     def test_a_new_limit_is_warned_about_and_escalated_again(self) -> None:
@@ -72,3 +72,12 @@ class CaseExtendTests(BaseTestCase):
         case = case_extend(case=case, reason="复杂", actor=self.chief)
         self.assertIsNone(case.escalated_at)
         self.assertEqual(case_deadlines_scan(today=dt.date(2021, 6, 24))["escalated"], 1)
+
+
+@time_machine.travel(CURRENT_TIME, tick=False)
+@override_settings(LANGUAGE_CODE="en")
+class CaseExtendScopeTests(BaseTestCase):
+    def test_an_order_issued_case_is_not_extended(self) -> None:
+        case = advance(self, make_case(self), CaseStatus.ORDER_ISSUED)
+        with self.assertRaisesMessage(InvalidInput, "Only an investigation"):
+            case_extend(case=case, reason="复杂", actor=self.chief)

@@ -83,7 +83,12 @@ class CaseTransitionTableTests(BaseTestCase):
             return {"order_due": order_due()}
         if target == S.CLOSED:
             before_order = source in {S.OPENED, S.INVESTIGATING}
-            return {"outcome": CaseOutcome.WITHDRAWN if before_order else CaseOutcome.PAID_IN_FULL}
+            # After an order the money is still owed (explained): referred to court.
+            return {
+                "outcome": CaseOutcome.WITHDRAWN
+                if before_order
+                else CaseOutcome.ARBITRATION_OR_COURT
+            }
         return {}
 
     def attempt(self, source: str, target: str, persona: str) -> str:
@@ -272,3 +277,31 @@ class CaseTransitionTests(BaseTestCase):
         for target in S.values:
             with self.subTest(target=target), self.assertRaises(TransitionNotAllowed):
                 case_transition(case=case, target=target, actor=self.chief)
+
+
+@time_machine.travel(CURRENT_TIME, tick=False)
+@override_settings(LANGUAGE_CODE="en")
+class ClosingOutcomeMoneyTests(BaseTestCase):
+    def test_paid_in_full_needs_nothing_outstanding(self) -> None:
+        case = advance(self, make_case(self), S.CLOSING_REQUESTED)  # owed, but explained
+        for outcome in (CaseOutcome.PAID_IN_FULL, CaseOutcome.ORDER_CARRIED_OUT):
+            with (
+                self.subTest(outcome),
+                self.assertRaisesMessage(TransitionNotAllowed, "outstanding"),
+            ):
+                case_transition(case=case, target=S.CLOSED, actor=self.chief, outcome=outcome)
+        closed = case_transition(
+            case=case, target=S.CLOSED, actor=self.chief, outcome=CaseOutcome.ARBITRATION_OR_COURT
+        )
+        self.assertEqual(closed.status, S.CLOSED)
+
+
+@time_machine.travel(CURRENT_TIME, tick=False)
+class InspectorRemovalTests(BaseTestCase):
+    def test_an_investigation_keeps_two_inspectors(self) -> None:
+        from qingling.cases.services import case_inspector_remove
+
+        case = advance(self, make_case(self), S.INVESTIGATING)
+        with self.assertRaises(InvalidInput):
+            case_inspector_remove(case=case, inspector=self.inspector2, actor=self.chief)
+        self.assertEqual(case.assignments.filter(removed_at=None).count(), 2)

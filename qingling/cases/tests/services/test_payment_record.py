@@ -58,10 +58,20 @@ class PaymentRecordTests(BaseTestCase):
         claim_update(claim=self.claim, ordered=Decimal("7000.00"), actor=self.inspector)
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.outstanding, Decimal("1000.00"))
-        claim_update(claim=self.claim, ordered=Decimal("5000.00"), actor=self.inspector)
+        claim_update(claim=self.claim, ordered=Decimal("6000.00"), actor=self.inspector)
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.outstanding, Decimal("0.00"))
         self.assertEqual(case_outstanding(self.case), Decimal("0.00"))
+
+    def test_an_amount_below_what_was_paid_is_refused(self) -> None:
+        """Otherwise an overpayment would hide behind "nothing outstanding"."""
+        self.pay("6000.00")
+        with self.assertRaises(InvalidInput) as raised:
+            claim_update(claim=self.claim, actor=self.inspector, ordered=Decimal("5000.00"))
+        self.assertIn("ordered", raised.exception.extra["fields"])
+        with self.assertRaises(InvalidInput) as raised:
+            claim_update(claim=self.claim, actor=self.inspector, verified=Decimal("5000.00"))
+        self.assertIn("verified", raised.exception.extra["fields"])
 
     def test_refuses_to_pay_more_than_is_outstanding(self) -> None:
         self.pay("6000.00")
