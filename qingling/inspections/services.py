@@ -43,7 +43,12 @@ from qingling.inspections.models import (
 from qingling.intake.channels.base import ComplaintDraft, FieldErrors
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
 from qingling.intake.models import Channel, Complaint
-from qingling.intake.services import complaint_accept, complaint_details_update, complaint_register
+from qingling.intake.services import (
+    complaint_accept,
+    complaint_details_update,
+    complaint_evidence_add,
+    complaint_register,
+)
 from qingling.parties.models import Organization, Project, ProjectParty
 
 MIN_INSPECTORS = 2  # 劳动保障监察条例 Art. 16
@@ -499,7 +504,7 @@ def finding_correct_on_spot(
     inspection = finding.inspection
     finding = _finding_move(
         finding,
-        allowed=(Finding.Status.OPEN, Finding.Status.DEADLINE),
+        allowed=(Finding.Status.OPEN,),  # after a deadline it is corrected by the deadline
         to=Finding.Status.CORRECTED_ON_SPOT,
         actor=actor,
         corrected_on=inspection.done_on or clock.local_today(),
@@ -575,7 +580,7 @@ def _complaint_from_finding(finding: Finding, *, actor: Actor) -> Complaint:
     inspection = finding.inspection
     project = inspection.project
     respondent = finding.respondent
-    evidence = finding_evidence(finding)[: settings.QINGLING_UPLOAD_MAX_FILES]
+    evidence = list(finding_evidence(finding))
     files = [
         UploadedFile(
             file=item.file.open("rb"),
@@ -606,16 +611,24 @@ def _complaint_from_finding(finding: Finding, *, actor: Actor) -> Complaint:
                     "article": finding.article,
                     "description": finding.description,
                 },
-                uploads=files,
+                uploads=files[: settings.QINGLING_UPLOAD_MAX_FILES],
             ),
             channel=Channel.INSPECTION,
             actor=actor,
             idempotency_key=f"finding:{finding.public_id}",
         )
+        complaint = registered.complaint
+        rest = files[settings.QINGLING_UPLOAD_MAX_FILES :]
+        if registered.created:  # every file comes along, in batches the upload limit allows
+            for start in range(0, len(rest), settings.QINGLING_UPLOAD_MAX_FILES):
+                complaint_evidence_add(
+                    complaint=complaint,
+                    uploads=rest[start : start + settings.QINGLING_UPLOAD_MAX_FILES],
+                    actor=actor,
+                )
     finally:
         for upload in files:
             upload.close()
-    complaint = registered.complaint
     if registered.created:
         complaint = complaint_details_update(
             complaint=complaint, employer=respondent, project=project, actor=actor

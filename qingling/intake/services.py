@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -720,3 +720,22 @@ def complaint_details_update(
         after=audit_snapshot(complaint, COMPLAINT_DETAIL_FIELDS),
     )
     return complaint
+
+
+@transaction.atomic
+def complaint_evidence_add(
+    *, complaint: Complaint, uploads: Sequence[UploadedFile], actor: Actor
+) -> list[Attachment]:
+    """Add evidence to a complaint already registered (material supplied later, or the
+    rest of an inspection's files), checked like evidence sent with it."""
+    errors = FieldErrors()
+    checked = evidence_check(uploads, add_error=errors.add)
+    errors.raise_if_any()
+    stored = [_attachment_store(complaint, upload, kind) for upload, kind in checked]
+    audit_event_record(
+        actor=actor,
+        action="complaint.evidence_add",
+        obj=complaint,
+        after={"files": [a.original_name for a in stored]},
+    )
+    return stored

@@ -89,3 +89,27 @@ class FindingToCaseTests(InspectionWorld):
         )
         with self.assertRaises(Conflict):
             finding_to_case(finding=finding, actor=self.chief)
+
+
+@time_machine.travel(CURRENT_TIME, tick=False)
+class FindingEvidenceBeyondOneUploadTests(InspectionWorld):
+    def test_every_file_comes_along_even_beyond_the_upload_limit(self) -> None:
+        inspection = self.record(uploads=[photo("现场.png")])
+        finding = inspection.findings.get()
+        for batch in range(2):
+            evidence_add(
+                inspection=inspection,
+                uploads=[photo(f"证据{batch}-{n}.png") for n in range(7)],
+                finding=finding,
+                actor=self.inspector,
+            )
+        case = finding_to_case(finding=finding, actor=self.chief)
+        self.assertEqual(case.complaints.get().attachments.count(), 15)
+
+    def test_a_finding_under_a_deadline_is_not_corrected_on_the_spot(self) -> None:
+        from qingling.inspections.services import finding_deadline_set
+
+        finding = self.record().findings.get()
+        finding_deadline_set(finding=finding, working_days=5, actor=self.inspector)
+        with self.assertRaises(Conflict):
+            finding_correct_on_spot(finding=finding, note="已补发", actor=self.inspector)
