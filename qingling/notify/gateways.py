@@ -13,6 +13,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -46,17 +47,19 @@ class DeliveryError(Exception):
         self.reason = reason
 
 
-class Gateway:
+class Gateway(ABC):
     """One way out of Qingling. Subclasses implement ``send``."""
 
     # A gateway that texts a person gets the phone number sealed, never a plain destination.
     uses_phone: ClassVar[bool] = False
 
-    def validate_destination(self, destination: str) -> None:
-        """Raise ValidationError when ``destination`` cannot be sent to (checked at enqueue)."""
+    def validate_destination(self, destination: str) -> None:  # noqa: B027 (optional hook)
+        """Raise ValidationError when ``destination`` cannot be sent to (checked at enqueue).
+        Any destination is fine unless a gateway says otherwise."""
 
+    @abstractmethod
     def send(self, message: "OutboxMessage") -> None:
-        raise NotImplementedError
+        """Deliver, or raise DeliveryError saying whether a retry may help."""
 
 
 def gateway_registry() -> dict[str, str]:

@@ -14,7 +14,7 @@ from qingling.accounts.services import org_unit_create, staff_create
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
 from qingling.cases.models import Case
 from qingling.core import clock
-from qingling.core.browser import PHONE, BrowserMissing, chromium
+from qingling.core.browser import PHONE, chromium
 from qingling.core.models import AuditEvent, Division
 from qingling.testing import make_accepted_complaint, make_organization
 
@@ -87,13 +87,8 @@ class CaseFlowTests(StaticLiveServerTestCase):
         page.screenshot(path=f"{SCREENSHOTS}/case-{name}.png", full_page=True)
 
     def test_opens_investigates_orders_pays_and_closes_a_case(self) -> None:
-        try:
-            browser_context = chromium()
-            browser = browser_context.__enter__()
-        except BrowserMissing as missing:
-            if os.environ.get("CI") == "true":
-                raise
-            pytest.skip(str(missing))
+        browser_context = chromium()
+        browser = browser_context.__enter__()
         os.makedirs(SCREENSHOTS, exist_ok=True)
         try:
             self.run_the_flow(browser)

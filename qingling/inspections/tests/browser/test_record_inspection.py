@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from qingling.accounts.models import Role
 from qingling.accounts.services import org_unit_create, staff_create
-from qingling.core.browser import PHONE, BrowserMissing, chromium
+from qingling.core.browser import PHONE, chromium
 from qingling.core.models import Division
 from qingling.inspections.models import Finding, Inspection
 from qingling.inspections.tests.world import tiny_png
@@ -64,13 +64,8 @@ class RecordInspectionOnPhoneTests(StaticLiveServerTestCase):
         assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
 
     def test_records_an_inspection_on_a_phone_through_a_dropped_network(self) -> None:
-        try:
-            browser_context = chromium()
-            browser = browser_context.__enter__()
-        except BrowserMissing as missing:
-            if os.environ.get("CI") == "true":
-                raise
-            pytest.skip(str(missing))
+        browser_context = chromium()
+        browser = browser_context.__enter__()
         os.makedirs(SCREENSHOTS, exist_ok=True)
         form_url = f"{self.live_server_url}/inspections/new/"
         try:
