@@ -191,3 +191,17 @@ class PaymentForm(forms.Form):
     def __init__(self, *args: Any, payers: Choices = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["payer"].choices = [("", "—"), *payers]  # type: ignore[attr-defined]
+
+
+class ClaimsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Claims workbook (XLSX)"),
+        help_text=_(
+            "First sheet, one worker a row, columns 姓名, 身份证号, 欠薪金额 and optionally 手机."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )

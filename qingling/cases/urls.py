@@ -23,5 +23,6 @@ urlpatterns = [
         document_views.document_download,
         name="document_download",
     ),
+    path("<uuid:public_id>/claims/import/", views.claims_import_view, name="claims_import"),
     path("<uuid:public_id>/archive/", document_views.case_archive_download, name="case_archive"),
 ]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,6 +27,7 @@ from qingling.cases.forms import (
     CaseOpenForm,
     ClaimAddForm,
     ClaimEditForm,
+    ClaimsImportForm,
     CloseForm,
     ExtraCompensationForm,
     InspectorAssignForm,
@@ -35,6 +37,7 @@ from qingling.cases.forms import (
     PaymentForm,
     ReasonForm,
 )
+from qingling.cases.imports import claims_import, parse_claims_xlsx
 from qingling.cases.lifecycle import (
     OPEN_STATUSES,
     CaseOutcome,
@@ -394,6 +397,7 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 ),
                 "claim_add": ClaimAddForm(prefix="claim_add"),
             },
+            "claims_import_form": ClaimsImportForm(),
             "timeline": _timeline(case, selectors.case_timeline(case=case)),
         },
     )
@@ -706,3 +710,40 @@ def _timeline(case: Case, events: Iterable[AuditEvent]) -> list[TimelineEntry]:
             TimelineEntry(event=event, label=label, details=_changes(case, before, after))
         )
     return entries
+
+
+@require_perm(Perm.CASE_WORK)
+@require_POST
+def claims_import_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Add the claims of an XLSX sheet; bad rows are listed by line and reason."""
+    case, _actors = _case_for_change(request, public_id)
+    form = ClaimsImportForm(request.POST, request.FILES)
+    back = redirect(f"{reverse('cases:case_detail', args=[case.public_id])}#claims")
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("file", [])))
+        return back
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.QINGLING_UPLOAD_MAX_BYTES:
+        messages.error(
+            request,
+            _("The file is larger than %(size)d MB.")
+            % {"size": settings.QINGLING_UPLOAD_MAX_BYTES // (1024 * 1024)},
+        )
+        return back
+    try:
+        result = claims_import(case=case, rows=parse_claims_xlsx(upload.read()), actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return back
+    messages.success(
+        request,
+        ngettext("%(count)d claim is added.", "%(count)d claims are added.", result.created)
+        % {"count": result.created},
+    )
+    for failure in result.failures[:50]:
+        messages.warning(
+            request,
+            _("Line %(line)d, %(field)s: %(message)s")
+            % {"line": failure.line, "field": failure.field, "message": failure.message},
+        )
+    return back

@@ -39,7 +39,7 @@ def chromium_path() -> str | None:
 
 
 class BrowserMissing(RuntimeError):
-    pass
+    """There is no Chromium to drive, and CI=true says a browser test may not skip."""
 
 
 @contextmanager

@@ -193,7 +193,7 @@ def finding_act(request: HttpRequest, public_id: uuid.UUID, action: str) -> Http
 
 
 class _FormInvalid(Exception):
-    pass
+    """A form of the page did not validate; the page is shown again with its errors."""
 
 
 def _valid(form: SpotForm | DeadlineForm | NoteForm | RespondentForm) -> dict[str, object]:
