@@ -8,9 +8,7 @@ and reason (which part of an ID number is wrong, a worker twice in the file or a
 in the case, a bad amount) and the other rows go on.
 """
 
-import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,6 +22,8 @@ from qingling.core.exceptions import ApplicationError, Conflict, Forbidden
 from qingling.core.services import Actor
 from qingling.core.workbooks import (
     RowErrors,
+    RowFailure,
+    SheetImportResult,
     SheetRow,
     add_error,
     cell_id_number,
@@ -55,18 +55,10 @@ NAME_LIMIT = 50
 ClaimRow = SheetRow
 
 
-@dataclass(frozen=True)
-class ClaimsImportFailure:
-    line: int
-    field: str  # a field name, or "__all__"
-    message: str
+ClaimsImportFailure = RowFailure
 
 
-@dataclass
-class ClaimsImportResult:
-    created: int = 0
-    failed: int = 0
-    failures: list[ClaimsImportFailure] = dataclasses.field(default_factory=list)
+ClaimsImportResult = SheetImportResult
 
 
 def parse_claims_xlsx(content: bytes) -> list[ClaimRow]:

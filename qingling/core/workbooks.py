@@ -6,6 +6,7 @@ names); the ``cell_*`` functions turn one cell into a checked value or add a mes
 the row's errors, so that an import names every fault of a row at once.
 """
 
+import dataclasses
 import io
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -26,6 +27,22 @@ class SheetRow:
 
     line: int
     values: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class RowFailure:
+    """Why one row of an import was refused; ``field`` is a field name or "__all__"."""
+
+    line: int
+    field: str
+    message: str
+
+
+@dataclass
+class SheetImportResult:
+    created: int = 0
+    failed: int = 0
+    failures: list[RowFailure] = dataclasses.field(default_factory=list)
 
 
 def sheet_rows(

@@ -8,7 +8,6 @@ row's values and says what is wrong with each field. The write is
 reason. Pure reading: no query, no write.
 """
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from qingling.core.workbooks import (
     RowErrors,
+    RowFailure,
+    SheetImportResult,
     SheetRow,
     add_error,
     cell_id_number,
@@ -64,18 +65,10 @@ class RosterValues:
     joined_on: dt.date | None
 
 
-@dataclass(frozen=True)
-class RosterImportFailure:
-    line: int
-    field: str  # a field name, or "__all__"
-    message: str
+RosterImportFailure = RowFailure
 
 
-@dataclass
-class RosterImportResult:
-    created: int = 0
-    failed: int = 0
-    failures: list[RosterImportFailure] = dataclasses.field(default_factory=list)
+RosterImportResult = SheetImportResult
 
 
 def parse_roster_xlsx(content: bytes) -> list[RosterRow]:
