@@ -28,7 +28,12 @@ from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, Inva
 from qingling.core.models import Division
 from qingling.core.personal_data import blind_index
 from qingling.core.selectors import work_calendar
-from qingling.core.services import Actor, audit_event_record, audit_snapshot
+from qingling.core.services import (
+    Actor,
+    audit_event_record,
+    audit_snapshot,
+    status_compare_and_swap,
+)
 from qingling.core.validators import normalize_id_number
 from qingling.intake.lifecycle import ComplaintStatus
 from qingling.intake.models import Complaint
@@ -359,16 +364,15 @@ def case_transition(
             "closed_on": clock.local_today(),
             "closing_note": note,
         }
-    before = audit_snapshot(case, CASE_AUDIT_FIELDS)
-    if Case.objects.filter(pk=case.pk, status=case.status).update(**values) != 1:
-        raise Conflict(_("Someone else moved this case first; reload it."), code="case_conflict")
-    case.refresh_from_db()
-    audit_event_record(
+    status_compare_and_swap(
+        obj=case,
+        values=values,
+        conflict=Conflict(
+            _("Someone else moved this case first; reload it."), code="case_conflict"
+        ),
         actor=actor,
         action=f"case.{target}",
-        obj=case,
-        before=before,
-        after=audit_snapshot(case, CASE_AUDIT_FIELDS),
+        audit_fields=CASE_AUDIT_FIELDS,
         reason=note,
     )
     return case

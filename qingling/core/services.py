@@ -126,3 +126,36 @@ def calendar_sync_from_package(*, actor: Actor) -> list[int]:
             )
             loaded.append(year)
     return loaded
+
+
+def status_compare_and_swap(
+    *,
+    obj: models.Model,
+    values: dict[str, Any],
+    conflict: Exception,
+    actor: Actor,
+    action: str,
+    audit_fields: Iterable[str],
+    reason: str = "",
+) -> None:
+    """Move ``obj`` to ``values`` only if its status is still the one the caller saw.
+
+    The one mechanism behind every state machine (complaints, cases, findings): a
+    conditional UPDATE on (pk, old status), so two people cannot move the same object
+    twice; zero rows means someone else moved it first and ``conflict`` is raised.
+    Then ``obj`` is reloaded and the move audited with before and after.
+    """
+    fields = tuple(audit_fields)
+    before = audit_snapshot(obj, fields)
+    manager = type(obj)._default_manager
+    if manager.filter(pk=obj.pk, status=getattr(obj, "status")).update(**values) != 1:  # noqa: B009
+        raise conflict
+    obj.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=audit_snapshot(obj, fields),
+        reason=reason,
+    )

@@ -27,7 +27,12 @@ from qingling.core import clock
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
 from qingling.core.models import Division
 from qingling.core.selectors import workdays_add
-from qingling.core.services import Actor, audit_event_record, audit_snapshot
+from qingling.core.services import (
+    Actor,
+    audit_event_record,
+    audit_snapshot,
+    status_compare_and_swap,
+)
 from qingling.core.uploads import EXTENSIONS, evidence_check
 from qingling.inspections.checklist import CheckItem, CheckResult, article_for
 from qingling.inspections.models import (
@@ -456,21 +461,15 @@ def _finding_move(
             code="finding_transition_not_allowed",
             extra={"status": finding.status, "target": to},
         )
-    before = audit_snapshot(finding, FINDING_AUDIT_FIELDS)
-    moved = Finding.objects.filter(pk=finding.pk, status=finding.status).update(
-        status=to, updated_at=clock.now(), **fields
-    )
-    if moved != 1:
-        raise Conflict(
+    status_compare_and_swap(
+        obj=finding,
+        values={"status": to, "updated_at": clock.now(), **fields},
+        conflict=Conflict(
             _("Someone else acted on this finding first; reload it."), code="finding_conflict"
-        )
-    finding.refresh_from_db()
-    audit_event_record(
+        ),
         actor=actor,
         action=f"finding.{to}",
-        obj=finding,
-        before=before,
-        after=audit_snapshot(finding, FINDING_AUDIT_FIELDS),
+        audit_fields=FINDING_AUDIT_FIELDS,
         reason=reason,
     )
     return finding

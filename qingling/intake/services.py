@@ -21,7 +21,12 @@ from qingling.core.exceptions import Conflict, InvalidInput
 from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, mask_phone, seal, unseal
 from qingling.core.selectors import workdays_add
-from qingling.core.services import Actor, audit_event_record, audit_snapshot
+from qingling.core.services import (
+    Actor,
+    audit_event_record,
+    audit_snapshot,
+    status_compare_and_swap,
+)
 from qingling.core.uploads import EXTENSIONS, evidence_check
 from qingling.core.validators import validate_id_number, validate_mobile
 from qingling.intake.channels.base import ComplaintDraft, FieldErrors
@@ -325,7 +330,6 @@ def _transition(
             code="complaint_transition_not_allowed",
             extra={"status": complaint.status, "target": to},
         )
-    before = audit_snapshot(complaint, DECISION_FIELDS)
     now = clock.now()
     values = {
         "status": to,
@@ -334,18 +338,15 @@ def _transition(
         "updated_at": now,
         **fields,
     }
-    moved = Complaint.objects.filter(pk=complaint.pk, status=complaint.status).update(**values)
-    if moved != 1:
-        raise Conflict(
+    status_compare_and_swap(
+        obj=complaint,
+        values=values,
+        conflict=Conflict(
             _("Someone else decided this complaint first; reload it."), code="complaint_conflict"
-        )
-    complaint.refresh_from_db()
-    audit_event_record(
+        ),
         actor=actor,
         action=f"complaint.{to}",
-        obj=complaint,
-        before=before,
-        after=audit_snapshot(complaint, DECISION_FIELDS),
+        audit_fields=DECISION_FIELDS,
         reason=reason,
     )
     _tell_complainant(complaint, actor=actor)
