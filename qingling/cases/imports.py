@@ -9,7 +9,7 @@ in the case, a bad amount) and the other rows go on.
 """
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +26,7 @@ from qingling.core.workbooks import (
     SheetImportResult,
     SheetRow,
     add_error,
+    cell_amount,
     cell_id_number,
     cell_phone,
     cell_text,
@@ -79,29 +80,15 @@ def parse_claims_xlsx(content: bytes) -> list[ClaimRow]:
 
 
 def _amount(value: object, errors: RowErrors) -> Decimal | None:
-    if isinstance(value, bool):
-        value = None
-    if isinstance(value, float):
-        value = repr(value)  # the shortest text that reads back as the same float
-    raw = cell_text(value).removesuffix("元").replace(",", "").replace("，", "")
-    if not raw:
-        add_error(errors, "claimed", _("Enter the amount owed."))
-        return None
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        not_amount = _("“%(value)s” is not an amount in yuan.") % {"value": raw[:20]}
-        add_error(errors, "claimed", not_amount)
+    amount = cell_amount(value, errors, field="claimed")
+    if amount is None:
+        if "claimed" not in errors:
+            add_error(errors, "claimed", _("Enter the amount owed."))
         return None
     if amount <= 0:
         add_error(errors, "claimed", _("The amount must be more than zero."))
         return None
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        add_error(errors, "claimed", _("At most two decimal places (fen)."))
-        return None
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 # --- the service -----------------------------------------------------------------------------

@@ -59,6 +59,7 @@ def audit_event_record(
         before=before,
         after=after,
         reason=reason[:500],
+        at=clock.now(),  # the platform's "now", also inside a replay (see clock.frozen_at)
     )
 
 

@@ -7,9 +7,11 @@ the row's errors, so that an import names every fault of a row at once.
 """
 
 import dataclasses
+import datetime as dt
 import io
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from qingling.core.exceptions import InvalidInput
 from qingling.core.validators import validate_id_number, validate_mobile
 
 RowErrors = dict[str, list[str]]
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class RowFailure:
 @dataclass
 class SheetImportResult:
     created: int = 0
+    updated: int = 0  # rows that changed a record already on file (an import run again)
     failed: int = 0
     failures: list[RowFailure] = dataclasses.field(default_factory=list)
 
@@ -138,3 +142,57 @@ def cell_phone(value: object, errors: RowErrors, *, field: str = "phone") -> str
     except ValidationError as error:
         add_error(errors, field, " ".join(error.messages))
         return ""
+
+
+def cell_date(value: object, errors: RowErrors, *, field: str) -> dt.date | None:
+    """A date cell, or a date typed as text in the usual ways; None when blank."""
+    if isinstance(value, dt.datetime):  # a date cell
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = cell_text(value)
+    if not raw:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, pattern).date()  # noqa: DTZ007 (a calendar date)
+        except ValueError:
+            continue
+    add_error(
+        errors, field, _("“%(value)s” is not a date; write it as 2026-03-01.") % {"value": raw[:20]}
+    )
+    return None
+
+
+def cell_amount(value: object, errors: RowErrors, *, field: str) -> Decimal | None:
+    """Yuan to the fen ("12,000元", 12000.5); None when blank, an error when not an amount
+    or finer than a fen. Whether zero or a blank is allowed is the caller's rule."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, float):
+        value = repr(value)  # the shortest text that reads back as the same float
+    raw = cell_text(value).removesuffix("元").replace(",", "").replace("，", "")
+    if not raw:
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        add_error(errors, field, _("“%(value)s” is not an amount in yuan.") % {"value": raw[:20]})
+        return None
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        add_error(errors, field, _("At most two decimal places (fen)."))
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def cell_count(value: object, errors: RowErrors, *, field: str) -> int | None:
+    """A whole number ("30", 30, "30人"); None when blank."""
+    text = cell_text(value).removesuffix("人")
+    if not text:
+        return None
+    if not text.isdigit():
+        add_error(errors, field, _("Write a whole number."))
+        return None
+    return int(text)

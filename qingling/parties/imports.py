@@ -19,6 +19,7 @@ from qingling.core.workbooks import (
     SheetImportResult,
     SheetRow,
     add_error,
+    cell_date,
     cell_id_number,
     cell_phone,
     cell_text,
@@ -46,7 +47,6 @@ HEADER_ALIASES = {
 }
 NAME_LIMIT = 50
 TRADE_LIMIT = 50
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 TEAM_SUFFIXES = ("班组", "班")
 
 
@@ -88,27 +88,6 @@ def parse_roster_xlsx(content: bytes) -> list[RosterRow]:
 # --- reading one row -----------------------------------------------------------------------
 
 
-def _date(value: object, errors: RowErrors) -> dt.date | None:
-    if isinstance(value, dt.datetime):  # a date cell
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    raw = cell_text(value)
-    if not raw:
-        return None
-    for pattern in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(raw, pattern).date()  # noqa: DTZ007 (a calendar date)
-        except ValueError:
-            continue
-    add_error(
-        errors,
-        "joined_on",
-        _("“%(value)s” is not a date; write it as 2026-03-01.") % {"value": raw[:20]},
-    )
-    return None
-
-
 def team_leader_names(written: str) -> list[str]:
     """The leader's names a team cell may mean: as written, then without 班组/班."""
     return [written] + [
@@ -135,6 +114,6 @@ def read_roster_row(row: RosterRow) -> tuple[RosterValues, RowErrors]:
         phone=cell_phone(row.values.get("phone"), errors),
         team=cell_text(row.values.get("team")),
         trade=trade,
-        joined_on=_date(row.values.get("joined_on"), errors),
+        joined_on=cell_date(row.values.get("joined_on"), errors, field="joined_on"),
     )
     return values, errors
