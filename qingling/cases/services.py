@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can, covers
+from qingling.cases.amounts import case_totals
 from qingling.cases.lifecycle import (
     OPEN_STATUSES,
     CaseOutcome,
@@ -181,6 +182,7 @@ def case_open(
                 worker_id=complaint.complainant_id,
                 claimed=complaint.amount_claimed or ZERO,
             )
+    _case_totals_store(case)
     audit_event_record(
         actor=actor,
         action="case.open",
@@ -427,6 +429,21 @@ def _require_case_worker(case: Case, actor: Actor) -> None:
         raise Conflict(_("The case is closed."), code="case_closed")
 
 
+def _case_lock(case: Case) -> None:
+    """Lock the case's row until the transaction ends (on PostgreSQL; SQLite serialises
+    writers anyway). Every service that changes a claim takes this lock before it does,
+    so locks are always taken case first, then claims, and the totals it stores at the
+    end are summed after every other writer of the case has committed."""
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+
+
+def _case_totals_store(case: Case) -> None:
+    """Store the case's worker count and claimed / paid / outstanding totals, summed
+    from its claims (``amounts.case_totals``) in the transaction that changed them.
+    The row is updated, not ``case``: read the totals from the database."""
+    Case.objects.filter(pk=case.pk).update(**case_totals(Claim.objects.all()))
+
+
 @transaction.atomic
 def claim_add(
     *,
@@ -440,6 +457,7 @@ def claim_add(
     """Add a worker's claim; the same ID number is the same worker, once per case."""
     _require_case_worker(case, actor)
     _require(claimed >= 0, _("The amount cannot be negative."), field="claimed")
+    _case_lock(case)
     worker = person_find_or_register(name=name, id_number=id_number, phone=phone, actor=actor)
     _require(worker is not None, _("Enter the worker's name."), field="name")
     assert worker is not None
@@ -450,6 +468,7 @@ def claim_add(
             extra={"fields": {"id_number": [_("Duplicate.")]}},
         )
     claim = Claim.objects.create(case=case, worker=worker, claimed=claimed)
+    _case_totals_store(case)
     audit_event_record(
         actor=actor,
         action="case.claim_add",
@@ -470,6 +489,7 @@ def claim_update(
 ) -> Claim:
     case = claim.case
     _require_case_worker(case, actor)
+    _case_lock(case)
     before = audit_snapshot(claim, ("claimed", "verified", "ordered", "explanation"))
     paid = Claim.objects.values_list("paid", flat=True).get(pk=claim.pk)
     for name, value in (("verified", verified), ("ordered", ordered)):
@@ -488,6 +508,7 @@ def claim_update(
     # Never write ``paid``: only payment_record moves it, and this copy may be stale.
     claim.save(update_fields=["verified", "ordered", "explanation", "updated_at"])
     claim.refresh_from_db(fields=["paid"])
+    _case_totals_store(case)
     audit_event_record(
         actor=actor,
         action="case.claim_update",
@@ -523,7 +544,8 @@ def payment_record(
     _require(
         paid_on <= clock.local_today(), _("The payment date is in the future."), field="paid_on"
     )
-    # Lock-free: the increment is conditional on the paid amount the check saw.
+    _case_lock(case)
+    # The increment is conditional on the paid amount the check saw.
     fresh = Claim.objects.get(pk=claim.pk)
     if amount > fresh.outstanding:
         raise InvalidInput(
@@ -553,6 +575,7 @@ def payment_record(
         voucher=voucher.strip(),
         recorded_by_id=actor.pk if actor is not None else None,
     )
+    _case_totals_store(case)
     claim.refresh_from_db()
     audit_event_record(
         actor=actor,
@@ -692,7 +715,7 @@ def claims_from_roster(*, case: Case, actor: Actor) -> int:
             code="case_without_project",
         )
     # Two clicks at once: the second waits here and then finds the claims made.
-    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+    _case_lock(case)
     workers = (
         project_roster(project=case.project)
         .exclude(worker__claims__case=case)
@@ -702,6 +725,7 @@ def claims_from_roster(*, case: Case, actor: Actor) -> int:
         [Claim(case=case, worker_id=worker, claimed=ZERO) for worker in workers]
     )
     if claims:
+        _case_totals_store(case)
         audit_event_record(
             actor=actor,
             action="case.claims_from_roster",

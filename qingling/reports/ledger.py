@@ -1,11 +1,11 @@
 """Reads for the ledger (工作台账) and the 两清零 view.
 
-Every figure is computed in the database. The money columns are correlated
-subqueries over one case's claims (never a join of claims *and* assignments, which
-would multiply the sums); the inspectors come from one prefetch. A page is read in
-two steps, a "deferred join": the 50 ids of the page first (filter, order, offset:
-no money computed), then the money for those 50 cases only, so page 2,000 costs
-about what page 1 costs.
+The money and the worker count of a case are the totals stored on its row
+(``Case.total_claimed`` …, kept by the claim and payment services: see
+``qingling.cases.amounts``), so neither a page, nor the "money outstanding" filter,
+nor the 两清零 view reads a claim. The inspectors come from one prefetch. A page is
+read in two steps, a "deferred join": the 50 ids of the page first (filter, order,
+offset), then the rows and parties of those 50 cases only.
 
 Visibility is always ``qingling.cases.selectors.case_list_for_user``.
 """
@@ -22,37 +22,26 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Count,
-    DecimalField,
     Exists,
     ExpressionWrapper,
-    F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Greatest
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 from qingling.cases.lifecycle import OPEN_STATUSES
-from qingling.cases.models import Case, CaseInspector, Claim
+from qingling.cases.models import CASE_NOT_CLOSED, CASE_OWING, Case, CaseInspector
 from qingling.cases.selectors import case_list_for_user
 from qingling.core.models import Division
+from qingling.parties.models import Organization
 
 ZERO = Decimal("0.00")
 PAGE_SIZE = 50
 OPEN = "open"  # the status filter's value for "any open status"
-MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
-
-# What a claim is owed and still owes, as the model's ``due`` / ``outstanding`` say.
-CLAIM_DUE = Coalesce(F("ordered"), F("verified"), F("claimed"), output_field=MONEY)
-CLAIM_OUTSTANDING = Greatest(
-    ExpressionWrapper(CLAIM_DUE - F("paid"), output_field=MONEY), Value(ZERO), output_field=MONEY
-)
-CLAIM_HAS_OUTSTANDING = Q(paid__lt=CLAIM_DUE)
+RESPONDENTS_LISTED = 1000
 
 
 @dataclass(frozen=True)
@@ -88,10 +77,9 @@ def _overdue(today: dt.date) -> tuple[Q, Q]:
 
 
 def ledger_cases(*, user: object, filters: LedgerFilters, today: dt.date) -> QuerySet[Case]:
-    """The visible cases that pass the filters, newest first; no money, no joins beyond
-    the case's own row (the cheap query that paging, counting and the export start from)."""
-    visible = case_list_for_user(user=user).values("pk")
-    cases = Case.objects.filter(pk__in=visible)
+    """The visible cases that pass the filters, newest first; no joins beyond the case's
+    own row (the cheap query that paging, counting and the export start from)."""
+    cases = case_list_for_user(user=user).select_related(None)
     if filters.status == OPEN:
         cases = cases.filter(status__in=OPEN_STATUSES)
     elif filters.status:
@@ -117,30 +105,32 @@ def ledger_cases(*, user: object, filters: LedgerFilters, today: dt.date) -> Que
         investigation, order = _overdue(today)
         cases = cases.filter(investigation | order)
     if filters.outstanding:
-        cases = cases.filter(
-            Exists(Claim.objects.filter(CLAIM_HAS_OUTSTANDING, case=OuterRef("pk")))
-        )
+        cases = cases.filter(CASE_OWING)
     if q := filters.q.strip():
-        cases = cases.filter(Q(number__icontains=q) | Q(respondent__name__icontains=q))
+        cases = cases.filter(_number_or_respondent(q))
     return cases.order_by("-opened_on", "-sequence")
 
 
-def _claims_of_case(expression: Any, output_field: Any) -> Subquery:
-    """One aggregate over one case's claims, as a correlated subquery."""
-    claims = (
-        Claim.objects.filter(case=OuterRef("pk"))
-        .order_by()
-        .values("case")
-        .annotate(result=expression)
-        .values("result")
-    )
-    return Subquery(claims, output_field=output_field)
+def _number_or_respondent(q: str) -> Q:
+    """The case number or the respondent's name contains ``q``.
+
+    The respondents are read first (one query over the organizations, a few thousand
+    names) and given by id, so that each half of the OR has an index: the respondent's
+    foreign key, and on PostgreSQL the trigram index on the number (migration 0005;
+    SQLite reads the numbers). A subquery would make PostgreSQL test every case
+    instead. When more than ``RESPONDENTS_LISTED`` names match, most cases do, and the
+    subquery is used.
+    """
+    names = Organization.objects.filter(name__icontains=q).order_by().values_list("pk", flat=True)
+    found = list(names[: RESPONDENTS_LISTED + 1])
+    respondents = names if len(found) > RESPONDENTS_LISTED else found
+    return Q(number__icontains=q) | Q(respondent_id__in=respondents)
 
 
 def ledger_rows(cases: QuerySet[Case], *, today: dt.date) -> QuerySet[Case]:
     """``cases`` with everything a ledger row shows: parties, inspectors (prefetched as
-    ``active_assignments``, lead first), workers, claimed / paid / outstanding, and
-    whether each deadline is overdue."""
+    ``active_assignments``, lead first), and whether each deadline is overdue (the
+    workers and the money are the case's stored totals)."""
     investigation, order = _overdue(today)
     return (
         cases.select_related("respondent", "project", "division")
@@ -154,18 +144,6 @@ def ledger_rows(cases: QuerySet[Case], *, today: dt.date) -> QuerySet[Case]:
             )
         )
         .annotate(
-            workers=Coalesce(
-                _claims_of_case(Count("pk"), IntegerField()), 0, output_field=IntegerField()
-            ),
-            claimed_total=Coalesce(
-                _claims_of_case(Sum("claimed"), MONEY), Value(ZERO), output_field=MONEY
-            ),
-            paid_total=Coalesce(
-                _claims_of_case(Sum("paid"), MONEY), Value(ZERO), output_field=MONEY
-            ),
-            outstanding_total=Coalesce(
-                _claims_of_case(Sum(CLAIM_OUTSTANDING), MONEY), Value(ZERO), output_field=MONEY
-            ),
             investigation_overdue=ExpressionWrapper(investigation, output_field=BooleanField()),
             order_overdue=ExpressionWrapper(order, output_field=BooleanField()),
         )
@@ -192,17 +170,14 @@ def _row(case: Case) -> LedgerRow:
     lead = next((str(a.inspector) for a in assignments if a.role == CaseInspector.Role.LEAD), "")
     co = [str(a.inspector) for a in assignments if a.role != CaseInspector.Role.LEAD]
 
-    def money(name: str) -> Decimal:
-        return Decimal(getattr(case, name)).quantize(ZERO)
-
     return LedgerRow(
         case=case,
         lead=lead,
         co_inspectors=co,
-        workers=int(getattr(case, "workers", 0)),
-        claimed=money("claimed_total"),
-        paid=money("paid_total"),
-        outstanding=money("outstanding_total"),
+        workers=case.worker_count,
+        claimed=case.total_claimed,
+        paid=case.total_paid,
+        outstanding=case.total_outstanding,
         investigation_overdue=bool(getattr(case, "investigation_overdue", False)),
         order_overdue=bool(getattr(case, "order_overdue", False)),
     )
@@ -211,7 +186,12 @@ def _row(case: Case) -> LedgerRow:
 def ledger_page(
     *, user: object, filters: LedgerFilters, today: dt.date, number: int | str | None
 ) -> tuple[Page[Any], list[LedgerRow]]:
-    """One page of 50 rows: a count, the page's ids, the rows, their inspectors."""
+    """One page of 50 rows: a count, the page's ids, the rows, their inspectors (and,
+    for a search, first the matching respondents).
+
+    The count and the ids are read from the index of the ledger's order, which holds
+    what visibility asks (``Case.Meta.indexes``), so page 2,000 costs about what page 1
+    costs."""
     ids = ledger_cases(user=user, filters=filters, today=today).values_list("pk", flat=True)
     page = Paginator(ids, PAGE_SIZE).get_page(number)
     page_ids = list(page.object_list)
@@ -289,24 +269,22 @@ def clearance(*, user: object, year: int) -> Clearance:
     """Open cases and money outstanding by division (rows) and month of opening (columns)
     of ``year``; cases opened before it are one "earlier" column, later ones count only in
     the totals. Money outstanding counts every case, open or closed (a case closed as
-    referred to court can still owe its workers). Three queries."""
-    visible = case_list_for_user(user=user).values("pk")
-    cases = Case.objects.filter(pk__in=visible)
+    referred to court can still owe its workers): the sum of the cases' stored
+    outstanding totals. Three queries, over the open cases and the owing cases only."""
+    cases = case_list_for_user(user=user).select_related(None).order_by()
     year_month = {"y": ExtractYear("opened_on"), "m": ExtractMonth("opened_on")}
     open_counts = (
-        cases.filter(status__in=OPEN_STATUSES)
-        .order_by()
+        # CASE_NOT_CLOSED is implied by the statuses; it is the partial index's term.
+        cases.filter(CASE_NOT_CLOSED, status__in=OPEN_STATUSES)
         .values("division_id", **year_month)
         .annotate(n=Count("pk"))
         .values_list("division_id", "y", "m", "n")
     )
-    claim_month = {"y": ExtractYear("case__opened_on"), "m": ExtractMonth("case__opened_on")}
     owed = (
-        Claim.objects.filter(CLAIM_HAS_OUTSTANDING, case__in=visible)
-        .order_by()
-        .values("case__division_id", **claim_month)
-        .annotate(amount=Sum(CLAIM_OUTSTANDING))
-        .values_list("case__division_id", "y", "m", "amount")
+        cases.filter(CASE_OWING)
+        .values("division_id", **year_month)
+        .annotate(amount=Sum("total_outstanding"))
+        .values_list("division_id", "y", "m", "amount")
     )
     columns = _columns(year)
     grid: dict[str, dict[int | None, ClearanceCell]] = defaultdict(

@@ -1,10 +1,14 @@
 import datetime as dt
 from decimal import Decimal
+from unittest import skipUnless
+from unittest.mock import patch
 
 import time_machine
+from django.db import connection
+from django.db.models import Count
 
 from qingling.cases.lifecycle import CaseStatus
-from qingling.cases.models import Case
+from qingling.cases.models import CASE_NOT_CLOSED, CASE_OWING, Case
 from qingling.reports.ledger import OPEN, LedgerFilters, clearance, ledger_cases, ledger_page
 from qingling.reports.tests.helpers import open_case, pay
 from qingling.testing import CURRENT_TIME, BaseTestCase
@@ -74,6 +78,27 @@ class LedgerSelectorTests(BaseTestCase):
         cases = ledger_cases(user=self.xian, filters=LedgerFilters(), today=TODAY)
         self.assertEqual(list(cases.values_list("number", flat=True)), [xian.number])
 
+    def test_searches_numbers_and_respondents_whichever_way_the_respondents_are_given(
+        self,
+    ) -> None:
+        jia = open_case(self, respondent="辽源市甲建筑有限公司")
+        yi = open_case(self, respondent="辽源市乙劳务有限公司")
+        self.assertEqual(numbers(self, LedgerFilters(q="建筑")), {jia.number})
+        self.assertEqual(numbers(self, LedgerFilters(q=yi.number[-4:])), {yi.number})
+        with patch("qingling.reports.ledger.RESPONDENTS_LISTED", 1):
+            # More names than are listed: the respondents become a subquery.
+            self.assertEqual(numbers(self, LedgerFilters(q="有限公司")), {jia.number, yi.number})
+        self.assertEqual(numbers(self, LedgerFilters(q="丙")), set())
+
+    @skipUnless(connection.vendor == "postgresql", "a PostgreSQL index (migration 0005)")
+    def test_postgresql_finds_numbers_through_the_trigram_index(self) -> None:
+        open_case(self)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Case.objects.filter(number__icontains="2026〕").explain()
+        self.assertIn("case_number_trigram", plan)
+
 
 @time_machine.travel(CURRENT_TIME, tick=False)
 class ClearanceTests(BaseTestCase):
@@ -105,3 +130,28 @@ class ClearanceTests(BaseTestCase):
         table = clearance(user=self.chief, year=2026)
         self.assertTrue(table.city.cleared)
         self.assertEqual(clearance(user=self.xian, year=2026).rows, [])
+
+    def test_sums_the_stored_totals_of_cases_open_or_closed_that_still_owe(self) -> None:
+        case = open_case(self, opened_on=dt.date(2026, 2, 2), amount="900.00")
+        pay(self, case, "400.00")
+        Case.objects.filter(pk=case.pk).update(
+            status=CaseStatus.CLOSED, outcome="arbitration_or_court"
+        )
+        table = clearance(user=self.chief, year=2026)
+        (longshan,) = table.rows
+        self.assertEqual((longshan.cells[2].open_cases, longshan.cells[2].outstanding), (0, 500))
+        self.assertEqual((table.city.open_cases, table.city.outstanding), (0, Decimal("500.00")))
+
+    @skipUnless(connection.vendor == "sqlite", "PostgreSQL proves the index's condition itself")
+    def test_sqlite_reads_the_open_and_the_owing_cases_from_their_partial_indexes(self) -> None:
+        """SQLite can use a partial index only for a query that repeats the index's term
+        with the same value (as Django sends it); the view's two reads filter with the
+        terms the indexes are defined with."""
+        open_case(self)
+        for term, index in (
+            (CASE_NOT_CLOSED, "case_open_by_division"),
+            (CASE_OWING, "case_owing_by_division"),
+        ):
+            with self.subTest(index):
+                cases = Case.objects.filter(term).order_by().values("division_id", "opened_on")
+                self.assertIn(index, cases.annotate(n=Count("pk")).explain())

@@ -32,7 +32,7 @@ class CaseListTests(BaseTestCase):
         )
         self.login(self.chief)
         [row] = self.rows()
-        self.assertEqual(row.workers, 1)
+        self.assertEqual(row.worker_count, 1)
         self.assertEqual(row.total_claimed, Decimal("10000.00"))
         self.assertEqual(row.total_paid, Decimal("3000.00"))
         self.assertEqual(row.total_outstanding, Decimal("5000.00"))
