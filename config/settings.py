@@ -67,8 +67,10 @@ INSTALLED_APPS = [
     "qingling.intake",
     "qingling.cases",
     "qingling.inspections",
+    "qingling.employment",
     "qingling.reports",
     "qingling.api",
+    "qingling.scenarios",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +176,8 @@ QINGLING_UPLOAD_MAX_FILES = 10
 QINGLING_REPLY_WORKING_DAYS = {"12345": 5, "12333": 5, "national_platform": 10}
 # The city this bureau serves (行政区划代码); the public form offers its counties.
 QINGLING_CITY_DIVISION = os.environ.get("QINGLING_CITY_DIVISION", "220400")
+# Where the chartered buses (专车) leave from unless staff say otherwise.
+QINGLING_TRIP_ORIGIN = os.environ.get("QINGLING_TRIP_ORIGIN", "辽源市人社局")
 # The bureau's case number, e.g. 辽人社监立〔2021〕8号; {year} and {seq} are filled in.
 QINGLING_CASE_NUMBER_FORMAT = os.environ.get(
     "QINGLING_CASE_NUMBER_FORMAT", "辽人社监立〔{year}〕{seq}号"
@@ -197,6 +201,12 @@ QINGLING_DOCUMENT_KIND_CODES = {
     "decision": "处",
     "closing_approval": "结",
 }
+# Who may not be pushed to workers: each entry is a callable that takes organization ids and
+# returns {id: reason} for those it flags (an open wage-arrears case, the blacklist …).
+# The employment app asks these without depending on the apps that answer.
+QINGLING_EMPLOYER_FLAGS = [
+    "qingling.cases.selectors.organizations_with_open_case",
+]
 # The worker runs these jobs, in this order, each round (dotted paths to functions).
 QINGLING_WORKER_JOBS = [
     "qingling.core.jobs.calendar_sync",
@@ -204,12 +214,16 @@ QINGLING_WORKER_JOBS = [
     "qingling.intake.jobs.escalate_overdue",
     "qingling.cases.jobs.deadlines_scan",
     "qingling.inspections.jobs.findings_overdue",
+    "qingling.employment.jobs.postings_expire",
     "qingling.notify.jobs.outbox_deliver",
 ]
 # The outbox: gateway name → class; an undeliverable message fails after this many attempts.
 QINGLING_NOTIFY_GATEWAYS = {
     "webhook": "qingling.notify.gateways.WebhookGateway",
     "sms": os.environ.get("QINGLING_SMS_GATEWAY", "qingling.notify.gateways.SmsConsoleGateway"),
+    "wechat": os.environ.get(
+        "QINGLING_WECHAT_GATEWAY", "qingling.notify.gateways.WechatConsoleGateway"
+    ),
 }
 QINGLING_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("QINGLING_OUTBOX_MAX_ATTEMPTS", "8"))
 # "URL-prefix secret" pairs, comma-separated: the longest matching prefix signs a webhook.
@@ -223,6 +237,17 @@ QINGLING_WEBHOOK_SECRETS = {
 }
 # Where the development SMS gateway writes its messages (phone numbers masked).
 QINGLING_SMS_FILE = Path(os.environ.get("QINGLING_SMS_FILE", VAR_DIR / "sms-outbox.log"))
+# WeChat template messages (job news to workers who chose WeChat). The endpoint may be
+# WeChat's own or a relay of the bureau's that keeps the access token fresh (it expires
+# every two hours); the development gateway writes to QINGLING_WECHAT_FILE instead.
+QINGLING_WECHAT_ENDPOINT = os.environ.get(
+    "QINGLING_WECHAT_ENDPOINT", "https://api.weixin.qq.com/cgi-bin/message/template/send"
+)
+QINGLING_WECHAT_TEMPLATE_ID = os.environ.get("QINGLING_WECHAT_TEMPLATE_ID", "")
+QINGLING_WECHAT_ACCESS_TOKEN = envsecret("QINGLING_WECHAT_ACCESS_TOKEN", VAR_DIR / "wechat.token")
+QINGLING_WECHAT_FILE = Path(os.environ.get("QINGLING_WECHAT_FILE", VAR_DIR / "wechat-outbox.log"))
+# The public site's address, for links in messages to workers (the job board, opting out).
+QINGLING_PUBLIC_URL = os.environ.get("QINGLING_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -15,5 +15,7 @@ urlpatterns = [
     path("reports/", include("qingling.reports.urls")),
     path("ts/", include("qingling.intake.channels.web.urls")),
     path("notify/", include("qingling.notify.urls")),
+    path("employment/", include("qingling.employment.urls")),
+    path("jobs/", include("qingling.employment.views.board")),
     path("", include("qingling.accounts.urls")),
 ]

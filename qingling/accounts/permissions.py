@@ -33,6 +33,8 @@ class Perm(StrEnum):
     INSPECTION_VIEW = "inspection.view"
     INSPECTION_WORK = "inspection.work"
     CAMPAIGN_MANAGE = "campaign.manage"
+    EMPLOYMENT_VIEW = "employment.view"
+    EMPLOYMENT_WORK = "employment.work"
 
 
 P = Perm
@@ -81,8 +83,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.INSPECTION_WORK,
         }
     ),
-    Role.DIRECTOR: frozenset({P.PARTY_VIEW, P.PERSONAL_DATA_REVEAL, *CHIEF}),
-    Role.EMPLOYMENT_OFFICER: frozenset(PARTIES),
+    Role.DIRECTOR: frozenset({P.PARTY_VIEW, P.PERSONAL_DATA_REVEAL, *CHIEF, P.EMPLOYMENT_VIEW}),
+    Role.EMPLOYMENT_OFFICER: frozenset(
+        {*PARTIES, P.EMPLOYMENT_VIEW, P.EMPLOYMENT_WORK, P.STATS_VIEW}
+    ),
     Role.ADMINISTRATOR: frozenset(
         {
             P.PARTY_VIEW,

@@ -2,30 +2,26 @@
 
 import datetime as dt
 import uuid
-from decimal import Decimal
+from collections.abc import Collection
 
 from django.db.models import (
     BooleanField,
     Count,
-    DecimalField,
     Exists,
     ExpressionWrapper,
-    F,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import ROLE_PERMISSIONS, Perm, can, jurisdiction_prefix
 from qingling.cases.lifecycle import OPEN_STATUSES, CaseStatus
-from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment
+from qingling.cases.models import Case, CaseInspector, Claim, Payment
 from qingling.core.models import AuditEvent, Division
 from qingling.core.selectors import audit_history
 from qingling.parties.models import Organization
@@ -113,9 +109,10 @@ def case_list_rows(
     query: str = "",
 ) -> QuerySet[Case]:
     """The case list: the user's cases, filtered, each row annotated with its lead
-    inspector, its workers and its claimed / paid / outstanding money and whether the
-    investigation is overdue — a fixed number of queries however many rows."""
-    cases = Case.objects.filter(pk__in=case_list_for_user(user=user).values("pk"))
+    inspector and whether the investigation is overdue (its workers and its claimed /
+    paid / outstanding money are the case's stored totals) — a fixed number of queries
+    however many rows."""
+    cases = case_list_for_user(user=user)
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
     if division:
@@ -139,22 +136,12 @@ def case_list_rows(
     leads = CaseInspector.objects.filter(
         case=OuterRef("pk"), role=CaseInspector.Role.LEAD, removed_at=None
     )
-    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
-    due = Coalesce("claims__ordered", "claims__verified", "claims__claimed", output_field=money)
     rows = cases.select_related("respondent", "project", "division").order_by(
         "-opened_on", "-sequence"
     )
     return rows.annotate(
         lead_full_name=Subquery(leads.values("inspector__full_name")[:1]),
         lead_username=Subquery(leads.values("inspector__username")[:1]),
-        workers=Count("claims"),
-        total_claimed=Coalesce(Sum("claims__claimed"), Value(ZERO), output_field=money),
-        total_paid=Coalesce(Sum("claims__paid"), Value(ZERO), output_field=money),
-        total_outstanding=Coalesce(
-            Sum(Greatest(due - F("claims__paid"), Value(ZERO), output_field=money)),
-            Value(ZERO),
-            output_field=money,
-        ),
         is_overdue=ExpressionWrapper(
             Q(status__in=OPEN_STATUSES, investigation_due__lt=today),
             output_field=BooleanField(),
@@ -193,3 +180,23 @@ def case_payer_choices(*, case: Case) -> QuerySet[Organization]:
     if case.project_id is not None:
         terms |= Q(project_parties__project_id=case.project_id)
     return Organization.objects.filter(terms).distinct().order_by("name")
+
+
+def organizations_with_open_case(organization_ids: Collection[int]) -> dict[int, str]:
+    """The organizations among these that are the respondent of an open case, with why.
+
+    Registered in ``QINGLING_EMPLOYER_FLAGS``: the return-to-work service never pushes
+    the jobs of an employer that owes wages under an open case.
+    """
+    rows = (
+        Case.objects.filter(respondent_id__in=organization_ids, status__in=OPEN_STATUSES)
+        .order_by("respondent_id", "opened_on")
+        .values_list("respondent_id", "number")
+    )
+    flags: dict[int, str] = {}
+    for organization_id, number in rows:
+        flags.setdefault(
+            organization_id,
+            _("Respondent of the open wage-arrears case %(number)s.") % {"number": number},
+        )
+    return flags

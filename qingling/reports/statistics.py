@@ -29,18 +29,20 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qingling.accounts.permissions import jurisdiction_prefix
+from qingling.cases.amounts import claim_outstanding_sql
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case, Claim, Payment
 from qingling.core import clock
 from qingling.core.exceptions import InvalidInput
 from qingling.core.models import Division
+from qingling.employment import statistics as employment_figures
 from qingling.inspections import statistics as inspection_figures
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
 from qingling.intake.models import Channel, Complaint
@@ -312,7 +314,8 @@ def cases_outstanding(period: Period, scope: Scope) -> int:
 @metric("amount_outstanding", gettext_lazy("Amount outstanding at the end (yuan)"))
 def amount_outstanding(period: Period, scope: Scope) -> str:
     """Σ over the claims of every case opened by the end of max(due − paid by the end, 0),
-    where due is the ordered amount, else the verified, else the claimed (Claim.due)."""
+    where due is the ordered amount, else the verified, else the claimed
+    (``qingling.cases.amounts``)."""
     paid_by_end = (
         Payment.objects.filter(claim=OuterRef("pk"), paid_on__lte=period.end)
         .order_by()
@@ -320,11 +323,8 @@ def amount_outstanding(period: Period, scope: Scope) -> str:
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    due = Coalesce(F("ordered"), F("verified"), F("claimed"), output_field=MONEY)
-    outstanding = Greatest(
-        due - Coalesce(Subquery(paid_by_end, output_field=MONEY), Value(ZERO), output_field=MONEY),
-        Value(ZERO),
-        output_field=MONEY,
+    outstanding = claim_outstanding_sql(
+        paid=Coalesce(Subquery(paid_by_end, output_field=MONEY), Value(ZERO), output_field=MONEY)
     )
     claims = scope.apply(Claim.objects.all(), "case__division").filter(
         case__opened_on__lte=period.end
@@ -367,5 +367,5 @@ def cases_outstanding_by_division(*, period: Period, scope: Scope) -> list[tuple
 
 
 # Figures of the other apps, registered after the complaint and case figures above.
-for _key, _label, _function in inspection_figures.FIGURES:
+for _key, _label, _function in (*inspection_figures.FIGURES, *employment_figures.FIGURES):
     metric(_key, _label)(_function)

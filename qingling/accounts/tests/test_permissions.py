@@ -25,6 +25,8 @@ STATS = Perm.STATS_VIEW
 I_VIEW = Perm.INSPECTION_VIEW
 I_WORK = Perm.INSPECTION_WORK
 CAMPAIGN = Perm.CAMPAIGN_MANAGE
+E_VIEW = Perm.EMPLOYMENT_VIEW
+E_WORK = Perm.EMPLOYMENT_WORK
 
 
 class CanTests(BaseTestCase):
@@ -100,9 +102,14 @@ class CanTests(BaseTestCase):
                     STATS,
                     I_VIEW,
                     CAMPAIGN,
+                    E_VIEW,
                 },
             ),
-            ("employment_officer", self.employment, {VIEW, EDIT, REVEAL}),
+            (
+                "employment_officer",
+                self.employment,
+                {VIEW, EDIT, REVEAL, E_VIEW, E_WORK, STATS},
+            ),
             ("administrator", self.admin, {VIEW, AUDIT, CALENDAR, STAFF, OUTBOX, SOURCES, STATS}),
             ("outsider", self.outsider, set()),
             ("inactive section chief", inactive, set()),
