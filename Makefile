@@ -27,7 +27,7 @@ $(KEYS):
 run: setup
 	$(BIN)/qingling migrate --noinput
 	$(BIN)/qingling createcachetable
-	$(BIN)/qingling demo --if-empty
+	$(BIN)/qingling scenario liaoyuan-2021 --if-empty
 	$(BIN)/qingling check --database default
 	@echo "Qingling at http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
 	QINGLING_DEBUG=1 $(BIN)/qingling serve 127.0.0.1:8000

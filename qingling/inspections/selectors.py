@@ -1,9 +1,10 @@
 """Reads for inspections; the ``*_for_user`` helpers are the only door to them."""
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 
 from qingling.accounts.models import Role, User
@@ -14,13 +15,17 @@ from qingling.parties.models import Organization, Project
 from qingling.parties.selectors import project_list_for_user
 
 
-def inspection_list_for_user(*, user: object) -> QuerySet[Inspection]:
+def _inspections_visible(*, user: object) -> QuerySet[Inspection]:
     prefix = jurisdiction_prefix(user)
     if prefix is None or not can(user, Perm.INSPECTION_VIEW):
         return Inspection.objects.none()
+    return Inspection.objects.filter(division__code__startswith=prefix)
+
+
+def _inspection_rows(inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    """The list's rows: with project, division, campaign and the findings counted."""
     return (
-        Inspection.objects.filter(division__code__startswith=prefix)
-        .select_related("project", "division", "campaign")
+        inspections.select_related("project", "division", "campaign")
         .annotate(
             finding_count=Count("findings", distinct=True),
             open_count=Count(
@@ -30,6 +35,57 @@ def inspection_list_for_user(*, user: object) -> QuerySet[Inspection]:
             ),
         )
         .order_by("-done_on", "-planned_on", "-id")
+    )
+
+
+def inspection_list_for_user(*, user: object) -> QuerySet[Inspection]:
+    return _inspection_rows(_inspections_visible(user=user))
+
+
+@dataclass(frozen=True)
+class InspectionFilters:
+    status: str = ""  # an Inspection.Status value, or "" for any
+    done_from: dt.date | None = None
+    done_to: dt.date | None = None
+
+
+def inspection_search_for_user(*, user: object, filters: InspectionFilters) -> QuerySet[Inspection]:
+    """The visible inspections that pass the filters, without the list's joins (what the
+    totals count); ``inspection_rows`` turns them into the list's rows."""
+    inspections = _inspections_visible(user=user)
+    if filters.status in Inspection.Status.values:
+        inspections = inspections.filter(status=filters.status)
+    if filters.done_from is not None:
+        inspections = inspections.filter(done_on__gte=filters.done_from)
+    if filters.done_to is not None:
+        inspections = inspections.filter(done_on__lte=filters.done_to)
+    return inspections
+
+
+def inspection_rows(inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    return _inspection_rows(inspections)
+
+
+@dataclass(frozen=True)
+class InspectionTotals:
+    inspections: int
+    inspector_visits: int  # 人次: the inspectors of each inspection, summed
+    projects: int  # distinct projects
+
+
+def inspection_totals(*, inspections: QuerySet[Inspection]) -> InspectionTotals:
+    """One query. For the done inspections of a period these are the ``inspections``,
+    ``inspector_visits`` and ``projects_inspected`` figures (inspections/statistics.py):
+    the join to the team gives one row per inspector, so ``Count("team")`` is the 人次."""
+    totals = inspections.order_by().aggregate(
+        inspections=Count("id", distinct=True),
+        visits=Count("team"),
+        projects=Count("project", distinct=True),
+    )
+    return InspectionTotals(
+        inspections=int(totals["inspections"]),
+        inspector_visits=int(totals["visits"]),
+        projects=int(totals["projects"]),
     )
 
 
@@ -110,6 +166,33 @@ def project_choices(*, user: object) -> QuerySet[Project]:
 def respondent_choices(*, project: Project) -> QuerySet[Organization]:
     """The organizations that are parties to the project (who may be responsible)."""
     return Organization.objects.filter(project_parties__project=project).distinct().order_by("name")
+
+
+@dataclass(frozen=True)
+class FindingFilters:
+    statuses: tuple[str, ...] = ()  # Finding.Status values; none for any
+    corrected_from: dt.date | None = None
+    corrected_to: dt.date | None = None
+
+
+def finding_list_for_user(*, user: object, filters: FindingFilters) -> QuerySet[Finding]:
+    """Findings of the visible inspections that pass the filters, most recently corrected
+    (then found) first. With the two corrected statuses and a period these are the
+    ``violations_corrected`` figure (inspections/statistics.py)."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or not can(user, Perm.INSPECTION_VIEW):
+        return Finding.objects.none()
+    findings = Finding.objects.filter(inspection__division__code__startswith=prefix)
+    statuses = [status for status in filters.statuses if status in Finding.Status.values]
+    if statuses:
+        findings = findings.filter(status__in=statuses)
+    if filters.corrected_from is not None:
+        findings = findings.filter(corrected_on__gte=filters.corrected_from)
+    if filters.corrected_to is not None:
+        findings = findings.filter(corrected_on__lte=filters.corrected_to)
+    return findings.select_related(
+        "inspection__project", "inspection__division", "respondent"
+    ).order_by(F("corrected_on").desc(nulls_last=True), "-inspection__done_on", "-id")
 
 
 # --- campaigns --------------------------------------------------------------------------------

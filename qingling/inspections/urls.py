@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.inspection_new, name="inspection_new"),
     path("plan/", views.inspection_plan, name="inspection_plan"),
+    path("findings/", views.finding_list, name="finding_list"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<uuid:public_id>/", views.campaign_detail, name="campaign_detail"),

@@ -1,5 +1,6 @@
 """Inspection pages, phone first: an inspector plans and records visits on site."""
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -36,23 +37,61 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _day(text: str) -> dt.date | None:
+    """A ``YYYY-MM-DD`` filter value; anything else is no filter."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 @require_perm(Perm.INSPECTION_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
+    """Planned visits and every visible inspection, filtered by status and the date done
+    (the dashboard's ``inspector_visits`` and ``projects_inspected`` link here)."""
     user = _user(request)
-    inspections = selectors.inspection_list_for_user(user=user)
-    if (status := request.GET.get("status", "")) in Inspection.Status.values:
-        inspections = inspections.filter(status=status)
-    page = Paginator(inspections, 30).get_page(request.GET.get("page"))
+    status = request.GET.get("status", "")
+    filters = selectors.InspectionFilters(
+        status=status,
+        done_from=_day(request.GET.get("done_from", "")),
+        done_to=_day(request.GET.get("done_to", "")),
+    )
+    inspections = selectors.inspection_search_for_user(user=user, filters=filters)
+    page = Paginator(selectors.inspection_rows(inspections), 30).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/home.html",
         {
             "planned": list(selectors.inspection_planned_for_user(user=user)[:20]),
             "page": page,
+            "totals": selectors.inspection_totals(inspections=inspections),
             "status": status,
+            "filters": filters,
             "statuses": Inspection.Status.choices,
             "can_work": can(user, Perm.INSPECTION_WORK),
             "can_plan_campaigns": can(user, Perm.CAMPAIGN_MANAGE),
+        },
+    )
+
+
+@require_perm(Perm.INSPECTION_VIEW)
+def finding_list(request: HttpRequest) -> HttpResponse:
+    """Findings by status and the date corrected (the dashboard's ``violations_corrected``
+    links here with the two corrected statuses)."""
+    filters = selectors.FindingFilters(
+        statuses=tuple(request.GET.getlist("status")),
+        corrected_from=_day(request.GET.get("corrected_from", "")),
+        corrected_to=_day(request.GET.get("corrected_to", "")),
+    )
+    findings = selectors.finding_list_for_user(user=_user(request), filters=filters)
+    page = Paginator(findings, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/finding_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Finding.Status.choices,
         },
     )
 

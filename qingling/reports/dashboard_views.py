@@ -1,5 +1,6 @@
 """The dashboard (reports index): the period's figures, charts drawn on the server, and a
-link from each figure to the records behind it where such a list exists."""
+link from each figure to the records behind it where such a list exists and the user may
+open it: the list, filtered by the period, shows the figure (docs/statistics.md)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qingling.accounts.decorators import require_perm
-from qingling.accounts.permissions import Perm
+from qingling.accounts.permissions import Perm, can
 from qingling.cases.lifecycle import CaseStatus
 from qingling.core import clock
 from qingling.core.exceptions import InvalidInput
+from qingling.employment.models import Posting
+from qingling.employment.selectors.trips import TRAVELLED, trip_destinations
+from qingling.inspections.models import Finding, Inspection
 from qingling.intake.lifecycle import ComplaintStatus
 from qingling.intake.models import Channel
 from qingling.reports import charts, ledger
@@ -61,63 +65,149 @@ class Figure:
     value: str
     href: str = ""
     parts: tuple[charts.Bar, ...] = ()
+    parts_on_card: bool = False
+
+
+def _url(name: str, **params: str | list[str]) -> str:
+    return f"{reverse(name)}?{urlencode(params, doseq=True)}"
 
 
 def _complaints_url(**params: str | list[str]) -> str:
-    return f"{reverse('intake:complaint_list')}?{urlencode(params, doseq=True)}"
+    return _url("intake:complaint_list", **params)
 
 
 def _ledger_url(**params: str) -> str:
-    return f"{reverse('reports:ledger')}?{urlencode(params)}"
+    return _url("reports:ledger", **params)
 
 
-def _links(period: Period) -> dict[str, str]:
-    """The list behind each figure, where one exists (the lists filter by what they can)."""
+def _trips_url(period: Period, **params: str) -> str:
+    """The buses that left in the period: their boarded count is ``workers_transported``."""
     start, end = period.start.isoformat(), period.end.isoformat()
-    return {
-        "complaints_accepted": _complaints_url(
-            status=[ComplaintStatus.ACCEPTED, ComplaintStatus.JOINED],
-            decided_from=start,
-            decided_to=end,
-        ),
-        "complaints_not_accepted": _complaints_url(
-            status=[ComplaintStatus.NOT_ACCEPTED, ComplaintStatus.REFERRED],
-            decided_from=start,
-            decided_to=end,
-        ),
-        "complaints_received": _complaints_url(received_from=start, received_to=end),
-        "hotline_replies": _complaints_url(
-            channel=[Channel.HOTLINE_12345, Channel.HOTLINE_12333],
-            replied_from=start,
-            replied_to=end,
-        ),
-        "transfer_orders_handled": _complaints_url(
-            channel=Channel.NATIONAL_PLATFORM, replied_from=start, replied_to=end
-        ),
-        "cases_opened": _ledger_url(opened_from=start, opened_to=end),
-        "cases_closed": _ledger_url(status=CaseStatus.CLOSED),
-        "cases_outstanding": _ledger_url(status=ledger.OPEN, opened_to=end),
-        "amount_outstanding": _ledger_url(outstanding="on", opened_to=end),
+    return _url("employment:trip_list", status=TRAVELLED, date_from=start, date_to=end, **params)
+
+
+def _links(period: Period, user: Any, scope: Scope) -> dict[str, str]:
+    """The list behind each figure, where one exists and the user may open it (the lists
+    filter by what they can). The employment lists are the city's (the trips list is
+    refused to a district's staff), so a district's figures are not linked to them."""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    links: dict[Perm, dict[str, str]] = {
+        Perm.COMPLAINT_VIEW: {
+            "complaints_accepted": _complaints_url(
+                status=[ComplaintStatus.ACCEPTED, ComplaintStatus.JOINED],
+                decided_from=start,
+                decided_to=end,
+            ),
+            "complaints_not_accepted": _complaints_url(
+                status=[ComplaintStatus.NOT_ACCEPTED, ComplaintStatus.REFERRED],
+                decided_from=start,
+                decided_to=end,
+            ),
+            "complaints_received": _complaints_url(received_from=start, received_to=end),
+            "hotline_replies": _complaints_url(
+                channel=[Channel.HOTLINE_12345, Channel.HOTLINE_12333],
+                replied_from=start,
+                replied_to=end,
+            ),
+            "transfer_orders_handled": _complaints_url(
+                channel=Channel.NATIONAL_PLATFORM, replied_from=start, replied_to=end
+            ),
+        },
+        Perm.CASE_VIEW: {
+            "cases_opened": _ledger_url(opened_from=start, opened_to=end),
+            "cases_closed": _ledger_url(status=CaseStatus.CLOSED),
+            "cases_outstanding": _ledger_url(status=ledger.OPEN, opened_to=end),
+            "amount_outstanding": _ledger_url(outstanding="on", opened_to=end),
+            "workers_paid": _url("reports:payment_list", paid_from=start, paid_to=end),
+            "amount_recovered": _url("reports:payment_list", paid_from=start, paid_to=end),
+        },
+        Perm.INSPECTION_VIEW: {
+            key: _url(
+                "inspections:home", status=Inspection.Status.DONE, done_from=start, done_to=end
+            )
+            for key in ("inspections", "inspector_visits", "projects_inspected")
+        }
+        | {
+            "violations_corrected": _url(
+                "inspections:finding_list",
+                status=list(Finding.CORRECTED_STATUSES),
+                corrected_from=start,
+                corrected_to=end,
+            ),
+        },
     }
+    if scope.prefix is None and not scope.empty:
+        links[Perm.EMPLOYMENT_VIEW] = {
+            "postings_collected": _url(
+                "employment:posting_list", collected_from=start, collected_to=end
+            ),
+            "trips": _trips_url(period),
+            "workers_transported": _trips_url(period),
+        }
+    found: dict[str, str] = {}
+    for perm, hrefs in links.items():
+        if can(user, perm):
+            found |= hrefs
+    return found
 
 
-def _figures(figures: dict[str, Any], period: Period) -> list[Figure]:
-    links = _links(period)
-    channel_labels = dict(Channel.choices)
+def _part_links(
+    key: str, value: dict[str, int], links: dict[str, str], period: Period
+) -> dict[str, str]:
+    """The list behind each part of a figure that has parts, where there is one."""
+    if key == "complaints_received" and key in links:
+        start, end = period.start.isoformat(), period.end.isoformat()
+        return {
+            channel: _complaints_url(channel=channel, received_from=start, received_to=end)
+            for channel in value
+        }
+    if key == "postings_collected" and key in links:
+        return {scope: f"{links[key]}&scope={scope}" for scope in Posting.Scope.values}
+    if key == "workers_transported_by_destination" and "workers_transported" in links and value:
+        # The figure names the destinations; the list filters by their code. A name that
+        # two destinations share is left unlinked rather than guessed.
+        codes: dict[str, list[str]] = {}
+        for division in trip_destinations().filter(name__in=list(value)):
+            codes.setdefault(division.name, []).append(division.code)
+        return {
+            name: _trips_url(period, destination=found[0])
+            for name, found in codes.items()
+            if len(found) == 1
+        }
+    return {}
+
+
+# Figures whose parts are shown on their card (the channels have a chart of their own).
+PARTS_ON_CARD = {"postings_collected", "workers_transported_by_destination"}
+
+
+def _figures(figures: dict[str, Any], period: Period, user: Any, scope: Scope) -> list[Figure]:
+    links = _links(period, user, scope)
+    part_labels = dict(Channel.choices) | dict(Posting.Scope.choices)
     found = []
     for key, value in figures.items():
         label = str(METRICS[key].label)
         if isinstance(value, dict):
+            # An object with a ``total`` gives its total and its parts; otherwise the
+            # parts add up to the figure.
+            parts_of = {sub: count for sub, count in value.items() if sub != "total"}
+            total = value.get("total", sum(parts_of.values()))
+            hrefs = _part_links(key, parts_of, links, period)
             parts = tuple(
                 charts.Bar(
-                    label=str(channel_labels.get(sub, sub)),
-                    value=count,
-                    href=_complaints_url(channel=sub) if key == "complaints_received" else "",
+                    label=str(part_labels.get(sub, sub)), value=count, href=hrefs.get(sub, "")
                 )
-                for sub, count in value.items()
+                for sub, count in parts_of.items()
             )
             found.append(
-                Figure(key, label, str(sum(value.values())), links.get(key, ""), parts=parts)
+                Figure(
+                    key,
+                    label,
+                    str(total),
+                    links.get(key, ""),
+                    parts=parts,
+                    parts_on_card=key in PARTS_ON_CARD,
+                )
             )
         else:
             shown = f"{Decimal(value):,.2f}" if isinstance(value, str) else str(value)
@@ -178,7 +268,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         period = form.period
         values = statistics_for_period(start=period.start, end=period.end, user=request.user)
-        figures = _figures(values, period)
+        figures = _figures(values, period, request.user, scope)
         context |= {
             "period": period,
             "figures": figures,
