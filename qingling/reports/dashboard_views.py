@@ -32,6 +32,7 @@ from qingling.reports.statistics import (
     Scope,
     amount_recovered_by_month,
     cases_outstanding_by_division,
+    latest_complaint_year,
     period_check,
     scope_for_user,
     statistics_for_period,
@@ -246,18 +247,20 @@ def _charts(figures: list[Figure], period: Period, scope: Scope) -> list[charts.
     ]
 
 
-def _default_period() -> tuple[dt.date, dt.date]:
-    today = clock.local_today()
-    return today.replace(month=1, day=1), today
+def _default_start(today: dt.date) -> dt.date:
+    """1 January of the year of the latest complaint: this year on a working system, the
+    whole replayed season on a demo database."""
+    year = latest_complaint_year() or today.year
+    return dt.date(min(year, today.year), 1, 1)
 
 
 @require_perm(Perm.STATS_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    start, end = _default_period()
+    today = clock.local_today()
     form = PeriodForm(
         {
-            "start": request.GET.get("from", start.isoformat()),
-            "end": request.GET.get("to", end.isoformat()),
+            "start": request.GET.get("from") or _default_start(today).isoformat(),
+            "end": request.GET.get("to", today.isoformat()),
         }
     )
     scope = scope_for_user(request.user)

@@ -21,6 +21,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Max,
     Model,
     OuterRef,
     Q,
@@ -162,6 +163,12 @@ def statistics_for_period(*, start: dt.date, end: dt.date, user: Any = None) -> 
     period = period_check(start=start, end=end)
     scope = CITY if user is None else scope_for_user(user)
     return {key: m.compute(period, scope) for key, m in METRICS.items()}
+
+
+def latest_complaint_year() -> int | None:
+    """The local year of the most recent complaint received, if any."""
+    latest = Complaint.objects.aggregate(at=Max("received_at"))["at"]
+    return timezone.localtime(latest).year if latest else None
 
 
 def period_check(*, start: dt.date, end: dt.date) -> Period:

@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
@@ -138,3 +139,12 @@ class EmptyDashboardTests(BaseTestCase):
             response = self.client.get(URL, PERIOD)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "No data for this period.")
+
+
+class DashboardDefaultPeriodTests(StatisticsWorld):
+    def test_a_database_of_an_earlier_season_opens_on_that_season(self) -> None:
+        with time_machine.travel(dt.datetime(2030, 5, 1, 2, 0, tzinfo=dt.UTC), tick=False):
+            self.login(self.chief)
+            response = self.client.get(URL)
+        self.assertEqual(response.context["period"].start.isoformat(), "2026-01-01")
+        self.assertEqual(response.context["period"].end.isoformat(), "2030-05-01")
