@@ -78,11 +78,23 @@ def postings_live(*, today: dt.date) -> QuerySet[Posting]:
     return posting_list().filter(status=Posting.Status.PUBLISHED, expires_on__gte=today)
 
 
-def postings_offerable(*, today: dt.date) -> list[Posting]:
-    """The live postings of employers nobody flags."""
-    postings = list(postings_live(today=today))
-    flagged = employer_flags({p.employer_id for p in postings})
-    return [p for p in postings if p.employer_id not in flagged]
+def postings_offerable(
+    *, today: dt.date, occupations: Iterable[str] = (), places: Iterable[str] = ()
+) -> list[Posting]:
+    """The live postings of employers nobody flags; narrowed in SQL, when given, to the
+    occupation codes (a group or its major group) and places a worker asked for, the
+    same hard filters the matching applies, so a worker's page loads only candidates."""
+    postings = postings_live(today=today)
+    if codes := list(occupations):
+        postings = postings.filter(Q(occupation_id__in=codes) | Q(occupation__parent_id__in=codes))
+    if prefixes := [place_prefix(code) for code in places]:
+        wanted = Q()
+        for prefix in prefixes:
+            wanted |= Q(place__code__startswith=prefix)
+        postings = postings.filter(wanted)
+    found = list(postings)
+    flagged = employer_flags({p.employer_id for p in found})
+    return [p for p in found if p.employer_id not in flagged]
 
 
 def posting_get(*, public_id: uuid.UUID) -> Posting:

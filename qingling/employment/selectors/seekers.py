@@ -123,9 +123,12 @@ def recommendations_for_seeker(
     who refused recommendations chosen from their profile (PIPL Art. 24)."""
     if not seeker.personalised:
         return []
-    postings = {p.pk: p for p in postings_offerable(today=today)}
-    index = PostingIndex(posting_profiles(postings.values()))
     (profile,) = seeker_profiles(Seeker.objects.filter(pk=seeker.pk))
+    offerable = postings_offerable(
+        today=today, occupations=profile.occupations, places=profile.destinations
+    )
+    postings = {p.pk: p for p in offerable}
+    index = PostingIndex(posting_profiles(postings.values()))
     return [(postings[m.id], m) for m in index.for_seeker(profile, k=k)]
 
 
