@@ -10,6 +10,7 @@ Variables (all optional for a local demo):
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "qingling.intake",
     "qingling.cases",
     "qingling.inspections",
+    "qingling.sanctions",
     "qingling.employment",
     "qingling.reports",
     "qingling.api",
@@ -201,11 +203,27 @@ QINGLING_DOCUMENT_KIND_CODES = {
     "decision": "处",
     "closing_approval": "结",
 }
+# The blacklist's decision number (失信联合惩戒 决定书); {year} and {seq} are filled in.
+QINGLING_LISTING_NUMBER_FORMAT = os.environ.get(
+    "QINGLING_LISTING_NUMBER_FORMAT", "辽人社失信〔{year}〕{seq}号"
+)
+# 拒不支付劳动报酬罪 "数额较大" (法释〔2013〕3号 Art. 3), which the province's high court
+# fixes inside the national ranges: one worker, ≥ 3 months' pay, ¥5,000–20,000; or
+# ≥ 10 workers, cumulative ¥30,000–100,000. Used by the blacklist's "threshold" ground.
+# Jilin's figures were NOT FOUND in the sources: 10,000 / 50,000 (what neighbouring
+# Liaoning set in 2013) stand in until the bureau confirms 吉林省高级人民法院's figures.
+QINGLING_CRIME_THRESHOLD_ONE_WORKER = Decimal(
+    os.environ.get("QINGLING_CRIME_THRESHOLD_ONE_WORKER", "10000")
+)
+QINGLING_CRIME_THRESHOLD_TEN_WORKERS = Decimal(
+    os.environ.get("QINGLING_CRIME_THRESHOLD_TEN_WORKERS", "50000")
+)
 # Who may not be pushed to workers: each entry is a callable that takes organization ids and
 # returns {id: reason} for those it flags (an open wage-arrears case, the blacklist …).
 # The employment app asks these without depending on the apps that answer.
 QINGLING_EMPLOYER_FLAGS = [
     "qingling.cases.selectors.organizations_with_open_case",
+    "qingling.sanctions.selectors.organizations_listed",
 ]
 # The worker runs these jobs, in this order, each round (dotted paths to functions).
 QINGLING_WORKER_JOBS = [
@@ -214,6 +232,7 @@ QINGLING_WORKER_JOBS = [
     "qingling.intake.jobs.escalate_overdue",
     "qingling.cases.jobs.deadlines_scan",
     "qingling.inspections.jobs.findings_overdue",
+    "qingling.sanctions.jobs.listings_expire",
     "qingling.employment.jobs.postings_expire",
     "qingling.notify.jobs.outbox_deliver",
 ]

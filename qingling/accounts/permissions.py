@@ -33,6 +33,8 @@ class Perm(StrEnum):
     INSPECTION_VIEW = "inspection.view"
     INSPECTION_WORK = "inspection.work"
     CAMPAIGN_MANAGE = "campaign.manage"
+    LISTING_PROPOSE = "listing.propose"
+    LISTING_DECIDE = "listing.decide"
     EMPLOYMENT_VIEW = "employment.view"
     EMPLOYMENT_WORK = "employment.work"
 
@@ -49,6 +51,7 @@ CHIEF = {
     P.STATS_VIEW,
     P.INSPECTION_VIEW,
     P.CAMPAIGN_MANAGE,
+    P.LISTING_DECIDE,
 }
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.INTAKE_OFFICER: frozenset(
@@ -71,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.STATS_VIEW,
             P.INSPECTION_VIEW,
             P.INSPECTION_WORK,
+            P.LISTING_PROPOSE,
         }
     ),
     Role.SECTION_CHIEF: frozenset(
@@ -81,6 +85,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.COMPLAINT_TRIAGE,
             P.CASE_WORK,
             P.INSPECTION_WORK,
+            P.LISTING_PROPOSE,
         }
     ),
     Role.DIRECTOR: frozenset({P.PARTY_VIEW, P.PERSONAL_DATA_REVEAL, *CHIEF, P.EMPLOYMENT_VIEW}),

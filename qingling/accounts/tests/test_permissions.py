@@ -27,6 +27,8 @@ I_WORK = Perm.INSPECTION_WORK
 CAMPAIGN = Perm.CAMPAIGN_MANAGE
 E_VIEW = Perm.EMPLOYMENT_VIEW
 E_WORK = Perm.EMPLOYMENT_WORK
+L_PROPOSE = Perm.LISTING_PROPOSE
+L_DECIDE = Perm.LISTING_DECIDE
 
 
 class CanTests(BaseTestCase):
@@ -58,12 +60,36 @@ class CanTests(BaseTestCase):
             (
                 "inspector",
                 self.inspector,
-                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, CS_VIEW, CS_WORK, STATS, I_VIEW, I_WORK},
+                {
+                    VIEW,
+                    EDIT,
+                    REVEAL,
+                    C_VIEW,
+                    C_REGISTER,
+                    CS_VIEW,
+                    CS_WORK,
+                    STATS,
+                    I_VIEW,
+                    I_WORK,
+                    L_PROPOSE,
+                },
             ),
             (
                 "inspector of 西安区",
                 self.xian,
-                {VIEW, EDIT, REVEAL, C_VIEW, C_REGISTER, CS_VIEW, CS_WORK, STATS, I_VIEW, I_WORK},
+                {
+                    VIEW,
+                    EDIT,
+                    REVEAL,
+                    C_VIEW,
+                    C_REGISTER,
+                    CS_VIEW,
+                    CS_WORK,
+                    STATS,
+                    I_VIEW,
+                    I_WORK,
+                    L_PROPOSE,
+                },
             ),
             (
                 "section_chief",
@@ -85,6 +111,8 @@ class CanTests(BaseTestCase):
                     I_VIEW,
                     I_WORK,
                     CAMPAIGN,
+                    L_PROPOSE,
+                    L_DECIDE,
                 },
             ),
             (
@@ -103,6 +131,7 @@ class CanTests(BaseTestCase):
                     I_VIEW,
                     CAMPAIGN,
                     E_VIEW,
+                    L_DECIDE,
                 },
             ),
             (

@@ -1,0 +1,87 @@
+"""The blacklist tests' world: a case whose order to pay was left unpaid, and listings
+brought to a status through the services.
+
+Tests run at ``AFTER_DUE`` (2026-12-14, local): the case's order was issued at
+``CURRENT_TIME`` (2026-11-27) to be paid by 2026-12-12.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import time_machine
+from django.test import override_settings
+
+from qingling.cases.lifecycle import CaseStatus
+from qingling.cases.models import Case
+from qingling.cases.services import claim_add
+from qingling.cases.tests.steps import advance
+from qingling.parties.demo import fake_id_number
+from qingling.sanctions.lifecycle import ListingGround, ListingStatus
+from qingling.sanctions.models import Listing
+from qingling.sanctions.services import listing_propose, listing_transition
+from qingling.testing import CURRENT_TIME, make_case
+
+ORDER_DUE = dt.date(2026, 12, 12)
+AFTER_DUE = dt.datetime(2026, 12, 14, 2, 0, tzinfo=dt.UTC)  # 10:00 in Liaoyuan
+TODAY = dt.date(2026, 12, 14)
+THRESHOLDS = override_settings(
+    QINGLING_CRIME_THRESHOLD_ONE_WORKER=Decimal(10000),
+    QINGLING_CRIME_THRESHOLD_TEN_WORKERS=Decimal(50000),
+)
+
+
+def make_ordered_case(
+    test: Any,  # a BaseTestCase, or its class inside setUpTestData
+    *,
+    amount: str = "10000.00",
+    more_workers: int = 0,
+    each: str = "5000.00",
+    employer_name: str = "辽源市鑫盛建筑工程有限公司",
+) -> Case:
+    """A case in 龙山区 with an order to pay by ``ORDER_DUE``: the complainant owed
+    ``amount`` and ``more_workers`` more workers owed ``each``."""
+    with time_machine.travel(CURRENT_TIME, tick=False):
+        case = make_case(test, amount=amount, employer_name=employer_name)
+        for n in range(more_workers):
+            claim_add(
+                case=case,
+                name=f"工人{n}",
+                id_number=fake_id_number(test.rng),
+                claimed=Decimal(each),
+                actor=test.inspector,
+            )
+        case = advance(test, case, CaseStatus.ORDER_ISSUED)
+    assert case.order_due == ORDER_DUE
+    return case
+
+
+def make_listing(
+    test: Any,
+    case: Case,
+    *,
+    status: str = ListingStatus.LISTED,
+    ground: str = ListingGround.THRESHOLD,
+) -> Listing:
+    """A listing of the case's respondent, proposed today and moved on to ``status``."""
+    listing = listing_propose(
+        case=case, ground=ground, reason="逾期未支付工资 10000 元", actor=test.inspector
+    )
+    if status == ListingStatus.PROPOSED:
+        return listing
+    if status == ListingStatus.WITHDRAWN:
+        return listing_transition(
+            listing=listing, target=status, actor=test.inspector, note="补充材料后再议"
+        )
+    listing = listing_transition(
+        listing=listing,
+        target=ListingStatus.NOTIFIED,
+        actor=test.inspector,
+        notice_served_on=listing.proposed_on,
+        note="直接送达",
+    )
+    if status == ListingStatus.NOTIFIED:
+        return listing
+    return listing_transition(
+        listing=listing, target=ListingStatus.LISTED, actor=test.chief, note="未提出陈述申辩"
+    )
