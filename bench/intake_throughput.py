@@ -1,15 +1,16 @@
 """Intake throughput over HTTP, against the raw insert of the same rows, in one run.
 
 Usage:  .venv/bin/python bench/intake_throughput.py [--db sqlite|postgres] [--n 2000]
-        [--concurrency 8] [--organizations 20000]
+        [--concurrency 8] [--organizations 20000] [--workers N] [--threads N]
 
 What is measured: 12345 work orders POSTed to /api/v1/complaints by ``concurrency``
-client threads over keep-alive connections to a separate server process (Django's
-threaded server, DEBUG off), each going through validation, the duplicate-delivery
-check, the on-arrival employer matching against ``organizations`` on file and the
-open complaints, the audit row and the SMS acknowledgement in the outbox. The
-baseline, measured in the same run on the same database, inserts the same rows with
-one ``INSERT`` per complaint in its own transaction and nothing else.
+client threads (keep-alive connections where the server keeps them) to gunicorn in
+separate processes, configured as in production by ``config/gunicorn.py`` (DEBUG off;
+``--workers`` and ``--threads`` override it), each going through validation, the
+duplicate-delivery check, the on-arrival employer matching against ``organizations``
+on file, the complainant, the audit rows and the SMS acknowledgement in the outbox.
+The baseline, measured in the same run on the same database, inserts the same rows
+with one ``INSERT`` per complaint in its own transaction and nothing else.
 """
 
 import argparse
@@ -96,7 +97,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--organizations", type=int, default=20000)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (config/gunicorn.py's)")
+    parser.add_argument("--threads", type=int, help="threads a worker (config/gunicorn.py's)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="qingling-bench-"))
@@ -165,17 +167,23 @@ def main() -> None:
     connection.close()
 
     port = 8765
-    # The production server: gunicorn, a process per core, threads for I/O waits.
+    # The production server: gunicorn as config/gunicorn.py sets it up.
+    from config import gunicorn as server_config
+
+    server_workers = args.workers or server_config.workers
+    server_threads = args.threads or server_config.threads
     server = subprocess.Popen(  # noqa: S603
         [
             str(Path(sys.executable).parent / "gunicorn"),
+            "--config",
+            str(ROOT / "config" / "gunicorn.py"),
             "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(args.workers),
+            str(server_workers),
             "--threads",
-            "4",
+            str(server_threads),
             "--log-level",
             "warning",
         ],
@@ -249,7 +257,8 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(
         f"database: {args.db}; {args.organizations} organizations on file; {args.n} work "
-        f"orders; {args.concurrency} client threads; gunicorn {args.workers} workers x 4 threads"
+        f"orders; {args.concurrency} client threads; gunicorn: {server_workers} workers, "
+        + (f"{server_threads} threads each" if server_threads > 1 else "synchronous")
     )
     print(f"HTTP statuses: {statuses}; complaints stored: {stored}")
     print(

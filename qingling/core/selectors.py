@@ -42,8 +42,12 @@ def _work_calendar_build() -> WorkCalendar:
     )
 
 
-def workdays_add(*, start: dt.date, days: int) -> DeadlineDate:
-    return add_working_days(start, days, calendar=work_calendar())
+def workdays_add(
+    *, start: dt.date, days: int, calendar: WorkCalendar | None = None
+) -> DeadlineDate:
+    """``days`` working days after ``start``; a caller that computes several deadlines at
+    once passes one ``work_calendar()`` so the table is checked once, not per deadline."""
+    return add_working_days(start, days, calendar=calendar or work_calendar())
 
 
 def calendar_days_add(*, start: dt.date, days: int) -> DeadlineDate:

@@ -192,7 +192,9 @@ def complaint_get_by_number_for_user(*, user: object, number: str) -> Complaint 
 def complaint_get_for_system(*, system: SourceSystem, source_ref: str) -> Complaint | None:
     """A complaint the system itself delivered, by its own number; None for anyone else's."""
     return Complaint.objects.filter(
-        source_system=system, channel=system.channel, source_ref=source_ref
+        Q(source_ref=source_ref) & ~Q(source_ref=""),  # the partial unique index, on SQLite too
+        source_system=system,
+        channel=system.channel,
     ).first()
 
 

@@ -3,16 +3,19 @@
 import dataclasses
 import datetime as dt
 import hashlib
+import operator
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +23,7 @@ from qingling.core import clock
 from qingling.core.exceptions import Conflict, InvalidInput
 from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, mask_phone, seal, unseal
-from qingling.core.selectors import workdays_add
+from qingling.core.selectors import work_calendar, workdays_add
 from qingling.core.services import (
     Actor,
     audit_event_record,
@@ -64,13 +67,25 @@ class RegisterResult:
 
 
 def _existing(*, channel: str, source_ref: str, idempotency_key: str) -> Complaint | None:
+    """The complaint already stored under this source number or idempotency key (the
+    source number wins when they name two), in one query.
+
+    Each term restates its unique constraint's condition (``<> ''``): SQLite uses a
+    partial index only when the query says so, and otherwise scanned the whole table
+    on every delivery.
+    """
+    terms = []
     if source_ref:
-        found = Complaint.objects.filter(channel=channel, source_ref=source_ref).first()
-        if found is not None:
-            return found
+        terms.append(Q(source_ref=source_ref) & ~Q(source_ref=""))
     if idempotency_key:
-        return Complaint.objects.filter(channel=channel, idempotency_key=idempotency_key).first()
-    return None
+        terms.append(Q(idempotency_key=idempotency_key) & ~Q(idempotency_key=""))
+    if not terms:
+        return None
+    found = list(
+        Complaint.objects.filter(reduce(operator.or_, terms), channel=channel).order_by()[:2]
+    )
+    found.sort(key=lambda complaint: not source_ref or complaint.source_ref != source_ref)
+    return found[0] if found else None
 
 
 def _check_amount_and_headcount(
@@ -198,9 +213,14 @@ def complaint_register(
     phone, id_number, division, uploads = _validate(draft)
     received_at = received_at or clock.now()
     received_on = timezone.localdate(received_at)
-    due = workdays_add(start=received_on, days=ACCEPTANCE_WORKING_DAYS)
+    calendar = work_calendar()  # one check of the table for both deadlines
+    due = workdays_add(start=received_on, days=ACCEPTANCE_WORKING_DAYS, calendar=calendar)
     reply_days = settings.QINGLING_REPLY_WORKING_DAYS.get(channel)
-    reply_due = None if reply_days is None else workdays_add(start=received_on, days=reply_days)
+    reply_due = (
+        None
+        if reply_days is None
+        else workdays_add(start=received_on, days=reply_days, calendar=calendar)
+    )
     # Reads come before the transaction, which SQLite holds as the one writer.
     suggestions = {
         **_suggestions(draft.narrative),
@@ -240,6 +260,7 @@ def complaint_register(
             )
             complaint.full_clean(
                 exclude=[
+                    "public_id",  # a random UUID: the unique index guards it, no query needed
                     "complainant",
                     "source_system",
                     "employer",

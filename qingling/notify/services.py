@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qingling.core import clock
@@ -63,6 +64,12 @@ def _enqueue_audit_after(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
+def _deduplicated(dedupe_key: str) -> OutboxMessage | None:
+    """The message already queued under ``dedupe_key``. The query restates the unique
+    constraint's condition so that SQLite uses its partial index (else: a table scan)."""
+    return OutboxMessage.objects.filter(Q(dedupe_key=dedupe_key) & ~Q(dedupe_key="")).first()
+
+
 def outbox_enqueue(
     *,
     gateway: str,
@@ -83,7 +90,7 @@ def outbox_enqueue(
         raise RuntimeError(
             "outbox_enqueue must run inside the transaction of the write it announces"
         )
-    if dedupe_key and (existing := OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()):
+    if dedupe_key and (existing := _deduplicated(dedupe_key)):
         return existing
     if gateway not in gateway_registry():
         raise _field_error("gateway", _("There is no gateway called %(name)s.") % {"name": gateway})
@@ -122,7 +129,7 @@ def outbox_enqueue(
                 after=_enqueue_audit_after(message),
             )
     except IntegrityError:
-        if dedupe_key and (existing := OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()):
+        if dedupe_key and (existing := _deduplicated(dedupe_key)):
             return existing
         raise
     return message

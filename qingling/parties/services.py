@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qingling.accounts.permissions import covers
@@ -24,6 +25,7 @@ from qingling.parties.imports import (
 )
 from qingling.parties.matching import block_key
 from qingling.parties.models import Organization, Person, Project, ProjectParty, RosterEntry
+from qingling.parties.selectors import id_number_filter
 
 PERSON_AUDIT_FIELDS = ("name", "id_number_masked", "phone_masked")
 ORGANIZATION_AUDIT_FIELDS = ("name", "credit_code", "legal_representative", "division", "address")
@@ -45,9 +47,10 @@ def _field_error(field: str, error: ValidationError) -> InvalidInput:
 
 def _clean(instance: Person | Organization | Project | ProjectParty | RosterEntry) -> None:
     """Check the fields; the constraints are checked by the services with a message of
-    their own and enforced by the database, so full_clean need not query for them."""
+    their own and enforced by the database, so full_clean need not query for them. Nor
+    for ``public_id``: a random UUID, which its unique index guards all the same."""
     try:
-        instance.full_clean(validate_constraints=False)
+        instance.full_clean(exclude=["public_id"], validate_constraints=False)
     except ValidationError as error:
         raise ApplicationError.from_validation_error(error) from None
 
@@ -61,7 +64,7 @@ def _set_id_number(person: Person, id_number: str) -> None:
     except ValidationError as error:
         raise _field_error("id_number", error) from None
     digest = blind_index(number, purpose="id_number")
-    existing = Person.objects.filter(id_number_digest=digest).exclude(pk=person.pk).first()
+    existing = Person.objects.filter(id_number_filter(digest)).exclude(pk=person.pk).first()
     if existing is not None:
         raise Conflict(
             _("A person with this ID number is already registered: %(name)s.")
@@ -162,7 +165,11 @@ def _organization_apply(
             code = validate_credit_code(credit_code)
         except ValidationError as error:
             raise _field_error("credit_code", error) from None
-        existing = Organization.objects.filter(credit_code=code).exclude(pk=organization.pk).first()
+        existing = (
+            Organization.objects.filter(Q(credit_code=code) & ~Q(credit_code=""))  # partial index
+            .exclude(pk=organization.pk)
+            .first()
+        )
         if existing is not None:
             raise Conflict(
                 _("An organization with this credit code is already registered: %(name)s.")
@@ -379,7 +386,7 @@ def person_find_or_register(
             digest = blind_index(validate_id_number(id_number), purpose="id_number")
         except ValidationError as error:
             raise _field_error("id_number", error) from None
-        existing = Person.objects.filter(id_number_digest=digest).first()
+        existing = Person.objects.filter(id_number_filter(digest)).first()
         if existing is not None:
             return existing
     if not name.strip():
@@ -391,7 +398,7 @@ def person_find_or_register(
             return person_register(name=name, id_number=id_number, phone=phone, actor=actor)
     except IntegrityError:
         if id_number.strip():
-            raced = Person.objects.filter(id_number_digest=digest).first()
+            raced = Person.objects.filter(id_number_filter(digest)).first()
             if raced is not None:
                 return raced
         raise

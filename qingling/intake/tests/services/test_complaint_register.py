@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from qingling.core.exceptions import InvalidInput
 from qingling.core.models import AuditEvent
@@ -96,6 +97,53 @@ class ComplaintRegisterTests(BaseTestCase):
         )
         self.assertEqual(again.complaint.pk, first.complaint.pk)
         self.assertEqual(Complaint.objects.count(), 1)
+
+    def test_the_source_number_wins_over_an_idempotency_key_naming_another(self) -> None:
+        by_number = complaint_register(
+            draft=draft(source_ref="GD-1"), channel=Channel.HOTLINE_12345, actor=None
+        )
+        complaint_register(
+            draft=draft(source_ref="GD-2"),
+            channel=Channel.HOTLINE_12345,
+            actor=None,
+            idempotency_key="k-2",
+        )
+        again = complaint_register(
+            draft=draft(source_ref="GD-1"),
+            channel=Channel.HOTLINE_12345,
+            actor=None,
+            idempotency_key="k-2",
+        )
+        self.assertIs(again.created, False)
+        self.assertEqual(again.complaint.pk, by_number.complaint.pk)
+
+    def test_the_duplicate_checks_use_the_unique_indexes(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("reads SQLite's query plans")
+        with CaptureQueriesContext(connection) as captured:
+            complaint_register(
+                draft=draft(source_ref="GD-1", id_number=fake_id_number(self.rng)),
+                channel=Channel.HOTLINE_12345,
+                actor=None,
+                idempotency_key="k-1",
+            )
+        lookups = [
+            query["sql"]
+            for query in captured.captured_queries
+            if query["sql"].startswith("SELECT")
+            and any(
+                column in query["sql"]
+                for column in ('"source_ref" =', '"dedupe_key" =', '"id_number_digest" =')
+            )
+        ]
+        # One query for both keys of the delivery; the SMS's dedupe key; the person's ID.
+        self.assertEqual(len([sql for sql in lookups if '"source_ref" =' in sql]), 1)
+        self.assertGreaterEqual(len(lookups), 3)
+        with connection.cursor() as cursor:
+            for sql in lookups:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                self.assertNotIn("SCAN", plan, sql)
 
     def test_names_every_bad_field_and_stores_nothing(self) -> None:
         bad = draft(
