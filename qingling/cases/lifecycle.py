@@ -6,10 +6,10 @@ checks this table, then the guards that need data, then moves the case with a
 compare-and-swap on the status the caller saw.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from qingling.core.transitions import Transition
 
 
 class CaseStatus(models.TextChoices):
@@ -37,14 +37,6 @@ class StepActor(models.TextChoices):
 
     CASE_INSPECTOR = "case_inspector", _("an inspector of the case")
     CHIEF = "chief", _("section chief or director")
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str
-    actor: str
-    guard: str = ""  # the name of a data check in services.GUARDS
 
 
 S = CaseStatus

@@ -1,5 +1,7 @@
-"""Show an ApplicationError on the HTML form that caused it."""
+"""Helpers of HTML forms: an ApplicationError shown on the form that caused it, and the
+date filters of list pages."""
 
+import datetime as dt
 from collections.abc import Mapping
 
 from django import forms
@@ -24,3 +26,11 @@ def form_add_application_error(
         not placed or error.code != "invalid"
     ):  # a refusal (conflict, forbidden) is said once more on top
         form.add_error(None, error.message)
+
+
+def date_param(text: str) -> dt.date | None:
+    """A list page's ``YYYY-MM-DD`` filter value; anything else means no filter."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None

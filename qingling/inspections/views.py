@@ -1,6 +1,5 @@
 """Inspection pages, phone first: an inspector plans and records visits on site."""
 
-import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError
-from qingling.core.forms import form_add_application_error
+from qingling.core.forms import date_param, form_add_application_error
 from qingling.core.selectors import division_get
 from qingling.inspections import selectors, services
 from qingling.inspections.forms import (
@@ -37,14 +36,6 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _day(text: str) -> dt.date | None:
-    """A ``YYYY-MM-DD`` filter value; anything else is no filter."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 @require_perm(Perm.INSPECTION_VIEW)
 def home(request: HttpRequest) -> HttpResponse:
     """Planned visits and every visible inspection, filtered by status and the date done
@@ -53,8 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     filters = selectors.InspectionFilters(
         status=status,
-        done_from=_day(request.GET.get("done_from", "")),
-        done_to=_day(request.GET.get("done_to", "")),
+        done_from=date_param(request.GET.get("done_from", "")),
+        done_to=date_param(request.GET.get("done_to", "")),
     )
     inspections = selectors.inspection_search_for_user(user=user, filters=filters)
     page = Paginator(selectors.inspection_rows(inspections), 30).get_page(request.GET.get("page"))
@@ -80,8 +71,8 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     links here with the two corrected statuses)."""
     filters = selectors.FindingFilters(
         statuses=tuple(request.GET.getlist("status")),
-        corrected_from=_day(request.GET.get("corrected_from", "")),
-        corrected_to=_day(request.GET.get("corrected_to", "")),
+        corrected_from=date_param(request.GET.get("corrected_from", "")),
+        corrected_to=date_param(request.GET.get("corrected_to", "")),
     )
     findings = selectors.finding_list_for_user(user=_user(request), filters=filters)
     page = Paginator(findings, 30).get_page(request.GET.get("page"))

@@ -13,10 +13,11 @@ and the chief decides when the defence is over.
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from qingling.core.transitions import Transition
 
 TERM_YEARS = 3  # 人社部令第45号: a listing lasts 3 years
 REPAIR_MONTHS = 6  # early removal: at least 6 months after the arrears were repaid
@@ -45,14 +46,6 @@ class StepActor(models.TextChoices):
     PROPOSER = "proposer", _("an inspector or chief of the area")
     CHIEF = "chief", _("section chief or director")
     SYSTEM = "system", _("the system, when the term has ended")
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str
-    actor: str
-    guard: str = ""  # the name of a data check in services.GUARDS
 
 
 S = ListingStatus

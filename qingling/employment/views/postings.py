@@ -15,7 +15,7 @@ from qingling.accounts.decorators import require_perm
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can
 from qingling.core.exceptions import ApplicationError
-from qingling.core.forms import form_add_application_error
+from qingling.core.forms import date_param, form_add_application_error
 from qingling.employment.forms import PostingForm
 from qingling.employment.models import Posting
 from qingling.employment.selectors import postings as selectors
@@ -32,21 +32,14 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _day(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 @require_perm(Perm.EMPLOYMENT_VIEW)
 def posting_list(request: HttpRequest) -> HttpResponse:
     postings = selectors.posting_list(
         query=request.GET.get("q", ""),
         status=request.GET.get("status", ""),
         scope=request.GET.get("scope", ""),
-        collected_from=_day(request.GET.get("collected_from", "")),
-        collected_to=_day(request.GET.get("collected_to", "")),
+        collected_from=date_param(request.GET.get("collected_from", "")),
+        collected_to=date_param(request.GET.get("collected_to", "")),
     )
     page = Paginator(postings, PAGE_SIZE).get_page(request.GET.get("page"))
     flags = selectors.employer_flags({p.employer_id for p in page})
