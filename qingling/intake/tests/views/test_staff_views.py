@@ -63,6 +63,15 @@ class QueueTests(BaseTestCase):
                 403,
             )
 
+    @override_settings(LANGUAGE_CODE="en")
+    def test_the_list_says_how_many_complaints_match(self) -> None:
+        for index in range(3):
+            register(received=NOW, phone=f"1391234567{index}")
+        self.client.force_login(self.intake)
+        url = reverse("intake:complaint_list")
+        self.assertContains(self.client.get(url, {"channel": "walk_in"}), "3 complaints")
+        self.assertContains(self.client.get(url, {"channel": "12345"}), "0 complaints")
+
     def test_the_list_makes_the_same_number_of_queries_for_more_rows(self) -> None:
         for index in range(3):
             register(received=NOW, phone=f"1391234567{index}")
