@@ -5,8 +5,7 @@ import time_machine
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from qingling.accounts.models import Role, User
-from qingling.accounts.services import staff_create
+from qingling.accounts.models import User
 from qingling.core.exceptions import InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.employment.models import Pairing, Seeker
@@ -16,8 +15,8 @@ from qingling.employment.services.pairings import (
     pairing_assign,
     pairings_balance,
 )
-from qingling.employment.tests.world import EmploymentWorld, make_seeker
-from qingling.testing import CURRENT_TIME, PASSWORD
+from qingling.employment.tests.world import EmploymentWorld, make_officer, make_seeker
+from qingling.testing import CURRENT_TIME
 
 loads_strategy = st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=8)
 
@@ -86,22 +85,8 @@ class PairingsBalanceTests(EmploymentWorld):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.second = staff_create(
-            username="employment2",
-            full_name="employment2",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=cls.city_unit,
-            password=PASSWORD,
-            actor=None,
-        )
-        cls.third = staff_create(
-            username="employment3",
-            full_name="employment3",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=cls.city_unit,
-            password=PASSWORD,
-            actor=None,
-        )
+        cls.second = make_officer("employment2", unit=cls.city_unit)
+        cls.third = make_officer("employment3", unit=cls.city_unit)
 
     def seekers(self, township: str, count: int, division_code: str = "220402") -> list[Seeker]:
         return [
@@ -194,14 +179,7 @@ class PairingsBalanceTests(EmploymentWorld):
         from qingling.accounts.services import org_unit_create
 
         unit = org_unit_create(name="西安区就业局", division=self.xian_division, actor=None)
-        county_officer = staff_create(
-            username="xian_jobs",
-            full_name="xian_jobs",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=unit,
-            password=PASSWORD,
-            actor=None,
-        )
+        county_officer = make_officer("xian_jobs", unit=unit)
         self.seekers("向阳街道", 1)  # 龙山区
         with self.assertRaises(InvalidInput):
             pairings_balance(seekers=Seeker.objects.all(), officers=[county_officer], actor=None)

@@ -2,8 +2,8 @@ import datetime as dt
 
 import time_machine
 
-from qingling.accounts.models import Role, User
-from qingling.accounts.services import org_unit_create, staff_create
+from qingling.accounts.models import User
+from qingling.accounts.services import org_unit_create
 from qingling.employment.models import Contact
 from qingling.employment.selectors.pairings import (
     officer_workloads,
@@ -13,8 +13,8 @@ from qingling.employment.selectors.pairings import (
 )
 from qingling.employment.selectors.seekers import seekers_for_user
 from qingling.employment.services.pairings import contact_record, pairing_assign
-from qingling.employment.tests.world import EmploymentWorld, make_seeker
-from qingling.testing import CURRENT_TIME, PASSWORD
+from qingling.employment.tests.world import EmploymentWorld, make_officer, make_seeker
+from qingling.testing import CURRENT_TIME
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -30,14 +30,7 @@ class PairingsNotContactedTests(EmploymentWorld):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.other = staff_create(
-            username="jobs2",
-            full_name="jobs2",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=cls.city_unit,
-            password=PASSWORD,
-            actor=None,
-        )
+        cls.other = make_officer("jobs2", unit=cls.city_unit)
 
     def pair(self, officer, *, days: int, name: str = "李四", township: str = "向阳街道"):
         seeker = make_seeker(self.rng, name=name, township=township)
@@ -124,14 +117,7 @@ class OfficerWorkloadsTests(EmploymentWorld):
 
     def test_a_county_officer_sees_only_the_county_and_officers_who_can_serve_it(self) -> None:
         unit = org_unit_create(name="西安区就业局", division=self.xian_division, actor=None)
-        county = staff_create(
-            username="xian_jobs",
-            full_name="xian_jobs",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=unit,
-            password=PASSWORD,
-            actor=None,
-        )
+        county = make_officer("xian_jobs", unit=unit)
         make_seeker(self.rng, division_code="220402")
         make_seeker(self.rng, division_code="220403", township="工农乡")
         self.assertEqual(

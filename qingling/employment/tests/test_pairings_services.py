@@ -6,7 +6,7 @@ from qingling.core.exceptions import InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.employment.models import Contact, Pairing
 from qingling.employment.services.pairings import contact_record, pairing_assign
-from qingling.employment.tests.world import EmploymentWorld, make_seeker
+from qingling.employment.tests.world import EmploymentWorld, make_officer, make_seeker
 from qingling.testing import CURRENT_TIME
 
 TODAY = dt.date(2026, 11, 27)
@@ -28,17 +28,7 @@ class PairingAssignTests(EmploymentWorld):
         seeker = make_seeker(self.rng)
         with time_machine.travel(CURRENT_TIME - dt.timedelta(days=10), tick=False):
             old = pairing_assign(seeker=seeker, officer=self.employment, actor=None)
-        from qingling.accounts.models import Role
-        from qingling.accounts.services import staff_create
-
-        other = staff_create(
-            username="jobs2",
-            full_name="jobs2",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=self.city_unit,
-            password="x",
-            actor=None,
-        )
+        other = make_officer("jobs2", unit=self.city_unit)
         new = pairing_assign(seeker=seeker, officer=other, actor=self.employment)
         old.refresh_from_db()
         self.assertEqual(old.ended_on, TODAY)

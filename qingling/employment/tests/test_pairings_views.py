@@ -3,12 +3,11 @@ import datetime as dt
 import time_machine
 from django.urls import reverse
 
-from qingling.accounts.models import Role, User
-from qingling.accounts.services import staff_create
+from qingling.accounts.models import User
 from qingling.employment.models import Contact, Pairing
 from qingling.employment.services.pairings import pairing_assign
-from qingling.employment.tests.world import EmploymentWorld, make_seeker
-from qingling.testing import CURRENT_TIME, PASSWORD
+from qingling.employment.tests.world import EmploymentWorld, make_officer, make_seeker
+from qingling.testing import CURRENT_TIME
 
 LIST = reverse("employment:pairing_list")
 BALANCE = reverse("employment:pairing_balance")
@@ -21,14 +20,7 @@ class PairingListTests(EmploymentWorld):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.other = staff_create(
-            username="jobs2",
-            full_name="第二专员",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=cls.city_unit,
-            password=PASSWORD,
-            actor=None,
-        )
+        cls.other = make_officer("jobs2", unit=cls.city_unit, full_name="第二专员")
 
     def pair_many(self, count: int) -> None:
         for n in range(count):
@@ -114,14 +106,7 @@ class PairingFormsTests(EmploymentWorld):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.other = staff_create(
-            username="jobs2",
-            full_name="第二专员",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=cls.city_unit,
-            password=PASSWORD,
-            actor=None,
-        )
+        cls.other = make_officer("jobs2", unit=cls.city_unit, full_name="第二专员")
 
     def test_balance_shares_the_chosen_township_among_the_chosen_officers(self) -> None:
         for _ in range(4):

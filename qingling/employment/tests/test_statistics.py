@@ -2,14 +2,12 @@ import datetime as dt
 
 import time_machine
 
-from qingling.accounts.models import Role
-from qingling.accounts.services import org_unit_create, staff_create
+from qingling.accounts.services import org_unit_create
 from qingling.core.models import Division
 from qingling.employment.models import Introduction, Pairing, Posting, Push, Trip, TripSeat
-from qingling.employment.tests.world import EmploymentWorld, make_posting, make_seeker
+from qingling.employment.tests.world import EmploymentWorld, make_officer, make_posting, make_seeker
 from qingling.notify.models import OutboxMessage
 from qingling.reports.statistics import statistics_for_period
-from qingling.testing import PASSWORD
 
 SEASON = {"start": dt.date(2027, 2, 1), "end": dt.date(2027, 2, 28)}
 IN_SEASON = dt.datetime(2027, 2, 10, 2, 0, tzinfo=dt.UTC)
@@ -99,14 +97,7 @@ class EmploymentFiguresTests(EmploymentWorld):
 
     def test_a_county_sees_its_own_workers_and_places(self) -> None:
         unit = org_unit_create(name="西安区就业局", division=self.xian_division, actor=None)
-        officer = staff_create(
-            username="xian_employment",
-            full_name="西安区",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=unit,
-            password=PASSWORD,
-            actor=None,
-        )
+        officer = make_officer("xian_employment", unit=unit, full_name="西安区")
         figures = statistics_for_period(**SEASON, user=officer)
         self.assertEqual(figures["seekers_registered"], 1)
         self.assertEqual(figures["seekers_going_out"], 0)

@@ -6,15 +6,14 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from qingling.accounts.models import Role
-from qingling.accounts.services import org_unit_create, staff_create
+from qingling.accounts.services import org_unit_create
 from qingling.core.models import AuditEvent
 from qingling.core.personal_data import unseal
 from qingling.employment.models import Trip, TripSeat
 from qingling.employment.selectors.trips import MANIFEST_HEADERS
 from qingling.employment.services.trips import trip_seat_board, trip_transition
 from qingling.employment.tests.test_trips_services import BEIJING, plan, traveller
-from qingling.employment.tests.world import EmploymentWorld
+from qingling.employment.tests.world import EmploymentWorld, make_officer
 from qingling.testing import CURRENT_TIME
 
 
@@ -55,14 +54,7 @@ class TripPagesTests(EmploymentWorld):
 
     def test_a_county_officer_sees_no_trip_page_and_does_nothing(self) -> None:
         unit = org_unit_create(name="西安区就业局", division=self.xian_division, actor=None)
-        county = staff_create(
-            username="employment-xian",
-            full_name="西安区就业",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=unit,
-            password="secret-county-1",
-            actor=None,
-        )
+        county = make_officer("employment-xian", unit=unit, full_name="西安区就业")
         self.login(county)
         trip = self.trip.public_id
         gets = (

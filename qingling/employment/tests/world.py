@@ -9,10 +9,12 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from qingling.accounts.models import OrgUnit, Role, User
+from qingling.accounts.services import staff_create
 from qingling.core.models import Division
 from qingling.employment.models import Occupation, Posting, Seeker
 from qingling.parties.models import Organization
-from qingling.testing import BaseTestCase, make_organization, make_person
+from qingling.testing import PASSWORD, BaseTestCase, make_organization, make_person
 
 
 def make_seeker(
@@ -76,6 +78,18 @@ def make_posting(
         occupation=Occupation.objects.get(code=occupation),
         place=Division.objects.get(code=place),
         **values,
+    )
+
+
+def make_officer(username: str, *, unit: OrgUnit, full_name: str = "") -> User:
+    """Another employment officer, of ``unit`` (a county's unit sees only its county)."""
+    return staff_create(
+        username=username,
+        full_name=full_name or username,
+        role=Role.EMPLOYMENT_OFFICER,
+        org_unit=unit,
+        password=PASSWORD,
+        actor=None,
     )
 
 

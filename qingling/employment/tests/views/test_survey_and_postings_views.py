@@ -7,12 +7,11 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import Workbook
 
-from qingling.accounts.models import Role
-from qingling.accounts.services import org_unit_create, staff_create
+from qingling.accounts.services import org_unit_create
 from qingling.employment.models import Introduction, Posting, Seeker
-from qingling.employment.tests.world import EmploymentWorld, make_posting, make_seeker
+from qingling.employment.tests.world import EmploymentWorld, make_officer, make_posting, make_seeker
 from qingling.parties.demo import fake_id_number, fake_mobile
-from qingling.testing import CURRENT_TIME, PASSWORD, make_case
+from qingling.testing import CURRENT_TIME, make_case
 
 
 @time_machine.travel(CURRENT_TIME, tick=False)
@@ -77,14 +76,7 @@ class StaffPagesTests(EmploymentWorld):
 
     def test_a_county_officer_sees_only_the_countys_workers(self) -> None:
         unit = org_unit_create(name="西安区就业服务中心", division=self.xian_division, actor=None)
-        officer = staff_create(
-            username="xian_employment",
-            full_name="西安区专员",
-            role=Role.EMPLOYMENT_OFFICER,
-            org_unit=unit,
-            password=PASSWORD,
-            actor=None,
-        )
+        officer = make_officer("xian_employment", unit=unit, full_name="西安区专员")
         own = make_seeker(self.rng, name="西安区工人", division_code="220403")
         self.login(officer)
         listing = self.client.get(reverse("employment:seeker_list"))
