@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 KEYS := var/secret.key var/data.key
 
-.PHONY: setup run test lint typecheck fmt messages schema
+.PHONY: setup run test lint typecheck fmt messages schema bench
 
 setup: $(STAMP) $(KEYS)
 
@@ -58,3 +58,7 @@ messages: setup
 schema: setup
 	$(BIN)/qingling export_openapi_schema --api qingling.api.v1.api --output docs/openapi.json \
 	  --indent 2 --sorted
+
+# Every benchmark in one run (about half an hour); docs/performance.md quotes its logs.
+bench: setup
+	bench/run_all.sh
