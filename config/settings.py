@@ -174,7 +174,7 @@ MEDIA_ROOT = VAR_DIR / "uploads"
 QINGLING_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 QINGLING_UPLOAD_MAX_FILES = 10
 # Working days to reply to a work order / give feedback on a transfer order, per channel.
-# No national figure exists (legal.md §5–6); these are the city's own settings.
+# No national figure exists (docs/legal-rules.md); these are the city's own settings.
 QINGLING_REPLY_WORKING_DAYS = {"12345": 5, "12333": 5, "national_platform": 10}
 # The city this bureau serves (行政区划代码); the public form offers its counties.
 QINGLING_CITY_DIVISION = os.environ.get("QINGLING_CITY_DIVISION", "220400")

@@ -21,7 +21,7 @@ class CaseStatus(models.TextChoices):
 
 
 class CaseOutcome(models.TextChoices):
-    """The lawful outcomes a case can close with (DESIGN.md, 行政处罚法, 监察条例)."""
+    """The lawful outcomes a case can close with (监察条例 Art. 18, docs/legal-rules.md)."""
 
     PAID_IN_FULL = "paid_in_full", _("wages paid in full")
     ORDER_CARRIED_OUT = "order_carried_out", _("order or decision carried out")

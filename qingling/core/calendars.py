@@ -1,6 +1,6 @@
 """Working-day arithmetic: pure functions, no ORM, no clock.
 
-The rule (DESIGN.md, legal.md §8): "within N working days" counts from the day
+The rule (docs/legal-rules.md): "within N working days" counts from the day
 after the start, skips weekends and statutory holidays, and counts the swapped
 working Saturdays and Sundays (调休). A year without a published schedule is
 computed on weekends only and every answer that touches it is *provisional*.

@@ -1,5 +1,5 @@
-"""The row of a transition table (style.md §8.6): each state machine (cases, blacklist
-entries) lists its steps as data, and one audited service per machine applies them with
+"""The row of a transition table: each state machine (cases, blacklist entries) lists
+its steps as data, and one audited service per machine applies them with
 ``core.services.status_compare_and_swap``."""
 
 from dataclasses import dataclass

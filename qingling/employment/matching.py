@@ -1,6 +1,6 @@
 """Which postings suit a worker, and which workers a posting? Pure ranking, no ORM.
 
-Public employment services match in two steps (the bureau's employment research note, §3): hard
+Public employment services match in two steps (docs/employment.md, Sources): hard
 filters on the structured fields, then a weighted score, with the reasons shown so
 that a caseworker can judge the suggestion before introducing anyone. A pair that
 fails any hard filter is never suggested:

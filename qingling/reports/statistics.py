@@ -53,7 +53,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=20, decimal_places=2)
 HOTLINE_CHANNELS = (Channel.HOTLINE_12345, Channel.HOTLINE_12333)
-# A complaint joined to an open matter is accepted (DESIGN.md, "Acceptance"); one referred
+# A complaint joined to an open matter is accepted (并案, docs/glossary.md); one referred
 # to the competent body is not accepted by this bureau (若干规定 Art. 18).
 ACCEPTED_STATUSES = (ComplaintStatus.ACCEPTED, ComplaintStatus.JOINED)
 NOT_ACCEPTED_STATUSES = (ComplaintStatus.NOT_ACCEPTED, ComplaintStatus.REFERRED)

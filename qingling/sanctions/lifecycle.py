@@ -4,7 +4,7 @@ Pure Python, no ORM. ``listing_transition`` in services.py is the one write path
 checks this table, then the guards that need data, then moves the listing with a
 compare-and-swap on the status the caller saw.
 
-人社部令第45号 (reference/legal.md §3) fixes the listing criteria (Art. 5), a 3-year term
+人社部令第45号 (docs/legal-rules.md) fixes the listing criteria (Art. 5), a 3-year term
 and early removal (信用修复) after repayment, at least 6 months, and a written 守信承诺.
 Its notice (事先告知) and defence (陈述申辩) periods were not found, so no timer is
 coded: the steps are recorded (the date the notice was served, what the party said)

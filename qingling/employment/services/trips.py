@@ -49,7 +49,7 @@ from qingling.employment.models import Seeker, Trip, TripSeat
 from qingling.employment.selectors.trips import trip_candidates
 
 MAX_SEATS = 99
-"""The largest coach we plan for; observed loads are 35 to 52 (employment.md §4.1)."""
+"""The largest coach we plan for; observed loads are 35 to 52 (docs/employment.md)."""
 NUMBER_PREFIX = "ZC"
 TRIP_AUDIT_FIELDS = (
     "status",

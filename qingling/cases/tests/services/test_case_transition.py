@@ -25,7 +25,8 @@ from qingling.testing import CURRENT_TIME, PASSWORD, BaseTestCase, make_case
 S = CaseStatus
 INSPECTORS = "inspectors"  # the lead and the co-inspector of the case
 CHIEFS = "chiefs"  # the section chief and the director
-# The lifecycle written out by hand from DESIGN.md and the issue, not read from lifecycle.py:
+# The lifecycle written out by hand from docs/legal-rules.md and the issue, not read from
+# lifecycle.py:
 # every pair missing here is refused to everybody.
 EXPECTED: dict[tuple[str, str], str] = {
     (S.OPENED, S.INVESTIGATING): INSPECTORS,
