@@ -279,7 +279,46 @@ _HEADCOUNT_PAIR = re.compile(
 )
 
 
+# One worker complaining of their own wages, or a caller of one relative's: a
+# headcount of 1, unless the text also speaks of a group without a number.
+_ONE_PERSON = (
+    r"(?:其(?!他|余|中|实|它|与|和|及)|本人|我(?!们)|(?<!其)他(?!们)|她(?!们)|俺(?!们)|"
+    r"来电人|反映人|投诉人|举报人)"
+)
+_KIN = (
+    r"(?:的)?(?:丈夫|妻子|老公|老婆|爱人|媳妇|父亲|母亲|爸爸|妈妈|儿子|女儿|"
+    r"哥哥|弟弟|姐姐|妹妹|孩子)"
+)
+_DATE_CHARS = r"[\d年月日号份初底末春节前后去今上个中旬至到以来起零一二三四五六七八九十]"
+_HEADCOUNT_ONE = re.compile(
+    # 拖欠其工资, 欠我四个月工资, 拖欠本人…, 拖欠来电人…, 拖欠其丈夫工资
+    rf"(?:拖欠|欠|克扣|扣|不给|没给|没发|未付|未发|未结)了?{_ONE_PERSON}|"
+    # 其在…, 本人于2020年…在…, 我老公在…, 俺是在…
+    rf"{_ONE_PERSON}{_KIN}?(?:是|于{_DATE_CHARS}{{1,16}})?(?:在|到)|"
+    # 来电人反映在…干活, 王师傅反映去年在…, 来电人咨询：在…, 来电人反映被拖欠工资
+    r"(?:来电人|来电者|反映人|投诉人|举报人|[\u4e00-\u9fff](?:师傅|某某?|先生|女士))"
+    rf"(?:\([^)]*\))?(?:反映|称|咨询|表示)[:：]?{_DATE_CHARS}{{0,12}}(?:在|于|被)|"
+    # A worker's own words typed on a phone: "在…打工的工资…被扣着不给"
+    r"^(?:在|于)"
+)
+_HEADCOUNT_GROUP = re.compile(
+    r"(?:拖欠|欠|克扣|扣|不给|没给|没发|未付|未发|未结)了?(?:我们|咱们|他们|她们|俺们|大家|"
+    r"工友|(?:装修|建筑)?工人|农民工|民工|(?:整个|劳务)?班组(?!长)|劳务队)|"
+    r"(?:我们|咱们|他们|她们|俺们|大家|工友们|工人们)(?:班组|几个|一共|共|都)*(?:在|于|到)|"
+    r"(?:其|本人|我|他|她|俺)(?:与|和|及|跟|同|带着|连同)(?:工友|工人|同事|老乡|另外|其他|其余)|"
+    r"(?:几个|几名|多名|数名|一些|部分)(?:工友|工人|农民工|民工|人)|人数(?:众多|不详|不清)"
+)
+
+
 def _headcount(text: str) -> int | None:
+    best = _headcount_counted(text)
+    if best is None and _HEADCOUNT_ONE.search(text) and not _HEADCOUNT_GROUP.search(text):
+        return 1
+    return best
+
+
+def _headcount_counted(text: str) -> int | None:
+    """The number of people the text gives, or the pair it names."""
     best: tuple[int, int] | None = (0, 2) if _HEADCOUNT_PAIR.search(text) else None
     for pattern in (_HEADCOUNT, _HEADCOUNT_AFTER_NOUN):
         for match in pattern.finditer(text):

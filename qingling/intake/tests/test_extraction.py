@@ -59,7 +59,7 @@ class ExtractTests(SimpleTestCase):
         )
 
     def test_gives_none_for_every_field_a_text_does_not_state(self) -> None:
-        self.assertEqual(extract("来电人反映被拖欠工资，请帮忙。"), Extraction())
+        self.assertEqual(extract("反映拖欠工资问题，请帮忙。"), Extraction())
         self.assertEqual(extract(""), Extraction())
 
     # --- amount -----------------------------------------------------------------
@@ -124,6 +124,34 @@ class ExtractTests(SimpleTestCase):
         ]:
             with self.subTest(text):
                 self.assertEqual(extract(text).headcount, people)
+
+    def test_counts_one_worker_complaining_of_their_own_wages_as_one(self) -> None:
+        for text in [
+            "来电人反映辽源市万通建筑有限公司拖欠其工资4200元",
+            "诉求：辽源市龙腾劳务派遣有限公司拖欠本人工资9800元",
+            "我在鑫源饭店打工，老板没给钱",
+            "他在辽源市华宇建筑公司干活，公司欠他工资2万元",
+            "施工单位拖欠来电人工资4500元",
+            "其丈夫在东丰县沙河镇敬老院改造工程干瓦工，至今未结工资",
+            "本人于2020年10月至2021年1月在东丰县养殖场扩建项目干活",
+            "来电人（男，约50岁）反映在东辽县光伏电站项目务工，欠其工资",
+            "王师傅反映去年在东丰县敬老院维修工程干活，工钱至今没给",
+            "来电人反映被拖欠工资，请帮忙。",
+        ]:
+            with self.subTest(text):
+                self.assertEqual(extract(text).headcount, 1)
+
+    def test_does_not_count_a_group_without_a_number_as_one(self) -> None:
+        for text in [
+            "我们在万福家园项目干了大半年，公司还欠我们工资三十多万",
+            "其所在的钢筋班组在和谐佳苑项目干活，公司拖欠整个班组工资约40万元",
+            "其在天禧苑小区装修，装饰公司拖欠装修工人工资3万5千元",
+            "我们几个工友在城中村改造项目干活，包工头一直拖着不给",
+            "其与工友在福民小区干活，公司拖欠其工资",
+            "拖欠农民工工资，涉及人数众多",
+        ]:
+            with self.subTest(text):
+                self.assertIsNone(extract(text).headcount)
 
     def test_does_not_count_months_or_visits_as_people(self) -> None:
         self.assertIsNone(extract("干了3个月，回访2人次，10个工作日内答复").headcount)
