@@ -341,19 +341,34 @@ def _headcount_counted(text: str) -> int | None:
 # --- employer and project ----------------------------------------------------
 
 _NAME_CHARS = r"\u4e00-\u9fffA-Za-z0-9()·&"
+# The legal forms a registered name ends with. After 集团 a name goes on to its
+# last legal form: 吉林省某某建设集团股份有限公司, 中建八局集团第三工程有限公司,
+# 某某建设集团第二工程处 are each one name, not a 集团 and a stray remainder.
+_LEGAL_FORM = r"(?:股份有限公司|有限责任公司|有限公司|分公司|工程处|工程局|公司)"
+_GROUP_MEMBER = r"(?:第[一二三四五六七八九十\d]+(?:工程|建设|建筑|安装|市政)?)"
 _ORG_SUFFIX = (
-    r"(?:股份有限公司|有限责任公司|集团有限公司|有限公司|集团公司|集团|分公司|公司|"
+    rf"(?:集团{_GROUP_MEMBER}?{_LEGAL_FORM}|股份有限公司|有限责任公司|有限公司|集团|分公司|公司|"
     r"工程队|劳务队|建筑队|施工队|装修队|装饰队|包工队|项目部|工程处|经营部|工作室|"
     r"合作社|饭店|酒店|宾馆|超市|厂(?!房|区|长|家|工程|项目))"
 )
 _ORG = re.compile(rf"[{_NAME_CHARS}]{{1,60}}?{_ORG_SUFFIX}")
 _ORG_SUFFIX_END = re.compile(rf"{_ORG_SUFFIX}$")
+# The role words an organisation is introduced by: 施工单位为…, 承包方是…, 施工方…
+_ROLE = (
+    r"(?:(?:劳务分包|施工|承包|发包|总包|分包|劳务|建设|用工|用人|开发|承建)(?:单位|方|商)|"
+    r"单位|开发商|甲方|乙方|总包)"
+)
+_COPULA = r"(?:名称)?(?:为|是|系)?"
 # Words after which an organisation's name begins: the name is the rest.
+# 给 is a lead-in except in 给排水, a trade that names are made of.
 _LEAD_IN = re.compile(
     r"^.*(?:反映|来电|来信|投诉|举报|诉称|称|表示|转办|务工于|受雇于|就职于|位于|承建|"
-    r"包给|单位|老板|包工头|负责人|开发商|总包|甲方|乙方|"
-    r"在|的|被|欠|给|由|帮|替|是|、|:|：|\|)"
+    rf"包给|{_ROLE}{_COPULA}|隶属于?|属于|老板|包工头|负责人|"
+    r"在|的|被|欠|给(?!排水)|由|帮|替|是|、|:|：|\|)"
 )
+# "劳务公司为东丰县兴农劳务有限公司": the generic name before 为 is a role too.
+_COPULA_AFTER_ROLE = re.compile(r"^(?:为|是|系)")
+_ROLE_BEFORE = re.compile(r"(?:单位|方|商|公司|企业|队)$")
 _LEAD_CONNECTOR = re.compile(r"^(?:以及|和|与|及|同|跟|或)")
 _LEAD_DATE_OR_COUNT = re.compile(r"^.*\d(?:年|月|日|人|名|元)(?:份|以来|起|至今)?")
 _GENERIC_ORG = re.compile(
@@ -368,7 +383,13 @@ _EMPLOYER_OWES_AFTER = re.compile(
 )
 _EMPLOYER_HIRES_BEFORE = re.compile(r"(?:被|在|给|为|受雇于|务工于|就职于|跟着)$")
 _EMPLOYER_WORK_AFTER = re.compile(r"^[^，。；,;]{0,10}?(?:务工|干活|打工|上班|工作|做工)")
-_EMPLOYER_BUILDER_BEFORE = re.compile(r"(?:建设单位|开发商|发包方|甲方|总包)$")
+_EMPLOYER_BUILDER_BEFORE = re.compile(
+    r"(?:建设单位|开发商|发包方|发包单位|甲方|总包(?:单位|方)?)(?:为|是|系|[:：])?$"
+)
+# "施工单位是…公司，施工单位拖欠…": the organisation named after the role that owes.
+_ROLE_OWES = re.compile(
+    rf"(?P<role>{_ROLE}|劳务公司)(?:一直|至今|长期)?(?:拖欠|欠|未付|未支付|不给|不发|没给|没发)"
+)
 
 
 def _name_trim(candidate: str, *, after_name: bool) -> str:
@@ -400,6 +421,8 @@ def _organizations(text: str) -> list[_Span]:
         if _VAGUE_PLACE.search(name[: suffix.start()]):
             continue
         start = match.end() - len(name)
+        if _COPULA_AFTER_ROLE.match(name) and _ROLE_BEFORE.search(text[:start]):
+            name, start = name[1:], start + 1
         if spans and spans[-1].end == start and name.endswith(("分公司", "项目部")):
             if name.endswith("分公司"):  # 鑫盛公司东丰分公司 is one employer
                 spans[-1] = _Span(spans[-1].text + name, spans[-1].start, match.end())
@@ -417,9 +440,12 @@ def _employer(text: str, organizations: list[_Span]) -> str | None:
     """The organisation said to owe or to employ; the first one otherwise."""
     best: tuple[int, int] | None = None
     chosen: _Span | None = None
+    owing_roles = {m["role"] for m in _ROLE_OWES.finditer(text)}
     for index, span in enumerate(organizations):
-        before, after = text[max(0, span.start - 6) : span.start], text[span.end : span.end + 14]
+        before, after = text[max(0, span.start - 8) : span.start], text[span.end : span.end + 14]
         score = 0
+        if any(re.search(rf"{role}{_COPULA}[:：]?$", before) for role in owing_roles):
+            score += 3
         if _EMPLOYER_OWES_AFTER.search(after):
             score += 3
         if _EMPLOYER_HIRES_BEFORE.search(before):
@@ -447,7 +473,7 @@ _PROJECT_SUFFIX = (
 _PROJECT_RUN = re.compile(rf"[{_NAME_CHARS}#\-]+")
 _PROJECT_LAST = re.compile(rf"^.*{_PROJECT_SUFFIX}")
 _PROJECT_LEAD_IN = re.compile(
-    r"^.*(?:反映|来电|来信|举报|投诉|称|位于|参与|参加|从事|负责|在|的|到|去|给|是|了|将|把|欠|、|"
+    r"^.*(?:反映|来电|来信|举报|投诉|称|位于|参与|参加|从事|负责|在|的|到|去|给(?!排水)|是|了|将|把|欠|、|"
     r"务工|干活|打工|做工|工友|工人|农民工|人员|共)"
 )
 _GENERIC_PROJECT = re.compile(

@@ -177,6 +177,40 @@ class ExtractTests(SimpleTestCase):
         )
         self.assertEqual(extract(text).employer, "辽源市宏达劳务有限公司")
 
+    def test_gives_the_registered_name_without_the_role_words_before_it(self) -> None:
+        for text, employer in [
+            ("施工单位为吉林省恒远建筑工程有限公司，拖欠工资", "吉林省恒远建筑工程有限公司"),
+            ("承包方为辽源市广厦建筑劳务有限公司，拖欠工资", "辽源市广厦建筑劳务有限公司"),
+            ("施工方辽源市鼎力钢结构工程有限公司拖欠工资", "辽源市鼎力钢结构工程有限公司"),
+            ("劳务公司为东丰县兴农劳务有限公司，欠俺工资", "东丰县兴农劳务有限公司"),
+            ("施工队隶属东丰县广信建筑工程有限公司，拖欠工资", "东丰县广信建筑工程有限公司"),
+            ("用人单位：辽源市金鹰物业服务有限公司拖欠工资", "辽源市金鹰物业服务有限公司"),
+            ("施工单位系吉林省恒远建筑工程有限公司，拖欠工资", "吉林省恒远建筑工程有限公司"),
+            ("反映辽源市东方建筑有限公司拖欠工资", "辽源市东方建筑有限公司"),
+        ]:
+            with self.subTest(text):
+                self.assertEqual(extract(text).employer, employer)
+
+    def test_keeps_every_word_of_a_name(self) -> None:
+        for name in [
+            "辽源市润泽给排水工程有限公司",
+            "中建八局集团第三工程有限公司",
+            "吉林省长白建设集团第三工程有限公司",
+            "吉林省东鑫建设集团股份有限公司",
+            "吉林省安泰建设集团第二工程处",
+            "吉林省新元建工集团第一工程有限公司东丰分公司",
+            "吉林省城建集团",
+        ]:
+            with self.subTest(name):
+                self.assertEqual(extract(f"反映{name}拖欠其工资").employer, name)
+
+    def test_takes_the_organisation_of_the_role_said_to_owe(self) -> None:
+        text = (
+            "建设单位是辽源市城发置业有限公司，施工单位是吉林省鑫达建设工程有限公司，"
+            "施工单位拖欠其工资。"
+        )
+        self.assertEqual(extract(text).employer, "吉林省鑫达建设工程有限公司")
+
     def test_keeps_a_branch_with_its_company(self) -> None:
         text = "中国建筑第八工程局有限公司辽源分公司拖欠工资"
         self.assertEqual(extract(text).employer, "中国建筑第八工程局有限公司辽源分公司")
