@@ -349,7 +349,7 @@ _GROUP_MEMBER = r"(?:第[一二三四五六七八九十\d]+(?:工程|建设|建�
 _ORG_SUFFIX = (
     rf"(?:集团{_GROUP_MEMBER}?{_LEGAL_FORM}|股份有限公司|有限责任公司|有限公司|集团|分公司|公司|"
     r"工程队|劳务队|建筑队|施工队|装修队|装饰队|包工队|项目部|工程处|经营部|工作室|"
-    r"合作社|饭店|酒店|宾馆|超市|厂(?!房|区|长|家|工程|项目))"
+    r"合作社|饭店|酒店|宾馆|超市|厂(?!房|区|长|家|工程|项目|改造|扩建|新建|建设))"
 )
 _ORG = re.compile(rf"[{_NAME_CHARS}]{{1,60}}?{_ORG_SUFFIX}")
 _ORG_SUFFIX_END = re.compile(rf"{_ORG_SUFFIX}$")
@@ -472,19 +472,48 @@ _PROJECT_SUFFIX = (
 )
 _PROJECT_RUN = re.compile(rf"[{_NAME_CHARS}#\-]+")
 _PROJECT_LAST = re.compile(rf"^.*{_PROJECT_SUFFIX}")
-_PROJECT_LEAD_IN = re.compile(
-    r"^.*(?:反映|来电|来信|举报|投诉|称|位于|参与|参加|从事|负责|在|的|到|去|给(?!排水)|是|了|将|把|欠|、|"
-    r"务工|干活|打工|做工|工友|工人|农民工|人员|共)"
+_PROJECT_LEAD_IN_HARD = (
+    r"反映|来电|来信|举报|投诉|称|位于|参与|参加|从事|负责|在|的|到|去|欠|、|务工|干活|打工|做工"
+)
+# Lead-in words that are also parts of names: 共和街, 工人村, 给水, 将军, 了望, 人员密集.
+_PROJECT_LEAD_IN_SOFT = r"给|是|了|将|把|工友|工人|农民工|人员|共"
+_PROJECT_LEAD_IN = re.compile(rf"^.*(?:{_PROJECT_LEAD_IN_HARD}|{_PROJECT_LEAD_IN_SOFT})")
+_PROJECT_HARD = re.compile(_PROJECT_LEAD_IN_HARD)
+# The bureau's own divisions (辽源, as LOCAL_AREA_CODE below): a project's name
+# may begin with them, and a soft lead-in word after them is part of the name.
+LOCAL_PLACES = ("吉林省", "辽源市", "龙山区", "西安区", "东丰县", "东辽县", "辽源经济开发区")
+_LOCAL_PLACE_RUN = re.compile(f"(?:{'|'.join(LOCAL_PLACES)})+")
+# Where on the site, not which project: 3号楼, 5#楼, 8栋, 工地, 施工现场.
+_SITE_DETAIL = re.compile(
+    r"(?:(?:[\dA-Za-z\-]+|[一二三四五六七八九十]+)(?:号楼|#楼|栋|幢|座|号)|(?:施工)?现场|工地)+$"
+)
+# "没有具体项目", "无具体项目", "不知道什么工程" say there is no project to name.
+_NON_PROJECT = re.compile(
+    r"^(?:没有|没|无|并无|不知道?|不清楚|说不清)(?:具体|固定|明确|正式|什么|哪个|啥)?的?$"
 )
 _GENERIC_PROJECT = re.compile(
     r"^(?:该|此|这个|这|那个|本|上述|这些|整个|同一|建设|建筑|施工|工程|装修|涉事|某|一个|"
     r"[\d一二三四五六七八九十#号栋座A-Za-z\-]+)*$"
 )
-_VAGUE_SITE = re.compile(r"(?:一处|某处|一个|某个|一家|某家|附近|某)$")  # "龙山区某工地"
+# "龙山区某工地", "东丰县一个建筑工地"
+_VAGUE_SITE = re.compile(
+    r"(?:一处|某处|一个|某个|一家|某家|附近|某)(?:建筑|施工|在建|装修|小|大)*$"
+)
 # "龙山区工地" names a district, not a project.
 _ONLY_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:省|市|县|(?<![小园])区|镇|乡|村)$")
 _PROJECT_WORK_AFTER = re.compile(r"^(?:务工|干活|打工|做工|施工|上班|工作|做|干)")
 _PROJECT_BEFORE = re.compile(r"(?:承建的|施工的|在)$")
+
+
+def _project_trim(candidate: str) -> str:
+    """Drop the words before a project's name, but not the place it begins with."""
+    name = _PROJECT_LEAD_IN.sub("", candidate)
+    cut = len(candidate) - len(name)
+    for place in _LOCAL_PLACE_RUN.finditer(candidate):
+        if place.start() < cut and not _PROJECT_HARD.search(candidate, place.end(), cut):
+            name = candidate[place.start() :]  # 辽源市龙山区共和街…: 共 is no lead-in here
+            break
+    return _LEAD_DATE_OR_COUNT.sub("", name)
 
 
 def _project(text: str, organizations: list[_Span]) -> str | None:
@@ -498,14 +527,17 @@ def _project(text: str, organizations: list[_Span]) -> str | None:
         last = _PROJECT_LAST.match(run.group())
         if last is None:
             continue
-        name = _LEAD_DATE_OR_COUNT.sub("", _PROJECT_LEAD_IN.sub("", last.group()))
-        suffix = re.search(rf"{_PROJECT_SUFFIX}$", name)
-        if suffix is None or len(name[: suffix.start()]) < 2:
+        full = _project_trim(last.group())
+        suffix = re.search(rf"{_PROJECT_SUFFIX}$", full)
+        if suffix is None:
             continue
-        stem = name[: suffix.start()]
-        if _GENERIC_PROJECT.match(stem) or _VAGUE_SITE.search(stem) or _ONLY_PLACE.match(stem):
+        name = _SITE_DETAIL.sub("", full)  # 东盛花园3号楼工地 is the project 东盛花园
+        stem = name[: suffix.start()] if name == full else name
+        if len(stem) < 2 or _NON_PROJECT.match(stem) or _GENERIC_PROJECT.match(stem):
             continue
-        end = run.start() + last.end()
+        if _VAGUE_SITE.search(stem) or _ONLY_PLACE.match(stem):
+            continue
+        end = run.start() + last.end() - (len(full) - len(name))
         start = end - len(name)
         score = 0
         if _PROJECT_WORK_AFTER.match(text[end:]):

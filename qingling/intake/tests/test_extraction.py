@@ -231,19 +231,47 @@ class ExtractTests(SimpleTestCase):
         for text, project in [
             ("承建的福民小区项目拖欠工资", "福民小区项目"),
             ("在东辽县乡道改造工程务工", "东辽县乡道改造工程"),
-            ("在富民小区工地干活", "富民小区工地"),
-            ("在西安区富国小区6号楼干瓦工", "西安区富国小区6号楼"),
+            ("在富民小区工地干活", "富民小区"),
             ("在辽源市中医院住院楼干了4个月", "辽源市中医院住院楼"),
+            ("在辽源市西安区灯塔路12号楼工程务工", "辽源市西安区灯塔路12号楼工程"),
         ]:
             with self.subTest(text):
                 self.assertEqual(extract(text).project, project)
+
+    def test_leaves_out_the_site_details_after_a_projects_name(self) -> None:
+        for text, project in [
+            ("在西安区富国小区6号楼干瓦工", "西安区富国小区"),
+            ("在辽源市龙山区东盛花园3号楼工地做力工", "辽源市龙山区东盛花园"),
+            ("在东丰县丰泽家园二期5#楼干木工", "东丰县丰泽家园二期"),
+            ("在东吉新城三期8栋工地干活", "东吉新城三期"),
+            ("在东丰县文化广场改造项目施工现场干活", "东丰县文化广场改造项目"),
+        ]:
+            with self.subTest(text):
+                self.assertEqual(extract(text).project, project)
+
+    def test_keeps_the_place_a_projects_name_begins_with(self) -> None:
+        for name in [
+            "辽源市龙山区共和街改造项目",
+            "辽源市龙山区工人村小区改造项目",
+            "辽源市龙山区给水管网改造工程",
+            "辽源市龙山区自来水厂改造工程",
+            "辽源市龙山区福泰小区给排水改造工程",
+        ]:
+            with self.subTest(name):
+                self.assertEqual(extract(f"其在{name}干活").project, name)
 
     def test_does_not_take_a_company_name_or_a_vague_site_for_a_project(self) -> None:
         for text in [
             "辽源市鑫盛建筑工程有限公司拖欠工程款",
             "在龙山区工地干活",
             "在向阳街道一处工地务工",
+            "在东丰县一个建筑工地干活",
             "该项目拖欠工资",
+            "在3号楼干活",
+            "做装修零活，没有具体项目",
+            "打零工，无具体项目",
+            "项目名称不详",
+            "不知道什么工程",
         ]:
             with self.subTest(text):
                 self.assertIsNone(extract(text).project)
