@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from qingling.intake.extraction import Extraction, chinese_number_parse, extract
 from qingling.intake.tests.extraction_cases import FIELDS, LABELLED, field_scores
+from qingling.intake.tests.extraction_heldout import HELD_OUT_NARRATIVES
 
 SAMPLE = (
     "市民来电反映：其在辽源市鑫盛建筑工程有限公司承建的福民小区项目务工，公司拖欠其与工友"
@@ -316,18 +317,30 @@ class ExtractTests(SimpleTestCase):
     def test_does_not_read_a_phone_number_inside_an_id_number_or_a_work_order_number(self) -> None:
         self.assertIsNone(extract("身份证号：220402198703151234，工单号20210318000123").phones)
 
-    # --- the labelled set -------------------------------------------------------
+    # --- the labelled sets ------------------------------------------------------
+
+    # Both sets score 1.000 on every field (docs/performance.md); the floor lets
+    # one hard case per field fail, not two.
+    FLOOR = 0.97
 
     def test_keeps_precision_and_recall_of_every_field_above_the_floor(self) -> None:
         """A regression on the labelled set fails here; a single hard case does not."""
         self.assertGreaterEqual(len(LABELLED), 60)
         for field, score in field_scores(extract).items():
             with self.subTest(field):
-                self.assertGreaterEqual(score.precision or 0, 0.9)
-                self.assertGreaterEqual(score.recall or 0, 0.9)
+                self.assertGreaterEqual(score.precision or 0, self.FLOOR)
+                self.assertGreaterEqual(score.recall or 0, self.FLOOR)
+
+    def test_keeps_every_field_above_the_floor_on_the_held_out_narratives(self) -> None:
+        """Issue 11 asks for at least 0.95 exact per field on text the rules were not written on."""
+        self.assertGreaterEqual(len(HELD_OUT_NARRATIVES), 40)
+        for field, score in field_scores(extract, HELD_OUT_NARRATIVES).items():
+            with self.subTest(field):
+                self.assertGreaterEqual(score.precision or 0, self.FLOOR)
+                self.assertGreaterEqual(score.recall or 0, self.FLOOR)
 
     def test_labels_every_field_of_every_case(self) -> None:
-        for item in LABELLED:
+        for item in LABELLED + HELD_OUT_NARRATIVES:
             self.assertEqual(set(item) - {"text"}, set(FIELDS))
 
 
