@@ -279,7 +279,46 @@ _HEADCOUNT_PAIR = re.compile(
 )
 
 
+# One worker complaining of their own wages, or a caller of one relative's: a
+# headcount of 1, unless the text also speaks of a group without a number.
+_ONE_PERSON = (
+    r"(?:其(?!他|余|中|实|它|与|和|及)|本人|我(?!们)|(?<!其)他(?!们)|她(?!们)|俺(?!们)|"
+    r"来电人|反映人|投诉人|举报人)"
+)
+_KIN = (
+    r"(?:的)?(?:丈夫|妻子|老公|老婆|爱人|媳妇|父亲|母亲|爸爸|妈妈|儿子|女儿|"
+    r"哥哥|弟弟|姐姐|妹妹|孩子)"
+)
+_DATE_CHARS = r"[\d年月日号份初底末春节前后去今上个中旬至到以来起零一二三四五六七八九十]"
+_HEADCOUNT_ONE = re.compile(
+    # 拖欠其工资, 欠我四个月工资, 拖欠本人…, 拖欠来电人…, 拖欠其丈夫工资
+    rf"(?:拖欠|欠|克扣|扣|不给|没给|没发|未付|未发|未结)了?{_ONE_PERSON}|"
+    # 其在…, 本人于2020年…在…, 我老公在…, 俺是在…
+    rf"{_ONE_PERSON}{_KIN}?(?:是|于{_DATE_CHARS}{{1,16}})?(?:在|到)|"
+    # 来电人反映在…干活, 王师傅反映去年在…, 来电人咨询：在…, 来电人反映被拖欠工资
+    r"(?:来电人|来电者|反映人|投诉人|举报人|[\u4e00-\u9fff](?:师傅|某某?|先生|女士))"
+    rf"(?:\([^)]*\))?(?:反映|称|咨询|表示)[:：]?{_DATE_CHARS}{{0,12}}(?:在|于|被)|"
+    # A worker's own words typed on a phone: "在…打工的工资…被扣着不给"
+    r"^(?:在|于)"
+)
+_HEADCOUNT_GROUP = re.compile(
+    r"(?:拖欠|欠|克扣|扣|不给|没给|没发|未付|未发|未结)了?(?:我们|咱们|他们|她们|俺们|大家|"
+    r"工友|(?:装修|建筑)?工人|农民工|民工|(?:整个|劳务)?班组(?!长)|劳务队)|"
+    r"(?:我们|咱们|他们|她们|俺们|大家|工友们|工人们)(?:班组|几个|一共|共|都)*(?:在|于|到)|"
+    r"(?:其|本人|我|他|她|俺)(?:与|和|及|跟|同|带着|连同)(?:工友|工人|同事|老乡|另外|其他|其余)|"
+    r"(?:几个|几名|多名|数名|一些|部分)(?:工友|工人|农民工|民工|人)|人数(?:众多|不详|不清)"
+)
+
+
 def _headcount(text: str) -> int | None:
+    best = _headcount_counted(text)
+    if best is None and _HEADCOUNT_ONE.search(text) and not _HEADCOUNT_GROUP.search(text):
+        return 1
+    return best
+
+
+def _headcount_counted(text: str) -> int | None:
+    """The number of people the text gives, or the pair it names."""
     best: tuple[int, int] | None = (0, 2) if _HEADCOUNT_PAIR.search(text) else None
     for pattern in (_HEADCOUNT, _HEADCOUNT_AFTER_NOUN):
         for match in pattern.finditer(text):
@@ -302,19 +341,34 @@ def _headcount(text: str) -> int | None:
 # --- employer and project ----------------------------------------------------
 
 _NAME_CHARS = r"\u4e00-\u9fffA-Za-z0-9()·&"
+# The legal forms a registered name ends with. After 集团 a name goes on to its
+# last legal form: 吉林省某某建设集团股份有限公司, 中建八局集团第三工程有限公司,
+# 某某建设集团第二工程处 are each one name, not a 集团 and a stray remainder.
+_LEGAL_FORM = r"(?:股份有限公司|有限责任公司|有限公司|分公司|工程处|工程局|公司)"
+_GROUP_MEMBER = r"(?:第[一二三四五六七八九十\d]+(?:工程|建设|建筑|安装|市政)?)"
 _ORG_SUFFIX = (
-    r"(?:股份有限公司|有限责任公司|集团有限公司|有限公司|集团公司|集团|分公司|公司|"
+    rf"(?:集团{_GROUP_MEMBER}?{_LEGAL_FORM}|股份有限公司|有限责任公司|有限公司|集团|分公司|公司|"
     r"工程队|劳务队|建筑队|施工队|装修队|装饰队|包工队|项目部|工程处|经营部|工作室|"
-    r"合作社|饭店|酒店|宾馆|超市|厂(?!房|区|长|家|工程|项目))"
+    r"合作社|饭店|酒店|宾馆|超市|厂(?!房|区|长|家|工程|项目|改造|扩建|新建|建设))"
 )
 _ORG = re.compile(rf"[{_NAME_CHARS}]{{1,60}}?{_ORG_SUFFIX}")
 _ORG_SUFFIX_END = re.compile(rf"{_ORG_SUFFIX}$")
+# The role words an organisation is introduced by: 施工单位为…, 承包方是…, 施工方…
+_ROLE = (
+    r"(?:(?:劳务分包|施工|承包|发包|总包|分包|劳务|建设|用工|用人|开发|承建)(?:单位|方|商)|"
+    r"单位|开发商|甲方|乙方|总包)"
+)
+_COPULA = r"(?:名称)?(?:为|是|系)?"
 # Words after which an organisation's name begins: the name is the rest.
+# 给 is a lead-in except in 给排水, a trade that names are made of.
 _LEAD_IN = re.compile(
     r"^.*(?:反映|来电|来信|投诉|举报|诉称|称|表示|转办|务工于|受雇于|就职于|位于|承建|"
-    r"包给|单位|老板|包工头|负责人|开发商|总包|甲方|乙方|"
-    r"在|的|被|欠|给|由|帮|替|是|、|:|：|\|)"
+    rf"包给|{_ROLE}{_COPULA}|隶属于?|属于|老板|包工头|负责人|"
+    r"在|的|被|欠|给(?!排水)|由|帮|替|是|、|:|：|\|)"
 )
+# "劳务公司为东丰县兴农劳务有限公司": the generic name before 为 is a role too.
+_COPULA_AFTER_ROLE = re.compile(r"^(?:为|是|系)")
+_ROLE_BEFORE = re.compile(r"(?:单位|方|商|公司|企业|队)$")
 _LEAD_CONNECTOR = re.compile(r"^(?:以及|和|与|及|同|跟|或)")
 _LEAD_DATE_OR_COUNT = re.compile(r"^.*\d(?:年|月|日|人|名|元)(?:份|以来|起|至今)?")
 _GENERIC_ORG = re.compile(
@@ -329,7 +383,13 @@ _EMPLOYER_OWES_AFTER = re.compile(
 )
 _EMPLOYER_HIRES_BEFORE = re.compile(r"(?:被|在|给|为|受雇于|务工于|就职于|跟着)$")
 _EMPLOYER_WORK_AFTER = re.compile(r"^[^，。；,;]{0,10}?(?:务工|干活|打工|上班|工作|做工)")
-_EMPLOYER_BUILDER_BEFORE = re.compile(r"(?:建设单位|开发商|发包方|甲方|总包)$")
+_EMPLOYER_BUILDER_BEFORE = re.compile(
+    r"(?:建设单位|开发商|发包方|发包单位|甲方|总包(?:单位|方)?)(?:为|是|系|[:：])?$"
+)
+# "施工单位是…公司，施工单位拖欠…": the organisation named after the role that owes.
+_ROLE_OWES = re.compile(
+    rf"(?P<role>{_ROLE}|劳务公司)(?:一直|至今|长期)?(?:拖欠|欠|未付|未支付|不给|不发|没给|没发)"
+)
 
 
 def _name_trim(candidate: str, *, after_name: bool) -> str:
@@ -361,6 +421,8 @@ def _organizations(text: str) -> list[_Span]:
         if _VAGUE_PLACE.search(name[: suffix.start()]):
             continue
         start = match.end() - len(name)
+        if _COPULA_AFTER_ROLE.match(name) and _ROLE_BEFORE.search(text[:start]):
+            name, start = name[1:], start + 1
         if spans and spans[-1].end == start and name.endswith(("分公司", "项目部")):
             if name.endswith("分公司"):  # 鑫盛公司东丰分公司 is one employer
                 spans[-1] = _Span(spans[-1].text + name, spans[-1].start, match.end())
@@ -378,9 +440,12 @@ def _employer(text: str, organizations: list[_Span]) -> str | None:
     """The organisation said to owe or to employ; the first one otherwise."""
     best: tuple[int, int] | None = None
     chosen: _Span | None = None
+    owing_roles = {m["role"] for m in _ROLE_OWES.finditer(text)}
     for index, span in enumerate(organizations):
-        before, after = text[max(0, span.start - 6) : span.start], text[span.end : span.end + 14]
+        before, after = text[max(0, span.start - 8) : span.start], text[span.end : span.end + 14]
         score = 0
+        if any(re.search(rf"{role}{_COPULA}[:：]?$", before) for role in owing_roles):
+            score += 3
         if _EMPLOYER_OWES_AFTER.search(after):
             score += 3
         if _EMPLOYER_HIRES_BEFORE.search(before):
@@ -407,19 +472,48 @@ _PROJECT_SUFFIX = (
 )
 _PROJECT_RUN = re.compile(rf"[{_NAME_CHARS}#\-]+")
 _PROJECT_LAST = re.compile(rf"^.*{_PROJECT_SUFFIX}")
-_PROJECT_LEAD_IN = re.compile(
-    r"^.*(?:反映|来电|来信|举报|投诉|称|位于|参与|参加|从事|负责|在|的|到|去|给|是|了|将|把|欠|、|"
-    r"务工|干活|打工|做工|工友|工人|农民工|人员|共)"
+_PROJECT_LEAD_IN_HARD = (
+    r"反映|来电|来信|举报|投诉|称|位于|参与|参加|从事|负责|在|的|到|去|欠|、|务工|干活|打工|做工"
+)
+# Lead-in words that are also parts of names: 共和街, 工人村, 给水, 将军, 了望, 人员密集.
+_PROJECT_LEAD_IN_SOFT = r"给|是|了|将|把|工友|工人|农民工|人员|共"
+_PROJECT_LEAD_IN = re.compile(rf"^.*(?:{_PROJECT_LEAD_IN_HARD}|{_PROJECT_LEAD_IN_SOFT})")
+_PROJECT_HARD = re.compile(_PROJECT_LEAD_IN_HARD)
+# The bureau's own divisions (辽源, as LOCAL_AREA_CODE below): a project's name
+# may begin with them, and a soft lead-in word after them is part of the name.
+LOCAL_PLACES = ("吉林省", "辽源市", "龙山区", "西安区", "东丰县", "东辽县", "辽源经济开发区")
+_LOCAL_PLACE_RUN = re.compile(f"(?:{'|'.join(LOCAL_PLACES)})+")
+# Where on the site, not which project: 3号楼, 5#楼, 8栋, 工地, 施工现场.
+_SITE_DETAIL = re.compile(
+    r"(?:(?:[\dA-Za-z\-]+|[一二三四五六七八九十]+)(?:号楼|#楼|栋|幢|座|号)|(?:施工)?现场|工地)+$"
+)
+# "没有具体项目", "无具体项目", "不知道什么工程" say there is no project to name.
+_NON_PROJECT = re.compile(
+    r"^(?:没有|没|无|并无|不知道?|不清楚|说不清)(?:具体|固定|明确|正式|什么|哪个|啥)?的?$"
 )
 _GENERIC_PROJECT = re.compile(
     r"^(?:该|此|这个|这|那个|本|上述|这些|整个|同一|建设|建筑|施工|工程|装修|涉事|某|一个|"
     r"[\d一二三四五六七八九十#号栋座A-Za-z\-]+)*$"
 )
-_VAGUE_SITE = re.compile(r"(?:一处|某处|一个|某个|一家|某家|附近|某)$")  # "龙山区某工地"
+# "龙山区某工地", "东丰县一个建筑工地"
+_VAGUE_SITE = re.compile(
+    r"(?:一处|某处|一个|某个|一家|某家|附近|某)(?:建筑|施工|在建|装修|小|大)*$"
+)
 # "龙山区工地" names a district, not a project.
 _ONLY_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:省|市|县|(?<![小园])区|镇|乡|村)$")
 _PROJECT_WORK_AFTER = re.compile(r"^(?:务工|干活|打工|做工|施工|上班|工作|做|干)")
 _PROJECT_BEFORE = re.compile(r"(?:承建的|施工的|在)$")
+
+
+def _project_trim(candidate: str) -> str:
+    """Drop the words before a project's name, but not the place it begins with."""
+    name = _PROJECT_LEAD_IN.sub("", candidate)
+    cut = len(candidate) - len(name)
+    for place in _LOCAL_PLACE_RUN.finditer(candidate):
+        if place.start() < cut and not _PROJECT_HARD.search(candidate, place.end(), cut):
+            name = candidate[place.start() :]  # 辽源市龙山区共和街…: 共 is no lead-in here
+            break
+    return _LEAD_DATE_OR_COUNT.sub("", name)
 
 
 def _project(text: str, organizations: list[_Span]) -> str | None:
@@ -433,14 +527,17 @@ def _project(text: str, organizations: list[_Span]) -> str | None:
         last = _PROJECT_LAST.match(run.group())
         if last is None:
             continue
-        name = _LEAD_DATE_OR_COUNT.sub("", _PROJECT_LEAD_IN.sub("", last.group()))
-        suffix = re.search(rf"{_PROJECT_SUFFIX}$", name)
-        if suffix is None or len(name[: suffix.start()]) < 2:
+        full = _project_trim(last.group())
+        suffix = re.search(rf"{_PROJECT_SUFFIX}$", full)
+        if suffix is None:
             continue
-        stem = name[: suffix.start()]
-        if _GENERIC_PROJECT.match(stem) or _VAGUE_SITE.search(stem) or _ONLY_PLACE.match(stem):
+        name = _SITE_DETAIL.sub("", full)  # 东盛花园3号楼工地 is the project 东盛花园
+        stem = name[: suffix.start()] if name == full else name
+        if len(stem) < 2 or _NON_PROJECT.match(stem) or _GENERIC_PROJECT.match(stem):
             continue
-        end = run.start() + last.end()
+        if _VAGUE_SITE.search(stem) or _ONLY_PLACE.match(stem):
+            continue
+        end = run.start() + last.end() - (len(full) - len(name))
         start = end - len(name)
         score = 0
         if _PROJECT_WORK_AFTER.match(text[end:]):

@@ -7,6 +7,10 @@ worker's own words typed on a phone — with their typos, stray spaces and
 full-width digits. Each case gives what an officer would fill in; a field
 the text does not give is None. Text fields are written as `extract` returns
 them: ASCII digits, no spaces. The period leaves out a leading 自/从.
+A complaint about one worker's own wages (拖欠其工资, 欠我工资, 其丈夫…) has a
+headcount of 1; a group without a number has None. A project is its name
+with the place in front of it and without site details after it (3号楼,
+工地): issue 11 set these two conventions and relabelled the cases to them.
 
 The suite asserts a floor on precision and recall over this set rather than
 every case being right, so the set can hold hard cases honestly.
@@ -67,14 +71,16 @@ CASES: list[Case] = [
         "工单编号：LY20210315001。来电人反映：2020年5月至12月在东丰县城关镇和谐家园小区工地"
         "干活，包工头王某某拖欠其工资8000余元，多次讨要未果，请相关部门协调解决。"
         "来电号码：139 4371 0021。",
-        project="东丰县城关镇和谐家园小区工地",
+        project="东丰县城关镇和谐家园小区",
         amount="8000",
+        headcount=1,
         period="2020年5月至12月",
         phones=["13943710021"],
     ),
     case(
         "来电人称其丈夫在辽源市龙山区向阳街道一处工地务工，工地老板拖欠工资1.5万元，要求帮助追讨。",
         amount="15000",
+        headcount=1,
     ),
     case(
         "市民反映：在辽源市西安区灯塔路１２号楼工程务工，辽源市鼎盛劳务有限公司拖欠其工资"
@@ -82,6 +88,7 @@ CASES: list[Case] = [
         employer="辽源市鼎盛劳务有限公司",
         project="辽源市西安区灯塔路12号楼工程",
         amount="120000",
+        headcount=1,
         period="2021年1月起",
         phones=["13604378899"],
     ),
@@ -102,7 +109,7 @@ CASES: list[Case] = [
     case(
         "东丰县明珠花园工地十余名工人反映，东丰县鸿运建筑队拖欠其2020年8月至11月工资共计十六万元。",
         employer="东丰县鸿运建筑队",
-        project="东丰县明珠花园工地",
+        project="东丰县明珠花园",
         amount="160000",
         headcount=10,
         period="2020年8月至11月",
@@ -117,23 +124,27 @@ CASES: list[Case] = [
     ),
     case(
         "市民反映其在西安区仙城国际小区3号楼干活，劳务公司至今未结算工资，请求帮助。",
-        project="西安区仙城国际小区3号楼",
+        project="西安区仙城国际小区",
+        headcount=1,
     ),
     case(
         "来电人反映在辽源市第二建筑工程公司干活被拖欠工资6000元，座机3221188。",
         employer="辽源市第二建筑工程公司",
         amount="6000",
+        headcount=1,
         phones=["04373221188"],
     ),
     case(
         "王师傅反映去年在东丰县横道河镇敬老院维修工程干活，约8千元工钱至今没给，老板叫刘某某。",
         project="东丰县横道河镇敬老院维修工程",
         amount="8000",
+        headcount=1,
     ),
     case(
         "市民来电反应：他在辽源市华宇建筑公 司干活 ，公司欠他工资2万元，2020年十月至今没发。",
         employer="辽源市华宇建筑公司",
         amount="20000",
+        headcount=1,
         period="2020年十月至今",
     ),
     case(
@@ -149,28 +160,32 @@ CASES: list[Case] = [
         employer="吉林省隆盛建筑工程有限公司",
         project="辽源市龙山区滨河花园项目",
         amount="18000",
+        headcount=1,
         phones=["15043712233"],
     ),
     case(
         "王某反映：其在富民小区工地干活，挣了5万元，只给了1万元，剩下4万元至今未给。",
-        project="富民小区工地",
+        project="富民小区",
         amount="40000",
+        headcount=1,
     ),
     case(
         "来电人反映被拖欠工资，未提供具体单位和金额，已告知其到劳动监察大队现场投诉。",
+        headcount=1,
     ),
     case(
         "工单号：20210318000123 受理时间：2021年3月18日 来电人反映辽源市万通建筑有限公司"
         "拖欠其工资4200元，办理时限5个工作日。来电号码13604371234",
         employer="辽源市万通建筑有限公司",
         amount="4200",
+        headcount=1,
         phones=["13604371234"],
     ),
     case(
         "来电人反映：其在辽源市龙山区东吉新城5号楼工地务工，吉林省福安建设工程有限公司"
         "拖欠工资约十二万元，涉及工人20人，从去年10月份开始一直未付。回电138-4371-2345",
         employer="吉林省福安建设工程有限公司",
-        project="辽源市龙山区东吉新城5号楼工地",
+        project="辽源市龙山区东吉新城",
         amount="120000",
         headcount=20,
         period="去年10月份开始",
@@ -188,6 +203,7 @@ CASES: list[Case] = [
         "工资共计5600元。联系电话：13944371100",
         employer="辽源市天利物业管理有限公司",
         amount="5600",
+        headcount=1,
         period="2020年9月、10月",
         phones=["13944371100"],
     ),
@@ -196,6 +212,7 @@ CASES: list[Case] = [
         "工程队负责人电话：13500437788，来电人电话：15143796655。",
         employer="东丰县恒达装饰装修工程队",
         amount="12000",
+        headcount=1,
         period="2020年6月至今",
         phones=["13500437788", "15143796655"],
     ),
@@ -204,6 +221,7 @@ CASES: list[Case] = [
         "老人年纪大不会说普通话，请尽快处理。",
         project="东辽县白泉镇新农村建设项目",
         amount="20000",
+        headcount=1,
     ),
     # --- 12333 call notes ----------------------------------------------------
     case(
@@ -220,12 +238,14 @@ CASES: list[Case] = [
         "吉林省绿能新能源工程有限公司欠其工资，具体金额不详，要求查处。来电号码0437-6221234。",
         employer="吉林省绿能新能源工程有限公司",
         project="吉林省东辽县凌云乡光伏电站项目",
+        headcount=1,
         phones=["04376221234"],
     ),
     case(
         "咨询记录：来电人反映在西安区一家饭店打工，老板拖欠3个月工资，每月2800元，"
         "已建议其收集证据后到窗口投诉。",
         period="3个月",
+        headcount=1,
     ),
     case(
         "12333来电：反映辽源市金达建筑劳务有限公司拖欠工人工资，涉及农民工一百多人，"
@@ -237,6 +257,7 @@ CASES: list[Case] = [
     ),
     case(
         "来电人咨询：在龙山区工地干活被拖欠工资怎么办？告知其可拨打12345或到劳动监察投诉。",
+        headcount=1,
     ),
     case(
         "12333记录：来电人反映在辽源市瑞丰食品有限公司上班，公司2020年11月至2021年1月的"
@@ -259,6 +280,7 @@ CASES: list[Case] = [
         "要求厂里尽快发放。电话13314371212",
         employer="辽源市红星服装厂",
         amount="3000",
+        headcount=1,
         phones=["13314371212"],
     ),
     case(
@@ -287,6 +309,7 @@ CASES: list[Case] = [
         "来电人反映在龙山区寿山公园改造项目干活，日工资300元，干了45天，"
         "老板跑了。电话：0437－3156789",
         project="龙山区寿山公园改造项目",
+        headcount=1,
         phones=["04373156789"],
     ),
     case(
@@ -369,6 +392,7 @@ CASES: list[Case] = [
         employer="辽源市清源环保工程有限公司",
         project="东辽县泉太镇污水处理厂工程",
         amount="21600",
+        headcount=1,
         period="2020年4月至2020年9月",
         phones=["13596781234"],
     ),
@@ -385,6 +409,7 @@ CASES: list[Case] = [
         "投诉人联系方式：130 4437 1234。",
         employer="吉林省华夏劳务有限公司",
         amount="7500",
+        headcount=1,
         period="2019年",
         phones=["13044371234"],
     ),
@@ -408,6 +433,7 @@ CASES: list[Case] = [
     case(
         "我在鑫源饭店打工，每天工资150元，干了两个月老板没给钱",
         employer="鑫源饭店",
+        headcount=1,
     ),
     case(
         "本人及另外7名工友在辽源经济开发区标准化厂房项目做钢筋工，吉林省路桥建设有限公司"
@@ -423,8 +449,9 @@ CASES: list[Case] = [
         "本人在龙山区万达广场工地打工，被辽源市腾飞建筑劳务有限公司拖欠两万余元，"
         "电话 138 4371 5566",
         employer="辽源市腾飞建筑劳务有限公司",
-        project="龙山区万达广场工地",
+        project="龙山区万达广场",
         amount="20000",
+        headcount=1,
         phones=["13843715566"],
     ),
     case(
@@ -437,7 +464,7 @@ CASES: list[Case] = [
     case(
         "我和3个工友在西安区富国小区6号楼干瓦工，老板张某某欠我们工资1万2千元，"
         "从2020年9月到现在一分没给。联系电话：13174371234",
-        project="西安区富国小区6号楼",
+        project="西安区富国小区",
         amount="12000",
         headcount=4,
         period="2020年9月到现在",
@@ -455,6 +482,7 @@ CASES: list[Case] = [
         "我在鸿福酒店后厨干了三个月，老板欠我三个月工资6000块，电话17743719876",
         employer="鸿福酒店",
         amount="6000",
+        headcount=1,
         period="三个月",
         phones=["17743719876"],
     ),
@@ -469,6 +497,7 @@ CASES: list[Case] = [
         "派遣有限公司拖欠本人2020年11月至2021年2月工资9800元。",
         employer="辽源市龙腾劳务派遣有限公司",
         amount="9800",
+        headcount=1,
         period="2020年11月至2021年2月",
         phones=["13943789012"],
     ),
@@ -492,8 +521,9 @@ CASES: list[Case] = [
     ),
     case(
         "老板欠钱不给 我在辽源市东风小区工地干了两个月 欠我 8500 元 电话13756431234",
-        project="辽源市东风小区工地",
+        project="辽源市东风小区",
         amount="8500",
+        headcount=1,
         phones=["13756431234"],
     ),
     case(
@@ -517,15 +547,18 @@ CASES: list[Case] = [
         "在西安区仙城小区项目打工的工资12,600元被包工头扣着不给，已经半年了。",
         project="西安区仙城小区项目",
         amount="12600",
+        headcount=1,
     ),
     case(
         "我老公在工地摔伤了，工地不给治，工资也没结，我们是外地人不知道怎么办",
+        headcount=1,
     ),
     case(
         "东丰县鸿福建筑工程队欠俺工钱一万五，俺是在大兴镇敬老院工地干的活，手机13039871234",
         employer="东丰县鸿福建筑工程队",
-        project="大兴镇敬老院工地",
+        project="大兴镇敬老院",
         amount="15000",
+        headcount=1,
         phones=["13039871234"],
     ),
     case(
@@ -555,6 +588,7 @@ HELD_OUT: list[Case] = [
         employer="吉林省正大建设有限公司",
         project="辽源市东辽县金州乡卫生院综合楼项目",
         amount="32000",
+        headcount=1,
         period="2020年7月至今",
         phones=["18743701234"],
     ),
@@ -570,8 +604,9 @@ HELD_OUT: list[Case] = [
         "我是做水电的，在龙山区金鼎华府7号楼干了三个月，吉林省向阳建筑劳务有限公司欠我"
         "工资两万三千元，电话 158 4371 2468",
         employer="吉林省向阳建筑劳务有限公司",
-        project="龙山区金鼎华府7号楼",
+        project="龙山区金鼎华府",
         amount="23000",
+        headcount=1,
         phones=["15843712468"],
     ),
     case(
@@ -588,6 +623,7 @@ HELD_OUT: list[Case] = [
         "七千二百元，电话0437-3567890。",
         employer="辽源市福瑞达酒店",
         amount="7200",
+        headcount=1,
         period="2020年12月至2021年2月",
         phones=["04373567890"],
     ),
@@ -603,6 +639,7 @@ HELD_OUT: list[Case] = [
         "的工资，每月3500元，共计约1.4万元。",
         employer="辽源市宏大机械制造有限公司",
         amount="14000",
+        headcount=1,
         period="去年11月以来",
     ),
     case(
@@ -625,6 +662,7 @@ HELD_OUT: list[Case] = [
         "来电人反映在辽源市龙山区某工地干活被拖欠工资一万多元，不知道公司名称，"
         "联系电话13943798765。",
         amount="10000",
+        headcount=1,
         phones=["13943798765"],
     ),
     case(
@@ -641,6 +679,7 @@ HELD_OUT: list[Case] = [
         "来电人反映：在辽源市长安超市当收银员，超市拖欠其两个月工资4600元，已离职。",
         employer="辽源市长安超市",
         amount="4600",
+        headcount=1,
         period="两个月",
     ),
     case(
@@ -655,6 +694,7 @@ HELD_OUT: list[Case] = [
         employer="吉林省丰源建筑工程有限公司",
         project="东丰县大阳镇新村小区二期项目",
         amount="12500",
+        headcount=1,
         period="2020年10月起",
         phones=["04376512345"],
     ),

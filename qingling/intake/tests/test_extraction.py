@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from qingling.intake.extraction import Extraction, chinese_number_parse, extract
 from qingling.intake.tests.extraction_cases import FIELDS, LABELLED, field_scores
+from qingling.intake.tests.extraction_heldout import HELD_OUT_NARRATIVES
 
 SAMPLE = (
     "市民来电反映：其在辽源市鑫盛建筑工程有限公司承建的福民小区项目务工，公司拖欠其与工友"
@@ -59,7 +60,7 @@ class ExtractTests(SimpleTestCase):
         )
 
     def test_gives_none_for_every_field_a_text_does_not_state(self) -> None:
-        self.assertEqual(extract("来电人反映被拖欠工资，请帮忙。"), Extraction())
+        self.assertEqual(extract("反映拖欠工资问题，请帮忙。"), Extraction())
         self.assertEqual(extract(""), Extraction())
 
     # --- amount -----------------------------------------------------------------
@@ -125,6 +126,34 @@ class ExtractTests(SimpleTestCase):
             with self.subTest(text):
                 self.assertEqual(extract(text).headcount, people)
 
+    def test_counts_one_worker_complaining_of_their_own_wages_as_one(self) -> None:
+        for text in [
+            "来电人反映辽源市万通建筑有限公司拖欠其工资4200元",
+            "诉求：辽源市龙腾劳务派遣有限公司拖欠本人工资9800元",
+            "我在鑫源饭店打工，老板没给钱",
+            "他在辽源市华宇建筑公司干活，公司欠他工资2万元",
+            "施工单位拖欠来电人工资4500元",
+            "其丈夫在东丰县沙河镇敬老院改造工程干瓦工，至今未结工资",
+            "本人于2020年10月至2021年1月在东丰县养殖场扩建项目干活",
+            "来电人（男，约50岁）反映在东辽县光伏电站项目务工，欠其工资",
+            "王师傅反映去年在东丰县敬老院维修工程干活，工钱至今没给",
+            "来电人反映被拖欠工资，请帮忙。",
+        ]:
+            with self.subTest(text):
+                self.assertEqual(extract(text).headcount, 1)
+
+    def test_does_not_count_a_group_without_a_number_as_one(self) -> None:
+        for text in [
+            "我们在万福家园项目干了大半年，公司还欠我们工资三十多万",
+            "其所在的钢筋班组在和谐佳苑项目干活，公司拖欠整个班组工资约40万元",
+            "其在天禧苑小区装修，装饰公司拖欠装修工人工资3万5千元",
+            "我们几个工友在城中村改造项目干活，包工头一直拖着不给",
+            "其与工友在福民小区干活，公司拖欠其工资",
+            "拖欠农民工工资，涉及人数众多",
+        ]:
+            with self.subTest(text):
+                self.assertIsNone(extract(text).headcount)
+
     def test_does_not_count_months_or_visits_as_people(self) -> None:
         self.assertIsNone(extract("干了3个月，回访2人次，10个工作日内答复").headcount)
 
@@ -149,6 +178,40 @@ class ExtractTests(SimpleTestCase):
         )
         self.assertEqual(extract(text).employer, "辽源市宏达劳务有限公司")
 
+    def test_gives_the_registered_name_without_the_role_words_before_it(self) -> None:
+        for text, employer in [
+            ("施工单位为吉林省恒远建筑工程有限公司，拖欠工资", "吉林省恒远建筑工程有限公司"),
+            ("承包方为辽源市广厦建筑劳务有限公司，拖欠工资", "辽源市广厦建筑劳务有限公司"),
+            ("施工方辽源市鼎力钢结构工程有限公司拖欠工资", "辽源市鼎力钢结构工程有限公司"),
+            ("劳务公司为东丰县兴农劳务有限公司，欠俺工资", "东丰县兴农劳务有限公司"),
+            ("施工队隶属东丰县广信建筑工程有限公司，拖欠工资", "东丰县广信建筑工程有限公司"),
+            ("用人单位：辽源市金鹰物业服务有限公司拖欠工资", "辽源市金鹰物业服务有限公司"),
+            ("施工单位系吉林省恒远建筑工程有限公司，拖欠工资", "吉林省恒远建筑工程有限公司"),
+            ("反映辽源市东方建筑有限公司拖欠工资", "辽源市东方建筑有限公司"),
+        ]:
+            with self.subTest(text):
+                self.assertEqual(extract(text).employer, employer)
+
+    def test_keeps_every_word_of_a_name(self) -> None:
+        for name in [
+            "辽源市润泽给排水工程有限公司",
+            "中建八局集团第三工程有限公司",
+            "吉林省长白建设集团第三工程有限公司",
+            "吉林省东鑫建设集团股份有限公司",
+            "吉林省安泰建设集团第二工程处",
+            "吉林省新元建工集团第一工程有限公司东丰分公司",
+            "吉林省城建集团",
+        ]:
+            with self.subTest(name):
+                self.assertEqual(extract(f"反映{name}拖欠其工资").employer, name)
+
+    def test_takes_the_organisation_of_the_role_said_to_owe(self) -> None:
+        text = (
+            "建设单位是辽源市城发置业有限公司，施工单位是吉林省鑫达建设工程有限公司，"
+            "施工单位拖欠其工资。"
+        )
+        self.assertEqual(extract(text).employer, "吉林省鑫达建设工程有限公司")
+
     def test_keeps_a_branch_with_its_company(self) -> None:
         text = "中国建筑第八工程局有限公司辽源分公司拖欠工资"
         self.assertEqual(extract(text).employer, "中国建筑第八工程局有限公司辽源分公司")
@@ -169,19 +232,47 @@ class ExtractTests(SimpleTestCase):
         for text, project in [
             ("承建的福民小区项目拖欠工资", "福民小区项目"),
             ("在东辽县乡道改造工程务工", "东辽县乡道改造工程"),
-            ("在富民小区工地干活", "富民小区工地"),
-            ("在西安区富国小区6号楼干瓦工", "西安区富国小区6号楼"),
+            ("在富民小区工地干活", "富民小区"),
             ("在辽源市中医院住院楼干了4个月", "辽源市中医院住院楼"),
+            ("在辽源市西安区灯塔路12号楼工程务工", "辽源市西安区灯塔路12号楼工程"),
         ]:
             with self.subTest(text):
                 self.assertEqual(extract(text).project, project)
+
+    def test_leaves_out_the_site_details_after_a_projects_name(self) -> None:
+        for text, project in [
+            ("在西安区富国小区6号楼干瓦工", "西安区富国小区"),
+            ("在辽源市龙山区东盛花园3号楼工地做力工", "辽源市龙山区东盛花园"),
+            ("在东丰县丰泽家园二期5#楼干木工", "东丰县丰泽家园二期"),
+            ("在东吉新城三期8栋工地干活", "东吉新城三期"),
+            ("在东丰县文化广场改造项目施工现场干活", "东丰县文化广场改造项目"),
+        ]:
+            with self.subTest(text):
+                self.assertEqual(extract(text).project, project)
+
+    def test_keeps_the_place_a_projects_name_begins_with(self) -> None:
+        for name in [
+            "辽源市龙山区共和街改造项目",
+            "辽源市龙山区工人村小区改造项目",
+            "辽源市龙山区给水管网改造工程",
+            "辽源市龙山区自来水厂改造工程",
+            "辽源市龙山区福泰小区给排水改造工程",
+        ]:
+            with self.subTest(name):
+                self.assertEqual(extract(f"其在{name}干活").project, name)
 
     def test_does_not_take_a_company_name_or_a_vague_site_for_a_project(self) -> None:
         for text in [
             "辽源市鑫盛建筑工程有限公司拖欠工程款",
             "在龙山区工地干活",
             "在向阳街道一处工地务工",
+            "在东丰县一个建筑工地干活",
             "该项目拖欠工资",
+            "在3号楼干活",
+            "做装修零活，没有具体项目",
+            "打零工，无具体项目",
+            "项目名称不详",
+            "不知道什么工程",
         ]:
             with self.subTest(text):
                 self.assertIsNone(extract(text).project)
@@ -226,18 +317,30 @@ class ExtractTests(SimpleTestCase):
     def test_does_not_read_a_phone_number_inside_an_id_number_or_a_work_order_number(self) -> None:
         self.assertIsNone(extract("身份证号：220402198703151234，工单号20210318000123").phones)
 
-    # --- the labelled set -------------------------------------------------------
+    # --- the labelled sets ------------------------------------------------------
+
+    # Both sets score 1.000 on every field (docs/performance.md); the floor lets
+    # one hard case per field fail, not two.
+    FLOOR = 0.97
 
     def test_keeps_precision_and_recall_of_every_field_above_the_floor(self) -> None:
         """A regression on the labelled set fails here; a single hard case does not."""
         self.assertGreaterEqual(len(LABELLED), 60)
         for field, score in field_scores(extract).items():
             with self.subTest(field):
-                self.assertGreaterEqual(score.precision or 0, 0.9)
-                self.assertGreaterEqual(score.recall or 0, 0.9)
+                self.assertGreaterEqual(score.precision or 0, self.FLOOR)
+                self.assertGreaterEqual(score.recall or 0, self.FLOOR)
+
+    def test_keeps_every_field_above_the_floor_on_the_held_out_narratives(self) -> None:
+        """Issue 11 asks for at least 0.95 exact per field on text the rules were not written on."""
+        self.assertGreaterEqual(len(HELD_OUT_NARRATIVES), 40)
+        for field, score in field_scores(extract, HELD_OUT_NARRATIVES).items():
+            with self.subTest(field):
+                self.assertGreaterEqual(score.precision or 0, self.FLOOR)
+                self.assertGreaterEqual(score.recall or 0, self.FLOOR)
 
     def test_labels_every_field_of_every_case(self) -> None:
-        for item in LABELLED:
+        for item in LABELLED + HELD_OUT_NARRATIVES:
             self.assertEqual(set(item) - {"text"}, set(FIELDS))
 
 

@@ -35,7 +35,7 @@ class ExtractCommandTests(SimpleTestCase):
 
     def test_prints_null_for_what_the_text_does_not_say(self) -> None:
         self.assertEqual(
-            run_extract("来电人反映被拖欠工资。"),
+            run_extract("反映拖欠工资问题。"),
             dict.fromkeys(("employer", "project", "amount", "headcount", "period", "phones")),
         )
 
