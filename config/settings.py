@@ -130,11 +130,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # One cache shared by every server process (the query page's failure counters must
 # not reset per process): a table in the database; `make run` creates it.
+# The rate limits' counters (core.ratelimits) have a table of their own, so that culling
+# the default cache when it is full never forgets an attempt.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "qingling_cache",
-    }
+    },
+    "ratelimits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "qingling_ratelimits",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
