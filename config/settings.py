@@ -130,11 +130,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # One cache shared by every server process (the query page's failure counters must
 # not reset per process): a table in the database; `make run` creates it.
+# The rate limits' counters (core.ratelimits) have a table of their own, so that culling
+# the default cache when it is full never forgets an attempt.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "qingling_cache",
-    }
+    },
+    "ratelimits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "qingling_ratelimits",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -224,6 +231,22 @@ QINGLING_CRIME_THRESHOLD_TEN_WORKERS = Decimal(
 QINGLING_EMPLOYER_FLAGS = [
     "qingling.cases.selectors.organizations_with_open_case",
     "qingling.sanctions.selectors.organizations_listed",
+]
+# Full personal numbers (ID, mobile) one member of staff may learn per window: a reveal
+# and a search by a full number count alike (docs/security.md, "Personal numbers").
+QINGLING_PERSONAL_DATA_LIMIT = int(os.environ.get("QINGLING_PERSONAL_DATA_LIMIT", "20"))
+QINGLING_PERSONAL_DATA_WINDOW_SECONDS = int(
+    os.environ.get("QINGLING_PERSONAL_DATA_WINDOW_SECONDS", "3600")
+)
+# Which people a county's staff may learn the numbers of: each entry is a callable that
+# takes a division-code prefix and returns a queryset of the ids of the people linked to
+# a division under it (a complaint, a claim, a seeker's registration, a listing).
+# Parties adds its own links (rosters, teams, projects, organizations) without asking.
+QINGLING_PERSON_LINKS = [
+    "qingling.intake.selectors.people_linked_under",
+    "qingling.cases.selectors.people_linked_under",
+    "qingling.employment.selectors.seekers.people_linked_under",
+    "qingling.sanctions.selectors.people_linked_under",
 ]
 # The worker runs these jobs, in this order, each round (dotted paths to functions).
 QINGLING_WORKER_JOBS = [

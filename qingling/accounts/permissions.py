@@ -3,6 +3,7 @@
 Two questions, both answered here and nowhere else:
 * ``can(user, perm)``: does the user's role grant the permission?
 * ``covers(user, division_code)``: is the division inside the user's jurisdiction?
+  (``covers_whole_city``: is it a whole city, which also covers what has no division?)
 
 An account without an active role and an org unit (the "outsider") gets nothing.
 """
@@ -11,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from qingling.accounts.models import Role
+from qingling.core.models import Division
 
 
 class Perm(StrEnum):
@@ -127,6 +129,14 @@ def jurisdiction_prefix(user: Any) -> str | None:
     if not _is_staff_member(user):
         return None
     return str(user.org_unit.division.prefix)
+
+
+def covers_whole_city(user: Any) -> bool:
+    """Whether the user's jurisdiction is a whole city (or province) rather than a county:
+    it then also covers what no division is linked to yet (a person on no file)."""
+    if not _is_staff_member(user):
+        return False
+    return bool(user.org_unit.division.level != Division.Level.COUNTY)
 
 
 def covers(user: Any, division_code: str) -> bool:

@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from collections.abc import Collection
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -200,3 +201,12 @@ def organizations_with_open_case(organization_ids: Collection[int]) -> dict[int,
             _("Respondent of the open wage-arrears case %(number)s.") % {"number": number},
         )
     return flags
+
+
+def people_linked_under(prefix: str) -> QuerySet[Claim, Any]:
+    """The ids of the workers with a claim in a case under this division-code prefix.
+
+    Registered in ``QINGLING_PERSON_LINKS``: a county's staff may learn the numbers of
+    the workers of its cases.
+    """
+    return Claim.objects.filter(case__division__code__startswith=prefix).values("worker_id")

@@ -54,11 +54,22 @@ class NotFound(ApplicationError):
 class Forbidden(ApplicationError):
     status = 403
 
-    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
-        super().__init__(message, code="forbidden", extra=extra)
+    def __init__(
+        self, message: str, *, code: str = "forbidden", extra: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message, code=code, extra=extra)
 
 
 class Conflict(ApplicationError):
     """Someone else changed the object first, or it already exists."""
 
     status = 409
+
+
+class TooManyRequests(ApplicationError):
+    """A rate limit (core.ratelimits) refused the attempt; try again later."""
+
+    status = 429
+
+    def __init__(self, message: str, *, code: str, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message, code=code, extra=extra)

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -231,3 +232,15 @@ def complaint_public_list(
 
 def source_system_by_name(*, name: str) -> SourceSystem | None:
     return SourceSystem.objects.filter(name=name).first()
+
+
+def people_linked_under(prefix: str) -> QuerySet[Complaint, Any]:
+    """The ids of the complainants of complaints placed under this division-code prefix.
+
+    Registered in ``QINGLING_PERSON_LINKS``: a county's staff may learn the numbers of
+    the people who complained to it. An unplaced complaint links its complainant to
+    nobody but city-wide staff (who triage it).
+    """
+    return Complaint.objects.filter(
+        division__code__startswith=prefix, complainant__isnull=False
+    ).values("complainant_id")

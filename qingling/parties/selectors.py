@@ -2,13 +2,17 @@
 
 import operator
 import uuid
-from functools import reduce
+from collections.abc import Callable
+from functools import cache, reduce
+from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 
-from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
+from qingling.accounts.permissions import Perm, can, covers_whole_city, jurisdiction_prefix
 from qingling.core.personal_data import blind_index
 from qingling.core.validators import validate_credit_code, validate_id_number, validate_mobile
 from qingling.parties.matching import (
@@ -33,25 +37,82 @@ def _visible_or_404(user: object) -> None:
         raise Http404
 
 
+PersonalField = Literal["id_number", "phone"]
+PersonLinks = Callable[[str], QuerySet[Any, Any]]
+
+
+@cache
+def _link_sources(paths: tuple[str, ...]) -> list[PersonLinks]:
+    return [import_string(path) for path in paths]
+
+
+def person_jurisdiction_filter(*, user: object) -> Q:
+    """The people whose full numbers the user may learn (reveal, or find by number).
+
+    A person belongs to a jurisdiction through what links them to a division: a roster
+    entry, a work team they lead or a project they are the wage officer of (the
+    project's division), an organization they represent (its division), and whatever
+    the later apps register in ``QINGLING_PERSON_LINKS`` (complaints, claims, seekers'
+    registrations, blacklist listings). City-wide staff cover everyone, also the people
+    linked to nothing yet; a county's staff only those linked to a division of their
+    county; anyone else nobody.
+    """
+    prefix = jurisdiction_prefix(user)
+    if prefix is None:
+        return Q(pk__in=[])
+    if covers_whole_city(user):
+        return Q()
+    under = {"division__code__startswith": prefix}
+    project_under = {"project__division__code__startswith": prefix}
+    links: list[QuerySet[Any, Any]] = [
+        RosterEntry.objects.filter(**project_under).values("worker_id"),
+        ProjectParty.objects.filter(leader__isnull=False, **project_under).values("leader_id"),
+        Project.objects.filter(wage_officer__isnull=False, **under).values("wage_officer_id"),
+        Organization.objects.filter(legal_representative__isnull=False, **under).values(
+            "legal_representative_id"
+        ),
+    ]
+    links += [source(prefix) for source in _link_sources(tuple(settings.QINGLING_PERSON_LINKS))]
+    return reduce(operator.or_, (Q(pk__in=linked) for linked in links))
+
+
+def person_in_jurisdiction(*, user: object, person: Person) -> bool:
+    """Whether the user may learn this person's full numbers (see person_jurisdiction_filter)."""
+    return Person.objects.filter(person_jurisdiction_filter(user=user), pk=person.pk).exists()
+
+
+def personal_number_read(query: str) -> tuple[PersonalField, str] | None:
+    """The kind and normal form of a full ID or mobile number typed as a query; else None."""
+    query = query.strip()
+    for field, validate in (("id_number", validate_id_number), ("phone", validate_mobile)):
+        try:
+            return field, validate(query)  # type: ignore[return-value]
+        except ValidationError:
+            continue
+    return None
+
+
 def person_search(*, user: object, query: str = "") -> QuerySet[Person]:
-    """Find people by exact ID or mobile number (through the blind index) or by name."""
+    """Find people by name, or by exact ID or mobile number (through the blind index).
+
+    A search by a full number confirms the number, so it finds only the people whose
+    numbers the user may learn (``person_jurisdiction_filter``); the view counts and
+    records it as a reveal (``services.person_number_search_record``).
+    """
     if not can(user, Perm.PARTY_VIEW):
         return Person.objects.none()
     people = Person.objects.all()
     query = query.strip()
     if not query:
         return people
-    try:
-        return people.filter(
-            id_number_filter(blind_index(validate_id_number(query), purpose="id_number"))
-        )
-    except ValidationError:
-        pass
-    try:
-        return people.filter(phone_digest=blind_index(validate_mobile(query), purpose="phone"))
-    except ValidationError:
-        pass
-    return people.filter(name__icontains=query)
+    number = personal_number_read(query)
+    if number is None:
+        return people.filter(name__icontains=query)
+    field, value = number
+    people = people.filter(person_jurisdiction_filter(user=user))
+    if field == "id_number":
+        return people.filter(id_number_filter(blind_index(value, purpose="id_number")))
+    return people.filter(phone_digest=blind_index(value, purpose="phone"))
 
 
 def person_get(*, user: object, public_id: uuid.UUID) -> Person:

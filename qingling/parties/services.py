@@ -3,17 +3,25 @@
 import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from qingling.accounts.permissions import covers
-from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
+from qingling.core.exceptions import (
+    ApplicationError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    TooManyRequests,
+)
 from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, mask_id_number, mask_phone, seal, unseal
+from qingling.core.ratelimits import rate_limit_hit
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 from qingling.core.validators import validate_credit_code, validate_id_number, validate_mobile
 from qingling.parties.imports import (
@@ -25,7 +33,12 @@ from qingling.parties.imports import (
 )
 from qingling.parties.matching import block_key
 from qingling.parties.models import Organization, Person, Project, ProjectParty, RosterEntry
-from qingling.parties.selectors import id_number_filter
+from qingling.parties.selectors import (
+    PersonalField,
+    id_number_filter,
+    person_in_jurisdiction,
+    personal_number_read,
+)
 
 PERSON_AUDIT_FIELDS = ("name", "id_number_masked", "phone_masked")
 ORGANIZATION_AUDIT_FIELDS = ("name", "credit_code", "legal_representative", "division", "address")
@@ -38,7 +51,6 @@ PROJECT_AUDIT_FIELDS = (
     "end_date",
     "wage_officer",
 )
-PersonalField = Literal["id_number", "phone"]
 
 
 def _field_error(field: str, error: ValidationError) -> InvalidInput:
@@ -138,16 +150,76 @@ def person_update(
     return person
 
 
+def _personal_data_limit_count(actor: Actor) -> None:
+    """Count one full personal number learned by the actor; refuse it over the limit.
+
+    Reveals and searches by a full number share one counter per member of staff
+    (``QINGLING_PERSONAL_DATA_LIMIT`` per ``QINGLING_PERSONAL_DATA_WINDOW_SECONDS``).
+    """
+    limit = settings.QINGLING_PERSONAL_DATA_LIMIT
+    window = settings.QINGLING_PERSONAL_DATA_WINDOW_SECONDS
+    key = f"personal_data:user:{actor.pk if actor is not None else 'system'}"
+    if rate_limit_hit(key=key, limit=limit, window=window):
+        raise TooManyRequests(
+            _(
+                "You have seen %(limit)d full ID or mobile numbers in the last %(minutes)d "
+                "minutes, the most allowed. Try again later; the bureau's audit log records "
+                "every one."
+            )
+            % {"limit": limit, "minutes": window // 60},
+            code="personal_data_rate_limited",
+            extra={"limit": limit, "window_seconds": window},
+        )
+
+
+def _require_person_jurisdiction(actor: Actor, person: Person) -> None:
+    if not person_in_jurisdiction(user=actor, person=person):
+        raise Forbidden(
+            _(
+                "%(name)s is not linked to your jurisdiction (no complaint, case, roster "
+                "or registration there), so the full numbers stay hidden."
+            )
+            % {"name": person.name},
+            code="person_outside_jurisdiction",
+        )
+
+
 @transaction.atomic
 def person_personal_data_reveal(
     *, person: Person, field: PersonalField, reason: str = "", actor: Actor
 ) -> str:
-    """Return the full ID or phone number and record who saw it (the display is audited)."""
+    """Return the full ID or phone number and record who saw it (the display is audited).
+
+    Only for a person inside the actor's jurisdiction (``person_jurisdiction_filter``)
+    and within the actor's personal-data rate limit; a refused reveal shows nothing.
+    """
     sealed = person.id_number_sealed if field == "id_number" else person.phone_sealed
     if not sealed:
         raise InvalidInput(_("Nothing is recorded for this field."))
+    _require_person_jurisdiction(actor, person)
+    _personal_data_limit_count(actor)
     audit_event_record(actor=actor, action=f"person.reveal_{field}", obj=person, reason=reason)
     return unseal(sealed, purpose=field)
+
+
+@transaction.atomic
+def person_number_search_record(*, query: str, found: list[Person], actor: Actor) -> None:
+    """Count and record a search by a full ID or mobile number, which confirms the number
+    as a reveal does: against the same rate limit (refused over it), with an audit row
+    (``person.search_id_number`` / ``person.search_phone``) on the person found, or on the
+    searcher when nobody was. The row keeps only the masked number."""
+    number = personal_number_read(query)
+    if number is None:
+        return
+    field, value = number
+    _personal_data_limit_count(actor)
+    masked = mask_id_number(value) if field == "id_number" else mask_phone(value)
+    after = {"query": masked, "found": len(found)}
+    subjects: list[Model] = [*found]
+    if not subjects and actor is not None and actor.is_authenticated:
+        subjects.append(actor)
+    for subject in subjects:
+        audit_event_record(actor=actor, action=f"person.search_{field}", obj=subject, after=after)
 
 
 def _organization_apply(

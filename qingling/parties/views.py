@@ -52,8 +52,29 @@ def _list(request: HttpRequest, template: str, items: QuerySet[Any]) -> HttpResp
 
 @require_perm(Perm.PARTY_VIEW)
 def person_list(request: HttpRequest) -> HttpResponse:
-    people = selectors.person_search(user=request.user, query=request.GET.get("q", ""))
-    return _list(request, "parties/person_list.html", people)
+    """People by name; a full ID or mobile number is a reveal: counted, recorded, and
+    answered only inside the searcher's jurisdiction (429 over the rate limit)."""
+    query = request.GET.get("q", "")
+    people = selectors.person_search(user=request.user, query=query)
+    if selectors.personal_number_read(query) is None:
+        return _list(request, "parties/person_list.html", people)
+    refused = None
+    try:
+        services.person_number_search_record(query=query, found=list(people), actor=request.user)
+    except ApplicationError as error:
+        people, refused = people.none(), error
+    template = "parties/person_list.html"
+    if getattr(request, "htmx", False):
+        template += "#rows"
+    response = render(
+        request,
+        template,
+        {"page": _page(request, people), "q": query, "refused": refused},
+        status=refused.status if refused else 200,
+    )
+    response["Vary"] = "HX-Request"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_perm(Perm.PARTY_EDIT)
@@ -79,7 +100,8 @@ def person_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "parties/person_detail.html",
         {
             "person": person,
-            "can_reveal": can(request.user, Perm.PERSONAL_DATA_REVEAL),
+            "can_reveal": can(request.user, Perm.PERSONAL_DATA_REVEAL)
+            and selectors.person_in_jurisdiction(user=request.user, person=person),
         },
     )
 
@@ -114,12 +136,31 @@ def person_reveal(request: HttpRequest, public_id: uuid.UUID, field: str) -> Htt
     if field not in {"id_number", "phone"}:
         raise Http404
     person = selectors.person_get(user=request.user, public_id=public_id)
-    value = services.person_personal_data_reveal(
-        person=person,
-        field=field,  # type: ignore[arg-type]
-        actor=request.user,
-    )
-    response = render(request, "parties/person_detail.html#revealed", {"value": value})
+    try:
+        value = services.person_personal_data_reveal(
+            person=person,
+            field=field,  # type: ignore[arg-type]
+            actor=request.user,
+        )
+    except ApplicationError as error:
+        # 403 outside the jurisdiction, 429 over the rate limit: the reason in place of
+        # the number (htmx swaps these codes, see the page), or on the page itself.
+        if getattr(request, "htmx", False):
+            response = render(
+                request,
+                "parties/person_detail.html#refused",
+                {"refused": error},
+                status=error.status,
+            )
+        else:
+            response = render(
+                request,
+                "parties/person_detail.html",
+                {"person": person, "can_reveal": False, "refused": error},
+                status=error.status,
+            )
+    else:
+        response = render(request, "parties/person_detail.html#revealed", {"value": value})
     response["Cache-Control"] = "no-store"
     return response
 

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
@@ -17,7 +18,7 @@ from qingling.cases.models import Case, Payment
 from qingling.core import clock
 from qingling.core.models import Division
 from qingling.sanctions.lifecycle import ListingStatus
-from qingling.sanctions.models import Listing
+from qingling.sanctions.models import Listing, ListingPerson
 
 
 def listing_list_for_user(*, user: object, status: str = "") -> QuerySet[Listing]:
@@ -116,3 +117,13 @@ def blacklist_public(*, today: dt.date, query: str = "") -> QuerySet[Listing]:
         "organization__name",
         "organization__credit_code",
     ).order_by("-listed_on", "-sequence")
+
+
+def people_linked_under(prefix: str) -> QuerySet[ListingPerson, Any]:
+    """The ids of the people listed with a listing from a case under this prefix.
+
+    Registered in ``QINGLING_PERSON_LINKS``.
+    """
+    return ListingPerson.objects.filter(listing__case__division__code__startswith=prefix).values(
+        "person_id"
+    )

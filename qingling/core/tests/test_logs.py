@@ -19,14 +19,14 @@ class PersonalDataFilterTests(SimpleTestCase):
         record = _record("person %s phoned from %s", ID_NUMBER, MOBILE)
         self.assertIs(PersonalDataFilter().filter(record), True)
         message = record.getMessage()
-        self.assertEqual(message, "person 220402********123X phoned from 138****5678")
+        self.assertEqual(message, "person 22**************3X phoned from 138******78")
         self.assertNotIn(ID_NUMBER, message)
         self.assertNotIn(MOBILE, message)
 
     def test_masks_values_written_into_the_format_string(self):
         record = _record(f"lookup {ID_NUMBER.lower()} failed")
         PersonalDataFilter().filter(record)
-        self.assertEqual(record.getMessage(), "lookup 220402********123x failed")
+        self.assertEqual(record.getMessage(), "lookup 22**************3x failed")
 
     def test_leaves_a_clean_record_untouched(self):
         record = _record("case %s closed after %d days", "2026-0042", 12)
@@ -42,7 +42,7 @@ class PersonalDataFilterTests(SimpleTestCase):
         logger.addHandler(handler)
         self.addCleanup(logger.removeHandler, handler)
         logger.warning("registered %s with %s", ID_NUMBER, MOBILE)
-        self.assertEqual(stream.getvalue(), "registered 220402********123X with 138****5678\n")
+        self.assertEqual(stream.getvalue(), "registered 22**************3X with 138******78\n")
 
     def test_is_installed_on_the_console_handler(self):
         from django.conf import settings
@@ -53,7 +53,7 @@ class PersonalDataFilterTests(SimpleTestCase):
 
 class RedactTests(SimpleTestCase):
     def test_masks_a_legacy_15_digit_number(self):
-        self.assertEqual(redact("id 220402900101123"), "id 220402*****1123")
+        self.assertEqual(redact("id 220402900101123"), "id 22***********23")
 
     def test_leaves_longer_digit_runs_alone(self):
         self.assertEqual(redact("order 1234567890123456789012"), "order 1234567890123456789012")

@@ -84,14 +84,14 @@ class BlindIndexTests(SimpleTestCase):
 
 
 class MaskTests(SimpleTestCase):
-    def test_mask_id_number_keeps_address_code_and_last_four(self):
-        self.assertEqual(mask_id_number(ID_NUMBER), "220402********123X")
+    def test_mask_id_number_keeps_only_the_province_and_the_last_two(self):
+        self.assertEqual(mask_id_number(ID_NUMBER), "22**************3X")
 
     def test_mask_id_number_hides_short_values_entirely(self):
         self.assertEqual(mask_id_number("1234567890"), "**********")
 
-    def test_mask_phone_keeps_first_three_and_last_four(self):
-        self.assertEqual(mask_phone("13812345678"), "138****5678")
+    def test_mask_phone_keeps_only_the_first_three_and_the_last_two(self):
+        self.assertEqual(mask_phone("13812345678"), "138******78")
 
     def test_mask_phone_hides_short_values_entirely(self):
         self.assertEqual(mask_phone("1234567"), "*******")

@@ -3,6 +3,7 @@
 import dataclasses
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.core import signing
 from django.db.models import Count, Q, QuerySet
@@ -194,3 +195,12 @@ def seeker_from_stop_token(token: str) -> Seeker:
         return Seeker.objects.get(public_id=uuid.UUID(str(public_id)))
     except (signing.BadSignature, ValueError, Seeker.DoesNotExist):
         raise Http404 from None
+
+
+def people_linked_under(prefix: str) -> QuerySet[Seeker, Any]:
+    """The ids of the people registered as seekers in a county under this prefix.
+
+    Registered in ``QINGLING_PERSON_LINKS``: a county's employment staff may learn the
+    numbers of the workers they survey.
+    """
+    return Seeker.objects.filter(division__code__startswith=prefix).values("person_id")

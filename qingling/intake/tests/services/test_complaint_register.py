@@ -248,4 +248,4 @@ class ComplaintIdentityTests(BaseTestCase):
             channel=Channel.WALK_IN,
             actor=self.intake,
         )
-        self.assertEqual(result.complaint.suggestions["phones"], ["138****1234"])
+        self.assertEqual(result.complaint.suggestions["phones"], ["138******34"])

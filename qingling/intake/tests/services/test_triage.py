@@ -207,4 +207,4 @@ class ReviewFixTests(BaseTestCase):
         complaint = register(phone="13912345678")
         complaint_decline(complaint=complaint, reason="too_old", actor=self.intake)
         message = OutboxMessage.objects.get(payload__template="complaint_not_accepted")
-        self.assertEqual(message.destination, "139****5678")
+        self.assertEqual(message.destination, "139******78")

@@ -2,7 +2,7 @@ from qingling.parties.demo import fake_id_number, fake_mobile
 from qingling.parties.models import Person
 from qingling.parties.selectors import person_search
 from qingling.parties.services import person_register
-from qingling.testing import BaseTestCase
+from qingling.testing import BaseTestCase, make_project
 
 
 class PersonSearchTests(BaseTestCase):
@@ -24,6 +24,7 @@ class PersonSearchTests(BaseTestCase):
             name="张三丰", id_number=fake_id_number(cls.rng), phone=fake_mobile(cls.rng), actor=None
         )
         cls.li = person_register(name="李四", actor=None)
+        make_project(division=cls.longshan, wage_officer=cls.zhang)  # 张三 is 龙山区's
 
     def test_finds_by_the_full_id_number(self) -> None:
         self.assertEqual(list(person_search(user=self.intake, query=self.id_number)), [self.zhang])
@@ -58,3 +59,17 @@ class PersonSearchTests(BaseTestCase):
     def test_finds_nothing_for_an_outsider(self) -> None:
         self.assertEqual(list(person_search(user=self.outsider, query="")), [])
         self.assertEqual(list(person_search(user=self.outsider, query=self.id_number)), [])
+
+    def test_finds_nobody_by_number_outside_the_searchers_jurisdiction(self) -> None:
+        # 西安区's inspector may not learn 龙山区's numbers: a hit and a miss look alike.
+        self.assertEqual(list(person_search(user=self.xian, query=self.id_number)), [])
+        self.assertEqual(list(person_search(user=self.xian, query=self.phone)), [])
+
+    def test_finds_by_name_outside_the_searchers_jurisdiction_masked_as_ever(self) -> None:
+        self.assertEqual(list(person_search(user=self.xian, query="张三丰")), [self.zhang_feng])
+
+    def test_finds_a_person_linked_to_nothing_by_number_for_city_wide_staff_only(self) -> None:
+        unlinked_id = fake_id_number(self.rng)
+        unlinked = person_register(name="王五", id_number=unlinked_id, actor=None)
+        self.assertEqual(list(person_search(user=self.intake, query=unlinked_id)), [unlinked])
+        self.assertEqual(list(person_search(user=self.inspector, query=unlinked_id)), [])

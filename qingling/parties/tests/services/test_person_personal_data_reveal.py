@@ -3,11 +3,11 @@ import json
 from django.test import override_settings
 from django.urls import reverse
 
-from qingling.core.exceptions import InvalidInput
+from qingling.core.exceptions import Forbidden, InvalidInput, TooManyRequests
 from qingling.core.models import AuditEvent
 from qingling.parties.demo import fake_id_number, fake_mobile
 from qingling.parties.services import person_personal_data_reveal, person_register
-from qingling.testing import BaseTestCase
+from qingling.testing import BaseTestCase, make_project
 
 
 @override_settings(LANGUAGE_CODE="en")
@@ -18,6 +18,7 @@ class PersonPersonalDataRevealTests(BaseTestCase):
         self.person = person_register(
             name="张三", id_number=self.id_number, phone=self.phone, actor=None
         )
+        make_project(division=self.longshan, wage_officer=self.person)  # 龙山区's
 
     def test_returns_the_id_number_and_records_who_saw_it(self) -> None:
         value = person_personal_data_reveal(
@@ -43,6 +44,36 @@ class PersonPersonalDataRevealTests(BaseTestCase):
             person_personal_data_reveal(person=bare, field="phone", actor=self.chief)
         self.assertIs(AuditEvent.objects.filter(action__startswith="person.reveal").exists(), False)
 
+    def test_refuses_a_county_user_a_person_outside_the_county(self) -> None:
+        with self.assertRaises(Forbidden) as refused:
+            person_personal_data_reveal(person=self.person, field="id_number", actor=self.xian)
+        self.assertEqual(refused.exception.code, "person_outside_jurisdiction")
+        self.assertIs(AuditEvent.objects.filter(action__startswith="person.reveal").exists(), False)
+
+    @override_settings(QINGLING_PERSONAL_DATA_LIMIT=2)
+    def test_refuses_a_reveal_over_the_hourly_limit(self) -> None:
+        for field in ("id_number", "phone"):
+            person_personal_data_reveal(person=self.person, field=field, actor=self.inspector)
+        with self.assertRaises(TooManyRequests) as refused:
+            person_personal_data_reveal(person=self.person, field="id_number", actor=self.inspector)
+        self.assertEqual(refused.exception.code, "personal_data_rate_limited")
+        self.assertEqual(refused.exception.status, 429)
+        self.assertEqual(AuditEvent.objects.filter(action__startswith="person.reveal").count(), 2)
+        # Another member of staff has a limit of their own.
+        value = person_personal_data_reveal(person=self.person, field="phone", actor=self.chief)
+        self.assertEqual(value, self.phone)
+
+    @override_settings(QINGLING_PERSONAL_DATA_LIMIT=1)
+    def test_does_not_count_a_reveal_refused_for_another_reason(self) -> None:
+        with self.assertRaises(InvalidInput):
+            person_personal_data_reveal(
+                person=person_register(name="李四", actor=None), field="phone", actor=self.chief
+            )
+        self.assertEqual(
+            person_personal_data_reveal(person=self.person, field="phone", actor=self.chief),
+            self.phone,
+        )
+
 
 @override_settings(LANGUAGE_CODE="en")
 class PersonRevealViewTests(BaseTestCase):
@@ -52,6 +83,7 @@ class PersonRevealViewTests(BaseTestCase):
         self.person = person_register(
             name="张三", id_number=self.id_number, phone=self.phone, actor=None
         )
+        make_project(division=self.longshan, wage_officer=self.person)  # 龙山区's
 
     def _url(self, field: str) -> str:
         return reverse("parties:person_reveal", args=[self.person.public_id, field])
@@ -101,3 +133,23 @@ class PersonRevealViewTests(BaseTestCase):
         self.assertNotContains(response, self._url("id_number"))
         self.assertNotContains(response, self.id_number)
         self.assertContains(response, self.person.id_number_masked)
+
+    def test_answers_403_with_the_reason_outside_the_jurisdiction(self) -> None:
+        self.client.force_login(self.xian)
+        response = self.client.post(self._url("id_number"), headers={"HX-Request": "true"})
+        self.assertContains(response, "is not linked to your jurisdiction", status_code=403)
+        self.assertNotContains(response, self.id_number, status_code=403)
+        detail = reverse("parties:person_detail", args=[self.person.public_id])
+        self.assertNotContains(self.client.get(detail), self._url("id_number"))
+
+    @override_settings(QINGLING_PERSONAL_DATA_LIMIT=1)
+    def test_answers_429_with_a_clear_page_over_the_limit(self) -> None:
+        self.client.force_login(self.inspector)
+        self.assertContains(self.client.post(self._url("phone")), self.phone)
+        response = self.client.post(self._url("id_number"))
+        self.assertContains(response, "the most allowed. Try again later", status_code=429)
+        self.assertContains(response, self.person.name, status_code=429)
+        self.assertNotContains(response, self.id_number, status_code=429)
+        self.assertEqual(response["Cache-Control"], "no-store")
+        htmx = self.client.post(self._url("id_number"), headers={"HX-Request": "true"})
+        self.assertContains(htmx, 'role="alert"', status_code=429)

@@ -43,9 +43,9 @@ class PersonRegisterTests(BaseTestCase):
             name="张三", id_number=self.id_number, phone=self.phone, actor=self.intake
         )
         self.assertEqual(
-            person.id_number_masked, self.id_number[:6] + "********" + self.id_number[-4:]
+            person.id_number_masked, self.id_number[:2] + "*" * 14 + self.id_number[-2:]
         )
-        self.assertEqual(person.phone_masked, self.phone[:3] + "****" + self.phone[-4:])
+        self.assertEqual(person.phone_masked, self.phone[:3] + "******" + self.phone[-2:])
 
     def test_normalises_a_lowercase_x_and_spaces(self) -> None:
         number = next(n for n in (fake_id_number(self.rng) for _ in range(200)) if n.endswith("X"))

@@ -65,7 +65,7 @@ class RosterAddTests(RosterTestCase):
             (entry.worker.name, entry.team, entry.trade, entry.joined_on, entry.left_on),
             ("刘德福", self.team, "钢筋工", dt.date(2026, 3, 1), None),
         )
-        self.assertEqual(entry.worker.phone_masked, "136****2345")
+        self.assertEqual(entry.worker.phone_masked, "136******45")
         event = AuditEvent.objects.get(action="project.roster_add")
         self.assertEqual((event.actor, event.object_id), (self.inspector, str(self.project.pk)))
         self.assertEqual((event.after or {})["entry"], entry.pk)
@@ -208,7 +208,7 @@ class RosterImportTests(RosterTestCase):
         entry = self.project.roster.get(worker__name="王建国")
         self.assertEqual(
             (entry.team, entry.trade, entry.joined_on, entry.worker.phone_masked),
-            (self.team, "木工", dt.date(2026, 3, 1), "138****2345"),
+            (self.team, "木工", dt.date(2026, 3, 1), "138******45"),
         )
         # Each bad row left nothing behind: no person registered for the refused rows.
         self.assertIs(Person.objects.filter(name__in=["孙五", "周六", "吴七"]).exists(), False)

@@ -209,7 +209,7 @@ class ProgressQueryTests(BaseTestCase):
         self.assertContains(response, 'data-status="received"')
         self.assertContains(response, self.complaint.number)
         self.assertContains(response, "2026-12-04")  # the decision deadline
-        self.assertContains(response, "138****2345")
+        self.assertContains(response, "138******45")
         self.assertNotContains(response, PHONE)
         self.assertNotContains(response, "王建国")
         self.assertNotContains(response, "鑫盛")
