@@ -248,9 +248,20 @@ QINGLING_PERSON_LINKS = [
     "qingling.employment.selectors.seekers.people_linked_under",
     "qingling.sanctions.selectors.people_linked_under",
 ]
+# Services that recompute an app's stored provisional working-day deadlines (f(actor=…) →
+# the objects changed). Loading a year's schedule calls them in its transaction; the worker
+# runs them as jobs too. Core imports none of these apps.
+QINGLING_DEADLINE_RECOMPUTE = [
+    "qingling.intake.services.complaint_deadlines_recompute",
+    "qingling.cases.services.case_deadlines_recompute",
+    "qingling.inspections.services.finding_deadlines_recompute",
+]
 # The worker runs these jobs, in this order, each round (dotted paths to functions).
 QINGLING_WORKER_JOBS = [
     "qingling.core.jobs.calendar_sync",
+    "qingling.intake.jobs.deadlines_recompute",
+    "qingling.cases.jobs.deadlines_recompute",
+    "qingling.inspections.jobs.deadlines_recompute",
     "qingling.core.jobs.sessions_prune",
     "qingling.intake.jobs.escalate_overdue",
     "qingling.cases.jobs.deadlines_scan",

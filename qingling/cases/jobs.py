@@ -1,9 +1,10 @@
-"""The worker's case job (listed in settings.QINGLING_WORKER_JOBS): deadline warnings,
-escalation (督办) and orders unpaid after their date, each once per case."""
+"""The worker's case jobs (listed in settings.QINGLING_WORKER_JOBS): deadline warnings,
+escalation (督办) and orders unpaid after their date, each once per case; provisional
+investigation deadlines recomputed once their year's schedule is loaded."""
 
 import logging
 
-from qingling.cases.services import case_deadlines_scan
+from qingling.cases.services import case_deadlines_recompute, case_deadlines_scan
 from qingling.core import clock
 
 logger = logging.getLogger(__name__)
@@ -18,3 +19,10 @@ def deadlines_scan() -> None:
             counts["escalated"],
             counts["orders_overdue"],
         )
+
+
+def deadlines_recompute() -> None:
+    """Recompute provisional investigation deadlines once their year's schedule is loaded."""
+    moved = case_deadlines_recompute(actor=None)
+    if moved:
+        logger.info("cases: recomputed %d provisional investigation deadline(s)", len(moved))

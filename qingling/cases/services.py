@@ -733,3 +733,54 @@ def claims_from_roster(*, case: Case, actor: Actor) -> int:
             after={"project": case.project.pk, "added": len(claims)},
         )
     return len(claims)
+
+
+RECOMPUTE_AUDIT_FIELDS = ("investigation_due", "investigation_due_provisional")
+
+
+def case_deadlines_recompute(*, actor: Actor) -> list[Case]:
+    """Recompute the provisional investigation deadline of each open case from the same
+    start and length as ``case_open`` and ``case_extend`` (``opened_on`` + 60 working days,
+    90 if extended), against the calendar as it now stands (a schedule may have been
+    loaded since).
+
+    Run after a schedule is loaded and by the worker. Writes only where the answer
+    changed, by compare-and-swap on the stored deadline, with one audit row each; running
+    it twice changes nothing.
+    """
+    calendar = work_calendar()
+    changed = []
+    for case in Case.objects.filter(status__in=OPEN_STATUSES, investigation_due_provisional=True):
+        days = INVESTIGATION_WORKING_DAYS + (EXTENSION_WORKING_DAYS if case.extended else 0)
+        due = add_working_days(case.opened_on, days, calendar=calendar)
+        if (due.date, due.provisional) == (case.investigation_due, True):
+            continue
+        with transaction.atomic():
+            seen = Case.objects.filter(
+                pk=case.pk,
+                status__in=OPEN_STATUSES,
+                extended=case.extended,
+                investigation_due=case.investigation_due,
+                investigation_due_provisional=True,
+            )
+            if (
+                seen.update(
+                    investigation_due=due.date,
+                    investigation_due_provisional=due.provisional,
+                    updated_at=clock.now(),
+                )
+                != 1
+            ):
+                continue  # closed, extended or moved meanwhile
+            before = audit_snapshot(case, RECOMPUTE_AUDIT_FIELDS)
+            case.investigation_due = due.date
+            case.investigation_due_provisional = due.provisional
+            audit_event_record(
+                actor=actor,
+                action="case.deadline_recompute",
+                obj=case,
+                before=before,
+                after=audit_snapshot(case, RECOMPUTE_AUDIT_FIELDS),
+            )
+            changed.append(case)
+    return changed

@@ -3,15 +3,41 @@
 The rule (docs/legal-rules.md): "within N working days" counts from the day
 after the start, skips weekends and statutory holidays, and counts the swapped
 working Saturdays and Sundays (调休). A year without a published schedule is
-computed on weekends only and every answer that touches it is *provisional*.
+*provisional*: every answer that touches it says so. Such a year skips weekends and the
+statutory holidays whose Gregorian dates the law fixes (《全国年节及纪念日放假办法》, 2024
+revision, in force 2025): 元旦 1 January, 劳动节 1–2 May (1 May only 2008–2024, 1–3 May
+before 2008) and 国庆节 1–3 October. It does not know 春节, 清明, 端午 or 中秋 (lunar dates
+and a solar term: chinesecalendar carries no lunar conversion, and its 清明 comes from an
+approximating formula; a day wrongly taken for a holiday would put a deadline *later* than
+the law's, so only certain dates are used), nor the make-up days (补假) for a holiday on
+a weekend, nor the 调休 — hence still provisional until the State Council's notice is loaded.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 ONE_DAY = dt.timedelta(days=1)
 WEEKEND = frozenset({5, 6})  # Saturday, Sunday
+
+
+@functools.cache
+def fixed_statutory_holidays(year: int) -> frozenset[dt.date]:
+    """The statutory holidays of ``year`` that fall on fixed Gregorian dates (see above)."""
+    if year >= 2025:
+        labour_days: tuple[int, ...] = (1, 2)
+    elif year >= 2008:
+        labour_days = (1,)
+    else:
+        labour_days = (1, 2, 3)
+    return frozenset(
+        {
+            dt.date(year, 1, 1),
+            *(dt.date(year, 5, day) for day in labour_days),
+            *(dt.date(year, 10, day) for day in (1, 2, 3)),
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -30,6 +56,8 @@ class WorkCalendar:
             return True
         if day in self.holidays:
             return False
+        if day.year not in self.covered_years and day in fixed_statutory_holidays(day.year):
+            return False  # a provisional year: the fixed-date statutory holidays only
         return day.weekday() not in WEEKEND
 
 

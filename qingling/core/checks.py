@@ -43,7 +43,8 @@ def calendar_next_year_check(
     return [
         Warning(
             f"The working-day calendar has no schedule for {missing}; deadlines that reach "
-            f"into {missing} are computed on weekends only and marked provisional.",
+            f"into {missing} skip only weekends and the fixed-date holidays (1 Jan, 1–2 May, "
+            "1–3 Oct) and are marked provisional.",
             hint=f"Import the State Council's {missing} schedule: "
             f"qingling workdays import FILE --year {missing} (docs/operations.md).",
             id="qingling.W001",

@@ -2,13 +2,16 @@
 
 import datetime as dt
 import decimal
+import logging
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from qingling.core import clock
@@ -20,6 +23,8 @@ from qingling.core.calendars import (
 )
 from qingling.core.exceptions import InvalidInput
 from qingling.core.models import AuditEvent, CalendarDay, CalendarYear
+
+logger = logging.getLogger(__name__)
 
 # None is the system itself (worker, migrations, the demo); views pass request.user.
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -80,14 +85,33 @@ def _calendar_year_replace(
         CalendarDay(date=e.date, kind=e.kind, note=e.note[:100], year=calendar_year)
         for e in entries
     )
+    recomputed = calendar_deadlines_recompute(actor=actor)
     audit_event_record(
         actor=actor,
         action="calendar_year.load",
         obj=calendar_year,
         before=before,
-        after={"source": source, "days": len(entries)},
+        after={"source": source, "days": len(entries), "deadlines_recomputed": recomputed},
     )
     return calendar_year
+
+
+def calendar_deadlines_recompute(*, actor: Actor) -> int:
+    """Have every app recompute its stored provisional deadlines against the calendar as it
+    now stands; return how many moved.
+
+    Core imports no app: the recomputing services are the dotted paths in
+    ``settings.QINGLING_DEADLINE_RECOMPUTE``, each called as ``f(actor=actor)`` and returning
+    the objects it changed (each audited there). The worker runs the same services as jobs,
+    so a schedule that arrives by another way is picked up on the next round.
+    """
+    moved = 0
+    for path in settings.QINGLING_DEADLINE_RECOMPUTE:
+        changed = import_string(path)(actor=actor)
+        if changed:
+            logger.info("calendar: %s moved %d deadline(s)", path, len(changed))
+        moved += len(changed)
+    return moved
 
 
 @transaction.atomic

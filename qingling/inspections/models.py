@@ -195,6 +195,12 @@ class Finding(TimeStampedModel):
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default="open")
     correction_due = models.DateField(_("correct by"), null=True, blank=True)
     correction_due_provisional = models.BooleanField(default=False)
+    # What the deadline was counted from and how many working days it gave, kept so that a
+    # provisional deadline can be recomputed when its year's schedule is loaded.
+    correction_due_from = models.DateField(null=True, blank=True, editable=False)
+    correction_working_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False
+    )
     corrected_on = models.DateField(_("corrected on"), null=True, blank=True)
     correction_note = models.TextField(_("how it was corrected"), blank=True)
     overdue_at = models.DateTimeField(

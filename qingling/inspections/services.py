@@ -26,7 +26,7 @@ from qingling.cases.services import case_open
 from qingling.core import clock
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
 from qingling.core.models import Division
-from qingling.core.selectors import workdays_add
+from qingling.core.selectors import work_calendar, workdays_add
 from qingling.core.services import (
     Actor,
     audit_event_record,
@@ -532,7 +532,8 @@ def finding_deadline_set(
             _("Between 1 and %(n)d working days.") % {"n": MAX_CORRECTION_WORKING_DAYS},
             extra={"fields": {"working_days": [_("Out of range.")]}},
         )
-    due = workdays_add(start=clock.local_today(), days=working_days)
+    today = clock.local_today()
+    due = workdays_add(start=today, days=working_days)
     return _finding_move(
         finding,
         allowed=(Finding.Status.OPEN,),
@@ -541,6 +542,8 @@ def finding_deadline_set(
         reason=note.strip(),
         correction_due=due.date,
         correction_due_provisional=due.provisional,
+        correction_due_from=today,
+        correction_working_days=working_days,
         overdue_at=None,
     )
 
@@ -757,3 +760,63 @@ def finding_overdue_scan(*, today: dt.date) -> list[Finding]:
             )
             flagged.append(finding)
     return flagged
+
+
+RECOMPUTE_AUDIT_FIELDS = ("correction_due", "correction_due_provisional")
+
+
+def finding_deadlines_recompute(*, actor: Actor) -> list[Finding]:
+    """Recompute the provisional correction deadline (限期整改) of each finding still to be
+    corrected, from the same start and number of working days as ``finding_deadline_set``,
+    against the calendar as it now stands (a schedule may have been loaded since).
+
+    Run after a schedule is loaded and by the worker. Writes only where the answer
+    changed, by compare-and-swap on the stored deadline, with one audit row each; running
+    it twice changes nothing. A finding whose start or length was not stored is left alone.
+    """
+    calendar = work_calendar()
+    changed = []
+    waiting = Finding.objects.filter(
+        status=Finding.Status.DEADLINE,
+        correction_due_provisional=True,
+        correction_due_from__isnull=False,
+        correction_working_days__isnull=False,
+    )
+    for finding in waiting:
+        assert finding.correction_due_from is not None
+        assert finding.correction_working_days is not None
+        due = workdays_add(
+            start=finding.correction_due_from,
+            days=finding.correction_working_days,
+            calendar=calendar,
+        )
+        if (due.date, due.provisional) == (finding.correction_due, True):
+            continue
+        with transaction.atomic():
+            seen = Finding.objects.filter(
+                pk=finding.pk,
+                status=Finding.Status.DEADLINE,
+                correction_due=finding.correction_due,
+                correction_due_provisional=True,
+            )
+            if (
+                seen.update(
+                    correction_due=due.date,
+                    correction_due_provisional=due.provisional,
+                    updated_at=clock.now(),
+                )
+                != 1
+            ):
+                continue  # corrected or moved meanwhile
+            before = audit_snapshot(finding, RECOMPUTE_AUDIT_FIELDS)
+            finding.correction_due = due.date
+            finding.correction_due_provisional = due.provisional
+            audit_event_record(
+                actor=actor,
+                action="finding.deadline_recompute",
+                obj=finding,
+                before=before,
+                after=audit_snapshot(finding, RECOMPUTE_AUDIT_FIELDS),
+            )
+            changed.append(finding)
+    return changed

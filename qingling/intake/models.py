@@ -90,6 +90,9 @@ class Complaint(TimeStampedModel):
     received_at = models.DateTimeField(_("received at"))
     acceptance_due = models.DateField(_("decision due"))
     acceptance_due_provisional = models.BooleanField(default=False)
+    # The day the acceptance limit counts from (receipt, or the day material arrived), kept
+    # so that a provisional deadline can be recomputed when its year's schedule is loaded.
+    acceptance_due_from = models.DateField(null=True, blank=True, editable=False)
 
     anonymous = models.BooleanField(_("anonymous"), default=False)
     complainant = models.ForeignKey(

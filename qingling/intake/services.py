@@ -242,6 +242,7 @@ def complaint_register(
                 received_at=received_at,
                 acceptance_due=due.date,
                 acceptance_due_provisional=due.provisional,
+                acceptance_due_from=received_on,
                 anonymous=draft.anonymous,
                 complainant=complainant,
                 contact_name="" if draft.anonymous else draft.name,
@@ -469,7 +470,8 @@ def complaint_request_material(*, complaint: Complaint, note: str, actor: Actor)
 @transaction.atomic
 def complaint_material_received(*, complaint: Complaint, note: str = "", actor: Actor) -> Complaint:
     """Material arrived: back to triage with a fresh 5-working-day deadline."""
-    due = workdays_add(start=clock.local_today(), days=ACCEPTANCE_WORKING_DAYS)
+    today = clock.local_today()
+    due = workdays_add(start=today, days=ACCEPTANCE_WORKING_DAYS)
     return _transition(
         complaint=complaint,
         to=ComplaintStatus.RECEIVED,
@@ -477,6 +479,7 @@ def complaint_material_received(*, complaint: Complaint, note: str = "", actor: 
         decision_note=note,
         acceptance_due=due.date,
         acceptance_due_provisional=due.provisional,
+        acceptance_due_from=today,
         escalated_at=None,
         decided_at=None,
         decided_by_id=None,
@@ -575,6 +578,63 @@ def complaint_escalate_overdue(*, today: dt.date) -> list[Complaint]:
             )
             escalated.append(complaint)
     return escalated
+
+
+RECOMPUTE_AUDIT_FIELDS = ("acceptance_due", "acceptance_due_provisional")
+
+
+def complaint_deadlines_recompute(*, actor: Actor) -> list[Complaint]:
+    """Recompute the provisional decision deadline of each complaint still awaiting a
+    decision, from the same start (``acceptance_due_from``) and the same 5 working days,
+    against the calendar as it now stands (a schedule may have been loaded since).
+
+    Run after a schedule is loaded and by the worker. Writes only where the answer
+    changed (date or provisional flag), by compare-and-swap on the stored deadline, with
+    one audit row each; running it twice changes nothing. A complaint from before the
+    start was stored (``acceptance_due_from`` empty) is left as it is.
+    """
+    calendar = work_calendar()
+    changed = []
+    waiting = Complaint.objects.filter(
+        status__in=OPEN_STATUSES,
+        acceptance_due_provisional=True,
+        acceptance_due_from__isnull=False,
+    )
+    for complaint in waiting:
+        assert complaint.acceptance_due_from is not None  # the filter says so
+        due = workdays_add(
+            start=complaint.acceptance_due_from, days=ACCEPTANCE_WORKING_DAYS, calendar=calendar
+        )
+        if (due.date, due.provisional) == (complaint.acceptance_due, True):
+            continue
+        with transaction.atomic():
+            seen = Complaint.objects.filter(
+                pk=complaint.pk,
+                status__in=OPEN_STATUSES,
+                acceptance_due=complaint.acceptance_due,
+                acceptance_due_provisional=True,
+            )
+            if (
+                seen.update(
+                    acceptance_due=due.date,
+                    acceptance_due_provisional=due.provisional,
+                    updated_at=clock.now(),
+                )
+                != 1
+            ):
+                continue  # decided or moved meanwhile
+            before = audit_snapshot(complaint, RECOMPUTE_AUDIT_FIELDS)
+            complaint.acceptance_due = due.date
+            complaint.acceptance_due_provisional = due.provisional
+            audit_event_record(
+                actor=actor,
+                action="complaint.deadline_recompute",
+                obj=complaint,
+                before=before,
+                after=audit_snapshot(complaint, RECOMPUTE_AUDIT_FIELDS),
+            )
+            changed.append(complaint)
+    return changed
 
 
 def source_system_create(

@@ -11,6 +11,7 @@ from qingling.core.calendars import (
     WorkCalendar,
     add_calendar_days,
     add_working_days,
+    fixed_statutory_holidays,
     package_schedule,
     parse_schedule,
     working_days_between,
@@ -91,10 +92,10 @@ class AddWorkingDaysTests(SimpleTestCase):
         result = add_working_days(dt.date(2026, 9, 19), 1, calendar=CALENDAR)
         self.assertEqual(result.date, dt.date(2026, 9, 20))
 
-    def test_limit_reaching_into_a_year_without_schedule_is_provisional_on_weekends_only(self):
+    def test_limit_reaching_into_a_year_without_schedule_is_provisional(self):
         result = add_working_days(dt.date(2026, 12, 25), 10, calendar=CALENDAR)
-        # 2026-12-28..31 are 4 days; 2027-01-01 counts (no schedule: weekends only), then 4..8.
-        self.assertEqual(result, DeadlineDate(dt.date(2027, 1, 8), provisional=True))
+        # 2026-12-28..31 are 4 days; 2027-01-01 (元旦, a Friday) is skipped, then 4..8 and 11.
+        self.assertEqual(result, DeadlineDate(dt.date(2027, 1, 11), provisional=True))
 
     def test_limit_wholly_inside_covered_years_is_not_provisional(self):
         result = add_working_days(dt.date(2026, 12, 1), 10, calendar=CALENDAR)
@@ -124,6 +125,70 @@ class AddWorkingDaysTests(SimpleTestCase):
                 working_days_between(start, result.date - dt.timedelta(days=1), calendar=CALENDAR),
                 days - 1,
             )
+
+
+WEEKENDS_ONLY = WorkCalendar(covered_years=frozenset(range(2000, 2101)))  # no holidays at all
+
+
+class ProvisionalYearTests(SimpleTestCase):
+    def test_the_fixed_date_statutory_holidays_are_rest_days_in_a_year_without_schedule(self):
+        for day in ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)):
+            self.assertIs(CALENDAR.is_working_day(dt.date(2027, *day)), False, day)
+        self.assertIs(CALENDAR.is_working_day(dt.date(2027, 5, 3)), True)  # a Monday
+        self.assertIs(CALENDAR.is_working_day(dt.date(2027, 10, 4)), True)  # a Monday
+
+    def test_a_published_schedule_is_the_only_authority_in_its_year(self):
+        covered = WorkCalendar(covered_years=frozenset({2027}))  # loaded, without 1 January
+        self.assertIs(covered.is_working_day(dt.date(2027, 1, 1)), True)  # a Friday
+
+    def test_labour_day_is_two_days_from_2025_and_one_day_from_2008(self):
+        self.assertIn(dt.date(2027, 5, 2), fixed_statutory_holidays(2027))
+        self.assertNotIn(dt.date(2020, 5, 2), fixed_statutory_holidays(2020))
+        self.assertIn(dt.date(2007, 5, 3), fixed_statutory_holidays(2007))
+        self.assertEqual(len(fixed_statutory_holidays(2030)), 6)
+
+    def test_new_year_2027_is_skipped_and_the_date_stays_provisional(self):
+        result = add_working_days(dt.date(2026, 12, 31), 1, calendar=CALENDAR)
+        self.assertEqual(result, DeadlineDate(dt.date(2027, 1, 4), provisional=True))
+
+    def test_national_day_2027_is_skipped(self):
+        # Thursday 2027-09-30 + 1: Fri 1 Oct (国庆), weekend, Mon 4 Oct.
+        result = add_working_days(dt.date(2027, 9, 30), 1, calendar=CALENDAR)
+        self.assertEqual(result, DeadlineDate(dt.date(2027, 10, 4), provisional=True))
+
+    @settings(deadline=None)
+    @given(
+        start=st.dates(min_value=dt.date(2026, 6, 1), max_value=dt.date(2040, 12, 31)),
+        days=st.integers(min_value=0, max_value=120),
+    )
+    def test_a_provisional_deadline_is_never_earlier_than_the_weekends_only_one(self, start, days):
+        result = add_working_days(start, days, calendar=CALENDAR)
+        weekends_only = add_working_days(start, days, calendar=WEEKENDS_ONLY)
+        if result.provisional:
+            self.assertGreaterEqual(result.date, weekends_only.date)
+
+    @settings(deadline=None)
+    @given(
+        start=st.dates(min_value=dt.date(2027, 1, 1), max_value=dt.date(2060, 12, 31)),
+        days=st.integers(min_value=1, max_value=120),
+    )
+    def test_a_provisional_deadline_skips_the_fixed_holidays(self, start, days):
+        result = add_working_days(start, days, calendar=CALENDAR)
+        self.assertIs(result.provisional, True)
+        self.assertNotIn(result.date, fixed_statutory_holidays(result.date.year))
+        skipped = [
+            day
+            for year in range(start.year, result.date.year + 1)
+            for day in fixed_statutory_holidays(year)
+            if start < day <= result.date and day.weekday() < 5
+        ]
+        # each fixed holiday on a weekday inside the span costs one more calendar day
+        weekends_only = add_working_days(start, days, calendar=WEEKENDS_ONLY)
+        self.assertEqual(
+            working_days_between(start, result.date, calendar=WEEKENDS_ONLY),
+            days + len(skipped),
+        )
+        self.assertGreaterEqual(result.date, weekends_only.date)
 
 
 class AddCalendarDaysTests(SimpleTestCase):

@@ -60,7 +60,9 @@ class CalendarViewTests(BaseTestCase):
         self.assertEqual(CalendarDay.objects.filter(year=year).count(), 4)
         event = AuditEvent.objects.get(action="calendar_year.load", object_id="2099")
         self.assertEqual(event.actor, self.admin)
-        self.assertEqual(event.after, {"source": "国办发明电〔2098〕1号", "days": 4})
+        self.assertEqual(
+            event.after, {"source": "国办发明电〔2098〕1号", "days": 4, "deadlines_recomputed": 0}
+        )
 
     def test_shows_which_line_of_a_bad_file_is_wrong(self) -> None:
         self.client.force_login(self.admin)

@@ -47,7 +47,7 @@ class CaseExtendTests(BaseTestCase):
     @time_machine.travel(dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC), tick=False)
     def test_an_extension_into_a_year_without_a_schedule_is_provisional(self) -> None:
         case = case_extend(case=make_case(self), reason="复杂", actor=self.chief)
-        self.assertEqual(case.investigation_due, dt.date(2027, 3, 26))
+        self.assertEqual(case.investigation_due, dt.date(2027, 3, 29))
         self.assertIs(case.investigation_due_provisional, True)
 
     @time_machine.travel(CURRENT_TIME, tick=False)

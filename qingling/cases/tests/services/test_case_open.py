@@ -61,9 +61,9 @@ class CaseOpenTests(BaseTestCase):
     def test_a_limit_that_reaches_a_year_without_a_schedule_is_provisional(self) -> None:
         case = self.open()
         # 2026-11-23 … 2026-12-31 holds 29 working days. 2027 has no published schedule, so
-        # it counts weekends only: New Year's Day, a Friday, is day 30; then five weeks
-        # (Jan 4 – Feb 5, 31–55) and Feb 8–12 (56–60).
-        self.assertEqual(case.investigation_due, dt.date(2027, 2, 12))
+        # it skips weekends and the fixed-date holidays only: New Year's Day (a Friday) is
+        # skipped; then five weeks (Jan 4 – Feb 5, 30–54) and Feb 8–12, 15 (55–60).
+        self.assertEqual(case.investigation_due, dt.date(2027, 2, 15))
         self.assertIs(case.investigation_due_provisional, True)
 
     @time_machine.travel(CURRENT_TIME, tick=False)

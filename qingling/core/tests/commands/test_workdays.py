@@ -34,7 +34,7 @@ class WorkdaysCommandTests(TestCase):
     def test_add_into_a_year_without_schedule_prints_provisional(self):
         out, _err = run("add", "2026-12-25", "10")
         self.assertRegex(out, r"^\d{4}-\d{2}-\d{2} provisional\n$")
-        self.assertEqual(out, "2027-01-08 provisional\n")
+        self.assertEqual(out, "2027-01-11 provisional\n")  # 元旦 skipped
 
     def test_add_zero_days_prints_the_start(self):
         out, _err = run("add", "2026-10-01", "0")

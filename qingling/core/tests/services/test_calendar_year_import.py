@@ -65,7 +65,7 @@ class CalendarYearImportTests(BaseTestCase):
         self.assertEqual(event.object_type, "core.calendaryear")
         self.assertEqual(event.object_label, str(year))
         self.assertEqual(event.before, {"source": "chinesecalendar", "days": previous_days})
-        self.assertEqual(event.after, {"source": "corrected", "days": 4})
+        self.assertEqual(event.after, {"source": "corrected", "days": 4, "deadlines_recomputed": 0})
 
     def test_audit_event_of_a_new_year_has_no_before(self):
         calendar_year_import(year=2027, text=SCHEDULE_2027, source="", actor=None)
@@ -128,3 +128,25 @@ class CalendarYearImportTests(BaseTestCase):
         ):
             calendar_year_import(year=1999, text="holiday 1999-01-01", source="", actor=None)
         self.assertIn("year", ctx.exception.extra["fields"])
+
+
+CALLS: list[object] = []
+
+
+def recompute_spy(*, actor: object) -> list[str]:
+    CALLS.append(actor)
+    return ["moved"]
+
+
+class CalendarDeadlinesRecomputeTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        CALLS.clear()
+
+    def test_loading_a_year_asks_every_configured_service_and_records_how_many_moved(self):
+        spy = f"{__name__}.recompute_spy"
+        with self.settings(QINGLING_DEADLINE_RECOMPUTE=[spy, spy]):
+            calendar_year_import(year=2027, text=SCHEDULE_2027, source="", actor=self.admin)
+        self.assertEqual(CALLS, [self.admin, self.admin])
+        event = AuditEvent.objects.get(action="calendar_year.load", object_id="2027")
+        self.assertEqual((event.after or {}).get("deadlines_recomputed"), 2)
