@@ -197,13 +197,13 @@ def case_open(
     return case
 
 
-@transaction.atomic
 def _require_chief_of(case: Case, actor: Actor, message: str) -> None:
     """A chief whose jurisdiction covers the case (the permission alone is not enough)."""
     if StepActor.CHIEF not in case_step_actors(case, actor):
         raise Forbidden(message)
 
 
+@transaction.atomic
 def case_inspector_assign(*, case: Case, inspector: User, role: str, actor: Actor) -> Case:
     """Add an inspector, or make one the lead (the former lead stays as co-inspector)."""
     _require_chief_of(case, actor, _("A section chief or the director assigns inspectors."))
