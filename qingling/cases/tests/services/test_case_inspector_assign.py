@@ -2,13 +2,13 @@ from unittest import mock
 
 import time_machine
 
-from qingling.cases.models import CaseInspector
+from qingling.cases.models import Case, CaseInspector
 from qingling.cases.services import case_inspector_assign
 from qingling.core.models import AuditEvent
 from qingling.testing import CURRENT_TIME, BaseTestCase, make_case
 
 
-def _leads(case: object) -> list[str]:
+def _leads(case: Case) -> list[str]:
     return [
         a.inspector.username
         for a in CaseInspector.objects.filter(
