@@ -7,12 +7,19 @@ Python (the ``Claim`` properties, the services' guards) and once as SQL expressi
 (the case totals the services store, the statistics), and a property test holds the
 two together (``tests/test_amounts.py``).
 
+What a claim owed *on a date* (at the end of that day) is the same rule over what was
+paid by then (``claim_outstanding_on``, ``claim_outstanding_on_sql``): the money still
+owed after an order's date (extra compensation, the blacklist's arrears) and the
+statistics' amount outstanding at the end of a period.
+
 A case stores its totals (``Case.worker_count``, ``total_claimed``, ``total_paid``,
 ``total_outstanding``): the services recompute them from the claims with
 ``case_totals`` in the transaction that changes a claim, so the ledger and the 两清零
 view read one row per case instead of summing every claim (docs/performance.md).
 """
 
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +53,19 @@ def claim_outstanding(*, due: Decimal, paid: Decimal) -> Decimal:
     return max(due - paid, ZERO)
 
 
+def claim_paid_by(payments: Iterable[tuple[dt.date, Decimal]], *, on: dt.date) -> Decimal:
+    """The sum of the payments ``(paid_on, amount)`` made on or before ``on``."""
+    return sum((amount for paid_on, amount in payments if paid_on <= on), ZERO)
+
+
+def claim_outstanding_on(
+    *, due: Decimal, payments: Iterable[tuple[dt.date, Decimal]], on: dt.date
+) -> Decimal:
+    """What the claim still owed at the end of the day ``on``: ``claim_outstanding`` of
+    what was paid by then (a later payment does not count; nor does the stored ``paid``)."""
+    return claim_outstanding(due=due, paid=claim_paid_by(payments, on=on))
+
+
 def claim_due_sql() -> Coalesce:
     """``claim_due`` over a claim row."""
     return Coalesce(F("ordered"), F("verified"), F("claimed"), output_field=MONEY)
@@ -56,6 +76,24 @@ def claim_outstanding_sql(paid: Any = None) -> Greatest:
     may be another expression, e.g. what was paid by a given day."""
     paid = F("paid") if paid is None else paid
     return Greatest(claim_due_sql() - paid, Value(ZERO), output_field=MONEY)
+
+
+def claim_paid_by_sql(payments: QuerySet[Any], *, on: dt.date) -> Coalesce:
+    """``claim_paid_by`` over a claim row: the sum of its rows of ``payments`` (the Payment
+    model's queryset) paid on or before ``on`` (a correlated subquery; 0 without any)."""
+    rows = (
+        payments.filter(claim=OuterRef("pk"), paid_on__lte=on)
+        .order_by()
+        .values("claim")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def claim_outstanding_on_sql(payments: QuerySet[Any], *, on: dt.date) -> Greatest:
+    """``claim_outstanding_on`` over a claim row."""
+    return claim_outstanding_sql(paid=claim_paid_by_sql(payments, on=on))
 
 
 def _per_case(claims: QuerySet[Any], expression: Expression, output_field: Any) -> Coalesce:

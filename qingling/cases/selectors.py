@@ -1,8 +1,12 @@
-"""Reads for cases: the access helpers, the inspector proposal, the timeline."""
+"""Reads for cases: the access helpers, the inspector proposal, the timeline, the money
+still owed, the one filtered case list (the case list page and the ledger), the ledger's
+rows and the 两清零 view's counts."""
 
 import datetime as dt
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -15,14 +19,18 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import ROLE_PERMISSIONS, Perm, can, jurisdiction_prefix
+from qingling.cases.amounts import ZERO, claim_outstanding_on
+from qingling.cases.deadlines import investigation_overdue_q, order_overdue_q, overdue_q
 from qingling.cases.lifecycle import OPEN_STATUSES, CaseStatus
-from qingling.cases.models import Case, CaseInspector, Claim, Payment
+from qingling.cases.models import CASE_NOT_CLOSED, CASE_OWING, Case, CaseInspector, Claim, Payment
 from qingling.core.models import AuditEvent, Division
 from qingling.core.selectors import audit_history
 from qingling.parties.models import Organization
@@ -91,6 +99,29 @@ def case_claims(*, case: Case) -> QuerySet[Claim]:
     return case.claims.select_related("worker").prefetch_related("payments")
 
 
+def claims_outstanding(*, case: Case, on: dt.date | None = None) -> list[Decimal]:
+    """What each claim of the case still owes now, or at the end of the day ``on``
+    (``amounts.claim_outstanding_on``: the payments made by then), in claim order."""
+    if on is None:
+        return [claim.outstanding for claim in case.claims.all()]
+    claims = case.claims.prefetch_related(
+        Prefetch("payments", queryset=Payment.objects.only("claim_id", "paid_on", "amount"))
+    )
+    return [
+        claim_outstanding_on(
+            due=claim.due,
+            payments=[(payment.paid_on, payment.amount) for payment in claim.payments.all()],
+            on=on,
+        )
+        for claim in claims
+    ]
+
+
+def case_outstanding(*, case: Case, on: dt.date | None = None) -> Decimal:
+    """Money owed on the case now, or at the end of the day ``on`` (payments by then)."""
+    return sum(claims_outstanding(case=case, on=on), ZERO)
+
+
 def case_timeline(*, case: Case) -> QuerySet[AuditEvent]:
     """Every recorded step of the case, newest first (all case writes audit on the case)."""
     return audit_history(object_type="cases.case", object_id=str(case.pk))
@@ -99,55 +130,221 @@ def case_timeline(*, case: Case) -> QuerySet[AuditEvent]:
 # --- the staff pages: the list's rows and the case page's reads ------------------------------
 
 
-def case_list_rows(
-    *,
-    user: object,
-    today: dt.date,
-    status: str = "",
-    division: str = "",
-    lead: int | None = None,
-    overdue: bool = False,
-    query: str = "",
-) -> QuerySet[Case]:
-    """The case list: the user's cases, filtered, each row annotated with its lead
-    inspector and whether the investigation is overdue (its workers and its claimed /
-    paid / outstanding money are the case's stored totals) — a fixed number of queries
-    however many rows."""
-    cases = case_list_for_user(user=user)
-    if status in CaseStatus.values:
-        cases = cases.filter(status=status)
-    if division:
-        cases = cases.filter(division__code__startswith=division)
-    if lead is not None:
+# The status filter's value for "any open status".
+STATUS_OPEN = "open"
+# A search reads the matching respondents first and gives them by id, up to this many.
+RESPONDENTS_LISTED = 1000
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """The filters of the case list and the ledger (工作台账), the same on both."""
+
+    status: str = ""  # a CaseStatus value, STATUS_OPEN, or "" for all
+    division: str = ""  # a division code or prefix
+    lead: int | None = None  # a user id
+    opened_from: dt.date | None = None
+    opened_to: dt.date | None = None
+    overdue: bool = False  # either deadline overdue (``deadlines.overdue_q``)
+    outstanding: bool = False  # money still owed
+    q: str = ""  # case number or respondent name
+
+    def as_audit(self) -> dict[str, Any]:
+        """The filters as JSON for an export's audit row (only those that are set)."""
+        values = {
+            "status": self.status,
+            "division": self.division,
+            "lead": self.lead,
+            "opened_from": self.opened_from.isoformat() if self.opened_from else None,
+            "opened_to": self.opened_to.isoformat() if self.opened_to else None,
+            "overdue": self.overdue,
+            "outstanding": self.outstanding,
+            "q": self.q,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def case_search(*, user: object, filters: CaseFilters, today: dt.date) -> QuerySet[Case]:
+    """The visible cases that pass the filters, newest first: the one filtered case list
+    behind the case list page and the ledger. No joins beyond the case's own row (the
+    cheap query that paging, counting and the export start from)."""
+    cases = case_list_for_user(user=user).select_related(None)
+    if filters.status == STATUS_OPEN:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif filters.status in CaseStatus.values:
+        cases = cases.filter(status=filters.status)
+    if filters.division:
+        cases = cases.filter(division__code__startswith=filters.division)
+    if filters.lead is not None:
         cases = cases.filter(
             Exists(
                 CaseInspector.objects.filter(
                     case=OuterRef("pk"),
-                    inspector_id=lead,
+                    inspector_id=filters.lead,
                     role=CaseInspector.Role.LEAD,
                     removed_at=None,
                 )
             )
         )
-    if overdue:
-        cases = cases.filter(status__in=OPEN_STATUSES, investigation_due__lt=today)
-    query = " ".join(query.split())
-    if query:
-        cases = cases.filter(Q(number__icontains=query) | Q(respondent__name__icontains=query))
+    if filters.opened_from:
+        cases = cases.filter(opened_on__gte=filters.opened_from)
+    if filters.opened_to:
+        cases = cases.filter(opened_on__lte=filters.opened_to)
+    if filters.overdue:
+        cases = cases.filter(overdue_q(today=today))
+    if filters.outstanding:
+        cases = cases.filter(CASE_OWING)
+    if q := " ".join(filters.q.split()):
+        cases = cases.filter(_number_or_respondent(q))
+    return cases.order_by("-opened_on", "-sequence")
+
+
+def _number_or_respondent(q: str) -> Q:
+    """The case number or the respondent's name contains ``q``.
+
+    The respondents are read first (one query over the organizations, a few thousand
+    names) and given by id, so that each half of the OR has an index: the respondent's
+    foreign key, and on PostgreSQL the trigram index on the number (migration 0005;
+    SQLite reads the numbers). A subquery would make PostgreSQL test every case
+    instead. When more than ``RESPONDENTS_LISTED`` names match, most cases do, and the
+    subquery is used.
+    """
+    names = Organization.objects.filter(name__icontains=q).order_by().values_list("pk", flat=True)
+    found = list(names[: RESPONDENTS_LISTED + 1])
+    respondents = names if len(found) > RESPONDENTS_LISTED else found
+    return Q(number__icontains=q) | Q(respondent_id__in=respondents)
+
+
+def case_list_rows(*, user: object, filters: CaseFilters, today: dt.date) -> QuerySet[Case]:
+    """The case list: ``case_search``, each row annotated with its lead inspector and
+    whether the investigation is overdue (its workers and its claimed / paid /
+    outstanding money are the case's stored totals) — a fixed number of queries however
+    many rows."""
     leads = CaseInspector.objects.filter(
         case=OuterRef("pk"), role=CaseInspector.Role.LEAD, removed_at=None
     )
-    rows = cases.select_related("respondent", "project", "division").order_by(
-        "-opened_on", "-sequence"
+    rows = case_search(user=user, filters=filters, today=today).select_related(
+        "respondent", "project", "division"
     )
     return rows.annotate(
         lead_full_name=Subquery(leads.values("inspector__full_name")[:1]),
         lead_username=Subquery(leads.values("inspector__username")[:1]),
         is_overdue=ExpressionWrapper(
-            Q(status__in=OPEN_STATUSES, investigation_due__lt=today),
-            output_field=BooleanField(),
+            investigation_overdue_q(today=today), output_field=BooleanField()
         ),
     )
+
+
+# --- the ledger (工作台账) and the 两清零 view ------------------------------------------------
+#
+# The money and the worker count of a case are the totals stored on its row
+# (``Case.total_claimed`` …, kept by the claim and payment services: see ``amounts``), so
+# neither a page, nor the "money outstanding" filter, nor the 两清零 view reads a claim.
+# The inspectors come from one prefetch. A page is read in two steps, a "deferred join":
+# the 50 ids of the page first (``case_search``: filter, order, offset), then the rows and
+# parties of those 50 cases only (``case_ledger_rows``).
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One line of the ledger: the case and the figures annotated on it."""
+
+    case: Case
+    lead: str
+    co_inspectors: list[str]
+    workers: int
+    claimed: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    investigation_overdue: bool
+    order_overdue: bool
+
+
+def _ledger_annotated(cases: QuerySet[Case], *, today: dt.date) -> QuerySet[Case]:
+    """``cases`` with everything a ledger row shows: parties, inspectors (prefetched as
+    ``active_assignments``, lead first), and whether each deadline is overdue
+    (``deadlines``)."""
+    return (
+        cases.select_related("respondent", "project", "division")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=CaseInspector.objects.filter(removed_at=None)
+                .select_related("inspector")
+                .order_by("role", "id"),  # "co" < "lead": reversed in the row below
+                to_attr="active_assignments",
+            )
+        )
+        .annotate(
+            investigation_overdue=ExpressionWrapper(
+                investigation_overdue_q(today=today), output_field=BooleanField()
+            ),
+            order_overdue=ExpressionWrapper(
+                order_overdue_q(today=today), output_field=BooleanField()
+            ),
+        )
+    )
+
+
+def _ledger_row(case: Case) -> LedgerRow:
+    assignments: list[CaseInspector] = getattr(case, "active_assignments", [])
+    lead = next((str(a.inspector) for a in assignments if a.role == CaseInspector.Role.LEAD), "")
+    co = [str(a.inspector) for a in assignments if a.role != CaseInspector.Role.LEAD]
+    return LedgerRow(
+        case=case,
+        lead=lead,
+        co_inspectors=co,
+        workers=case.worker_count,
+        claimed=case.total_claimed,
+        paid=case.total_paid,
+        outstanding=case.total_outstanding,
+        investigation_overdue=bool(getattr(case, "investigation_overdue", False)),
+        order_overdue=bool(getattr(case, "order_overdue", False)),
+    )
+
+
+def case_ledger_rows(*, ids: list[int], today: dt.date) -> list[LedgerRow]:
+    """The ledger rows of these cases (a page's ids from ``case_search``), in that order:
+    the cases with their parties, then their inspectors."""
+    by_id = {
+        case.pk: case for case in _ledger_annotated(Case.objects.filter(pk__in=ids), today=today)
+    }
+    return [_ledger_row(by_id[pk]) for pk in ids if pk in by_id]
+
+
+def case_ledger_iter(
+    *, user: object, filters: CaseFilters, today: dt.date, chunk_size: int = 2000
+) -> Iterator[LedgerRow]:
+    """Every row of the filtered ledger, read in chunks (for the export)."""
+    cases = _ledger_annotated(case_search(user=user, filters=filters, today=today), today=today)
+    for case in cases.iterator(chunk_size=chunk_size):
+        yield _ledger_row(case)
+
+
+def case_clearance_counts(
+    *, user: object
+) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, int, int, Decimal]]]:
+    """The 两清零 view's two reads over the user's cases, by division and year and month
+    of opening: (division, year, month, open cases) and (division, year, month, money
+    outstanding). Money outstanding counts every case, open or closed (a case closed as
+    referred to court can still owe its workers): the sum of the cases' stored totals.
+    Each read is over the open cases or the owing cases only (the partial indexes)."""
+    cases = case_list_for_user(user=user).select_related(None).order_by()
+    year_month = {"y": ExtractYear("opened_on"), "m": ExtractMonth("opened_on")}
+    open_counts = (
+        # CASE_NOT_CLOSED is implied by the statuses; it is the partial index's term.
+        cases.filter(CASE_NOT_CLOSED, status__in=OPEN_STATUSES)
+        .values("division_id", **year_month)
+        .annotate(n=Count("pk"))
+        .values_list("division_id", "y", "m", "n")
+    )
+    owed = (
+        cases.filter(CASE_OWING)
+        .values("division_id", **year_month)
+        .annotate(amount=Sum("total_outstanding"))
+        .values_list("division_id", "y", "m", "amount")
+    )
+    return list(open_counts), [(d, y, m, amount or ZERO) for d, y, m, amount in owed]
 
 
 def case_lead_choices(*, user: object) -> QuerySet[User]:

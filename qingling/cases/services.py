@@ -9,12 +9,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can, covers
 from qingling.cases.amounts import case_totals
+from qingling.cases.deadlines import (
+    EXTENSION_WORKING_DAYS,
+    INVESTIGATION_WORKING_DAYS,
+    investigation_overdue_q,
+    may_extend,
+    order_overdue_q,
+)
 from qingling.cases.lifecycle import (
     OPEN_STATUSES,
     CaseOutcome,
@@ -23,6 +30,7 @@ from qingling.cases.lifecycle import (
     transition_for,
 )
 from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment
+from qingling.cases.selectors import case_outstanding
 from qingling.core import clock
 from qingling.core.calendars import add_working_days
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
@@ -42,10 +50,8 @@ from qingling.parties.models import Organization, Project
 from qingling.parties.selectors import project_roster
 from qingling.parties.services import person_find_or_register
 
-INVESTIGATION_WORKING_DAYS = 60  # 劳动保障监察条例 Art. 17
 # Outcomes that say the workers have their money: nothing may be outstanding.
 MONEY_SETTLED_OUTCOMES = frozenset({"paid_in_full", "order_carried_out"})
-EXTENSION_WORKING_DAYS = 30
 CASE_AUDIT_FIELDS = (
     "number",
     "status",
@@ -197,13 +203,13 @@ def case_open(
     return case
 
 
-@transaction.atomic
 def _require_chief_of(case: Case, actor: Actor, message: str) -> None:
     """A chief whose jurisdiction covers the case (the permission alone is not enough)."""
     if StepActor.CHIEF not in case_step_actors(case, actor):
         raise Forbidden(message)
 
 
+@transaction.atomic
 def case_inspector_assign(*, case: Case, inspector: User, role: str, actor: Actor) -> Case:
     """Add an inspector, or make one the lead (the former lead stays as co-inspector)."""
     _require_chief_of(case, actor, _("A section chief or the director assigns inspectors."))
@@ -347,7 +353,7 @@ def case_transition(
         GUARDS[step.guard](case, details)
     if target == CaseStatus.CLOSED:
         outcome = details["outcome"]
-        if outcome in MONEY_SETTLED_OUTCOMES and case_outstanding(case) > 0:
+        if outcome in MONEY_SETTLED_OUTCOMES and case_outstanding(case=case) > 0:
             raise TransitionNotAllowed(
                 _("Money is still outstanding: the case cannot close as %(outcome)s.")
                 % {"outcome": CaseOutcome(outcome).label}
@@ -382,13 +388,17 @@ def case_transition(
 
 @transaction.atomic
 def case_extend(*, case: Case, reason: str, actor: Actor) -> Case:
-    """Extend the investigation by 30 working days, once, with a chief's approval."""
+    """Extend the investigation by 30 working days, once, with a chief's approval, while
+    ``deadlines.may_extend`` (which says why) allows it."""
     _require_chief_of(case, actor, _("A section chief or the director approves an extension."))
-    _require(
-        case.status in {CaseStatus.OPENED, CaseStatus.INVESTIGATING},
-        _("Only an investigation can be extended."),
-    )
     _require(not case.extended, _("A case can be extended only once (监察条例 Art. 17)."))
+    _require(
+        may_extend(case, today=clock.local_today()),
+        _(
+            "Only an open case that is not awaiting its closing approval can be extended, "
+            "and only before its limit has passed."
+        ),
+    )
     _require(bool(reason.strip()), _("Give the reason for the extension."), field="reason")
     due = add_working_days(
         case.opened_on,
@@ -619,7 +629,7 @@ def case_extra_compensation_set(*, case: Case, rate: Decimal, reason: str, actor
     )
     assert case.order_due is not None
     _require(
-        case_outstanding(case, on=case.order_due) > 0,
+        case_outstanding(case=case, on=case.order_due) > 0,
         _("Everything ordered was paid by the order's date: no extra compensation is due."),
     )
     _require(
@@ -642,20 +652,6 @@ def case_extra_compensation_set(*, case: Case, rate: Decimal, reason: str, actor
     return case
 
 
-def case_outstanding(case: Case, *, on: dt.date | None = None) -> Decimal:
-    """Money owed on the case now, or at the end of the day ``on`` (payments by then)."""
-    claims = case.claims.all()
-    if on is None:
-        return sum((claim.outstanding for claim in claims), ZERO)
-    paid_by = dict(
-        Payment.objects.filter(claim__case=case, paid_on__lte=on)
-        .values("claim")
-        .annotate(total=Sum("amount"))
-        .values_list("claim", "total")
-    )
-    return sum((max(claim.due - paid_by.get(claim.pk, ZERO), ZERO) for claim in claims), ZERO)
-
-
 # --- the deadline scan (run by the worker) -----------------------------------------------------
 
 WARN_WORKING_DAYS_BEFORE = 5
@@ -663,24 +659,23 @@ WARN_WORKING_DAYS_BEFORE = 5
 
 def case_deadlines_scan(*, today: dt.date) -> dict[str, int]:
     """Warn before the investigation limit, escalate (督办) after it, and flag orders unpaid
-    after their date — each once per case; safe to run twice (compare-and-swap claims)."""
+    after their date — each once per case; safe to run twice (compare-and-swap claims).
+
+    The limit is watched in every open status until the case is closed, and an order is
+    overdue while money is outstanding after its date: ``deadlines`` defines both, for
+    the case list, the ledger and the case page too."""
     calendar = work_calendar()
     soon = add_working_days(today, WARN_WORKING_DAYS_BEFORE, calendar=calendar).date
     counts = {"warned": 0, "escalated": 0, "orders_overdue": 0}
     open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
-    # The 60(+30)-working-day limit is for the investigation; once an order is issued
-    # the order's own date is what is watched.
-    investigating = open_cases.filter(status__in=[CaseStatus.OPENED, CaseStatus.INVESTIGATING])
-    for case in investigating.filter(
+    for case in open_cases.filter(
         warned_at=None, investigation_due__lte=soon, investigation_due__gte=today
     ):
         counts["warned"] += _flag(case, "warned_at", "case.deadline_warning")
-    for case in investigating.filter(escalated_at=None, investigation_due__lt=today):
+    for case in Case.objects.filter(investigation_overdue_q(today=today), escalated_at=None):
         counts["escalated"] += _flag(case, "escalated_at", "case.escalate")
-    overdue_orders = open_cases.filter(order_overdue_at=None, order_due__lt=today)
-    for case in overdue_orders.prefetch_related("claims"):
-        if case_outstanding(case) > 0:
-            counts["orders_overdue"] += _flag(case, "order_overdue_at", "case.order_overdue")
+    for case in Case.objects.filter(order_overdue_q(today=today), order_overdue_at=None):
+        counts["orders_overdue"] += _flag(case, "order_overdue_at", "case.order_overdue")
     return counts
 
 

@@ -22,6 +22,7 @@ from qingling.accounts.decorators import require_perm
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, jurisdiction_prefix
 from qingling.cases import selectors, services
+from qingling.cases.deadlines import investigation_overdue, may_extend, order_overdue
 from qingling.cases.forms import (
     CaseFilterForm,
     CaseOpenForm,
@@ -88,16 +89,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
         divisions=[(d.code, d.name) for d in _divisions(request.user)],
         leads=[(str(u.pk), str(u)) for u in selectors.case_lead_choices(user=request.user)],
     )
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.case_list_rows(
-        user=request.user,
-        today=today,
-        status=filters.get("status", ""),
-        division=filters.get("division", ""),
-        lead=filters.get("lead"),
-        overdue=bool(filters.get("overdue")),
-        query=filters.get("q", ""),
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.CaseFilters(
+        status=data.get("status", ""),
+        division=data.get("division", ""),
+        lead=data.get("lead"),
+        overdue=bool(data.get("overdue")),
+        q=data.get("q", ""),
     )
+    rows = selectors.case_list_rows(user=request.user, filters=filters, today=today)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {"page": page, "form": form, "today": today})
 
@@ -361,11 +361,8 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "case": case,
             "today": today,
-            "overdue": is_open and case.investigation_due < today,
-            "is_overdue_order": is_open
-            and case.order_due is not None
-            and case.order_due < today
-            and totals["outstanding"] > 0,
+            "overdue": investigation_overdue(case, today=today),
+            "is_overdue_order": order_overdue(case, today=today),
             "inspectors": inspectors,
             "complaints": list(case.complaints.all()),
             "rows": rows,
@@ -375,7 +372,7 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "is_chief": is_chief,
             "steps": [(step, STEP_LABELS[step], step_forms[step]) for step in steps],
             "can_assign": can_assign,
-            "can_extend": is_chief and is_open and not case.extended,
+            "can_extend": is_chief and may_extend(case, today=today),
             "can_compensate": is_chief
             and is_open
             and case.order_due is not None

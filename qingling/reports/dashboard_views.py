@@ -17,22 +17,19 @@ from django.utils.translation import gettext_lazy
 
 from qingling.accounts.decorators import require_perm
 from qingling.accounts.permissions import Perm, can
+from qingling.cases import statistics as case_figures
 from qingling.cases.lifecycle import CaseStatus
 from qingling.core import clock
 from qingling.core.exceptions import InvalidInput
 from qingling.employment.models import Posting
 from qingling.employment.selectors.trips import TRAVELLED, trip_destinations
 from qingling.inspections.models import Finding, Inspection
-from qingling.intake.lifecycle import ComplaintStatus
-from qingling.intake.models import Channel
+from qingling.intake import statistics as complaint_figures
 from qingling.reports import charts, ledger
 from qingling.reports.statistics import (
     METRICS,
     Period,
     Scope,
-    amount_recovered_by_month,
-    cases_outstanding_by_division,
-    latest_complaint_year,
     period_check,
     scope_for_user,
     statistics_for_period,
@@ -95,23 +92,23 @@ def _links(period: Period, user: Any, scope: Scope) -> dict[str, str]:
     links: dict[Perm, dict[str, str]] = {
         Perm.COMPLAINT_VIEW: {
             "complaints_accepted": _complaints_url(
-                status=[ComplaintStatus.ACCEPTED, ComplaintStatus.JOINED],
+                status=list(complaint_figures.ACCEPTED_STATUSES),
                 decided_from=start,
                 decided_to=end,
             ),
             "complaints_not_accepted": _complaints_url(
-                status=[ComplaintStatus.NOT_ACCEPTED, ComplaintStatus.REFERRED],
+                status=list(complaint_figures.NOT_ACCEPTED_STATUSES),
                 decided_from=start,
                 decided_to=end,
             ),
             "complaints_received": _complaints_url(received_from=start, received_to=end),
             "hotline_replies": _complaints_url(
-                channel=[Channel.HOTLINE_12345, Channel.HOTLINE_12333],
+                channel=list(complaint_figures.HOTLINE_CHANNELS),
                 replied_from=start,
                 replied_to=end,
             ),
             "transfer_orders_handled": _complaints_url(
-                channel=Channel.NATIONAL_PLATFORM, replied_from=start, replied_to=end
+                channel=complaint_figures.TRANSFER_CHANNEL, replied_from=start, replied_to=end
             ),
         },
         Perm.CASE_VIEW: {
@@ -184,7 +181,7 @@ PARTS_ON_CARD = {"postings_collected", "workers_transported_by_destination"}
 
 def _figures(figures: dict[str, Any], period: Period, user: Any, scope: Scope) -> list[Figure]:
     links = _links(period, user, scope)
-    part_labels = dict(Channel.choices) | dict(Posting.Scope.choices)
+    part_labels = complaint_figures.channel_labels() | dict(Posting.Scope.choices)
     found = []
     for key, value in figures.items():
         label = str(METRICS[key].label)
@@ -220,11 +217,13 @@ def _charts(figures: list[Figure], period: Period, scope: Scope) -> list[charts.
     by_channel = next((f.parts for f in figures if f.key == "complaints_received"), ())
     months = tuple(
         charts.Bar(label=f"{month:%Y-%m}", value=amount, display=f"{amount:,.2f}")
-        for month, amount in amount_recovered_by_month(period=period, scope=scope)
+        for month, amount in case_figures.amount_recovered_by_month(period=period, scope=scope)
     )
     divisions = tuple(
         charts.Bar(label=name, value=count)
-        for _code, name, count in cases_outstanding_by_division(period=period, scope=scope)
+        for _code, name, count in case_figures.cases_outstanding_by_division(
+            period=period, scope=scope
+        )
     )
     specs = (
         ("chart-channels", _("Complaints received by channel"), _("Channel"), _("Complaints"),
@@ -250,7 +249,7 @@ def _charts(figures: list[Figure], period: Period, scope: Scope) -> list[charts.
 def _default_start(today: dt.date) -> dt.date:
     """1 January of the year of the latest complaint: this year on a working system, the
     whole replayed season on a demo database."""
-    year = latest_complaint_year() or today.year
+    year = complaint_figures.latest_complaint_year() or today.year
     return dt.date(min(year, today.year), 1, 1)
 
 

@@ -19,6 +19,7 @@ from qingling.accounts.decorators import require_perm
 from qingling.accounts.models import User
 from qingling.accounts.permissions import ROLE_PERMISSIONS, Perm, jurisdiction_prefix
 from qingling.cases.lifecycle import CaseStatus
+from qingling.cases.selectors import CaseFilters, LedgerRow
 from qingling.core import clock
 from qingling.core.models import Division
 from qingling.core.services import audit_event_record
@@ -61,13 +62,13 @@ class LedgerFilterForm(forms.Form):
         assert isinstance(lead, forms.ChoiceField)
         lead.choices = [("", _("all")), *((u.pk, str(u)) for u in leads)]
 
-    def filters(self) -> ledger.LedgerFilters:
+    def filters(self) -> CaseFilters:
         """The valid filters; an invalid field is ignored (and shown with its error)."""
         if not self.is_bound:
-            return ledger.LedgerFilters()
+            return CaseFilters()
         self.is_valid()
         data = self.cleaned_data
-        return ledger.LedgerFilters(
+        return CaseFilters(
             status=data.get("status") or "",
             division=data.get("division") or "",
             lead=data.get("lead") or None,
@@ -128,7 +129,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: object, number_format: str) -> Write
     return cell
 
 
-def ledger_workbook(rows: Iterable[ledger.LedgerRow], target: IO[bytes]) -> int:
+def ledger_workbook(rows: Iterable[LedgerRow], target: IO[bytes]) -> int:
     """Write the rows to ``target`` as a write-only (streamed to disk) workbook; return
     how many rows were written."""
     workbook = Workbook(write_only=True)

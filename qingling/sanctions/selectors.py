@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
-from qingling.cases.amounts import ZERO, claim_outstanding
-from qingling.cases.models import Case, Payment
+from qingling.cases.amounts import ZERO
+from qingling.cases.models import Case
+from qingling.cases.selectors import claims_outstanding
 from qingling.core import clock
 from qingling.core.models import Division
 from qingling.sanctions.lifecycle import ListingStatus
@@ -53,19 +54,11 @@ class Arrears:
 
 def case_arrears_after_order(*, case: Case) -> Arrears | None:
     """The arrears left unpaid when the case's order to pay fell due; None without an
-    order. A claim owes its due amount less what was paid by the end of that day."""
+    order. A claim owes what it still owed at the end of that day
+    (``qingling.cases.amounts.claim_outstanding_on``)."""
     if case.order_due is None:
         return None
-    paid_by = dict(
-        Payment.objects.filter(claim__case=case, paid_on__lte=case.order_due)
-        .values("claim")
-        .annotate(total=Sum("amount"))
-        .values_list("claim", "total")
-    )
-    owed = [
-        claim_outstanding(due=claim.due, paid=paid_by.get(claim.pk, ZERO))
-        for claim in case.claims.all()
-    ]
+    owed = claims_outstanding(case=case, on=case.order_due)
     unpaid = [amount for amount in owed if amount > 0]
     return Arrears(workers=len(unpaid), total=sum(unpaid, ZERO), largest=max(unpaid, default=ZERO))
 

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from qingling.accounts.permissions import Perm, can, covers
 from qingling.cases.models import Case, Payment
-from qingling.cases.selectors import case_payer_choices
-from qingling.cases.services import case_outstanding
+from qingling.cases.selectors import case_outstanding, case_payer_choices
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
 from qingling.core.services import (
@@ -234,7 +233,7 @@ def _guard_credit_repaired(listing: Listing, details: dict[str, Any], today: dt.
     repaid = _a_date(details, "repaid_on")
     if repaid is None or repaid > today:
         raise _refuse(_("Give the date the arrears were repaid."), field="repaid_on")
-    if case_outstanding(listing.case) > 0:
+    if case_outstanding(case=listing.case) > 0:
         raise _refuse(
             _("Wages are still outstanding in case %(number)s: record the payments first.")
             % {"number": listing.case.number},

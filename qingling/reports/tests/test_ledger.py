@@ -9,7 +9,10 @@ from django.db.models import Count
 
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import CASE_NOT_CLOSED, CASE_OWING, Case
-from qingling.reports.ledger import OPEN, LedgerFilters, clearance, ledger_cases, ledger_page
+from qingling.cases.selectors import STATUS_OPEN as OPEN
+from qingling.cases.selectors import CaseFilters as LedgerFilters
+from qingling.cases.selectors import case_search as ledger_cases
+from qingling.reports.ledger import clearance, ledger_page
 from qingling.reports.tests.helpers import open_case, pay
 from qingling.testing import CURRENT_TIME, BaseTestCase
 
@@ -85,7 +88,7 @@ class LedgerSelectorTests(BaseTestCase):
         yi = open_case(self, respondent="辽源市乙劳务有限公司")
         self.assertEqual(numbers(self, LedgerFilters(q="建筑")), {jia.number})
         self.assertEqual(numbers(self, LedgerFilters(q=yi.number[-4:])), {yi.number})
-        with patch("qingling.reports.ledger.RESPONDENTS_LISTED", 1):
+        with patch("qingling.cases.selectors.RESPONDENTS_LISTED", 1):
             # More names than are listed: the respondents become a subquery.
             self.assertEqual(numbers(self, LedgerFilters(q="有限公司")), {jia.number, yi.number})
         self.assertEqual(numbers(self, LedgerFilters(q="丙")), set())

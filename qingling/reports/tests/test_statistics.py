@@ -7,6 +7,11 @@ from django.test import SimpleTestCase
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qingling.cases.statistics import (
+    amount_recovered_by_month,
+    cases_outstanding_by_division,
+    money,
+)
 from qingling.core.exceptions import InvalidInput
 from qingling.intake.models import Channel, Complaint
 from qingling.intake.services import (
@@ -17,9 +22,6 @@ from qingling.intake.services import (
 from qingling.reports.statistics import (
     METRICS,
     Period,
-    amount_recovered_by_month,
-    cases_outstanding_by_division,
-    money,
     period_parse,
     scope_for_user,
     statistics_for_period,

@@ -60,24 +60,40 @@ class CaseExtendTests(BaseTestCase):
             case_extend(case=case, reason="  ", actor=self.chief)
         self.assertIn("reason", raised.exception.extra["fields"])
         closed = advance(self, make_case(self, name="李四"), CaseStatus.CLOSED)
-        with self.assertRaisesMessage(InvalidInput, "Only an investigation"):
+        with self.assertRaisesMessage(InvalidInput, "Only an open case"):
             case_extend(case=closed, reason="复杂", actor=self.chief)
 
     def test_a_new_limit_is_warned_about_and_escalated_again(self) -> None:
         with time_machine.travel(OPENED_2021, tick=False):
             case = make_case(self)
-        counts = case_deadlines_scan(today=dt.date(2021, 5, 12))
-        self.assertEqual(counts["escalated"], 1)
+        self.assertEqual(case_deadlines_scan(today=dt.date(2021, 4, 30))["warned"], 1)
         case.refresh_from_db()
-        case = case_extend(case=case, reason="复杂", actor=self.chief)
-        self.assertIsNone(case.escalated_at)
+        with time_machine.travel(dt.datetime(2021, 5, 11, 2, tzinfo=dt.UTC), tick=False):
+            case = case_extend(case=case, reason="复杂", actor=self.chief)  # the last day
+        self.assertIsNone(case.warned_at)
+        self.assertEqual(case_deadlines_scan(today=dt.date(2021, 5, 12))["escalated"], 0)
+        self.assertEqual(case_deadlines_scan(today=dt.date(2021, 6, 16))["warned"], 1)
         self.assertEqual(case_deadlines_scan(today=dt.date(2021, 6, 24))["escalated"], 1)
+
+    def test_a_case_past_its_limit_is_not_extended(self) -> None:
+        with time_machine.travel(OPENED_2021, tick=False):
+            case = make_case(self)
+        with (
+            time_machine.travel(dt.datetime(2021, 5, 12, 2, tzinfo=dt.UTC), tick=False),
+            self.assertRaisesMessage(InvalidInput, "before its limit has passed"),
+        ):
+            case_extend(case=case, reason="复杂", actor=self.chief)
+        self.assertFalse(Case.objects.get(pk=case.pk).extended)
 
 
 @time_machine.travel(CURRENT_TIME, tick=False)
 @override_settings(LANGUAGE_CODE="en")
 class CaseExtendScopeTests(BaseTestCase):
-    def test_an_order_issued_case_is_not_extended(self) -> None:
+    def test_an_order_issued_case_is_extended_its_limit_is_still_watched(self) -> None:
         case = advance(self, make_case(self), CaseStatus.ORDER_ISSUED)
-        with self.assertRaisesMessage(InvalidInput, "Only an investigation"):
+        self.assertTrue(case_extend(case=case, reason="复杂", actor=self.chief).extended)
+
+    def test_a_case_awaiting_its_closing_approval_is_not_extended(self) -> None:
+        case = advance(self, make_case(self), CaseStatus.CLOSING_REQUESTED)
+        with self.assertRaisesMessage(InvalidInput, "not awaiting its closing approval"):
             case_extend(case=case, reason="复杂", actor=self.chief)

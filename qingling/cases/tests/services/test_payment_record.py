@@ -5,8 +5,8 @@ import time_machine
 
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Claim, Payment
+from qingling.cases.selectors import case_outstanding
 from qingling.cases.services import (
-    case_outstanding,
     claim_add,
     claim_update,
     payment_record,
@@ -50,7 +50,7 @@ class PaymentRecordTests(BaseTestCase):
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.paid, Decimal("7500.50"))
         self.assertEqual(self.claim.outstanding, Decimal("2499.50"))
-        self.assertEqual(case_outstanding(self.case), Decimal("2499.50"))
+        self.assertEqual(case_outstanding(case=self.case), Decimal("2499.50"))
         self.assertEqual(AuditEvent.objects.filter(action="case.payment").count(), 2)
 
     def test_what_is_due_follows_the_ordered_amount(self) -> None:
@@ -61,7 +61,7 @@ class PaymentRecordTests(BaseTestCase):
         claim_update(claim=self.claim, ordered=Decimal("6000.00"), actor=self.inspector)
         self.claim.refresh_from_db()
         self.assertEqual(self.claim.outstanding, Decimal("0.00"))
-        self.assertEqual(case_outstanding(self.case), Decimal("0.00"))
+        self.assertEqual(case_outstanding(case=self.case), Decimal("0.00"))
 
     def test_an_amount_below_what_was_paid_is_refused(self) -> None:
         """Otherwise an overpayment would hide behind "nothing outstanding"."""

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from qingling.core.exceptions import InvalidInput
-from qingling.intake.models import Channel
+from qingling.intake.statistics import channel_labels
 from qingling.reports.statistics import METRICS, period_parse, statistics_for_period
 
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             label = str(METRICS[key].label)
             if isinstance(value, dict):
                 rows.append((label, str(sum(value.values()))))
-                labels = dict(Channel.choices) if key == "complaints_received" else {}
+                labels = channel_labels() if key == "complaints_received" else {}
                 rows.extend(
                     (f"  {labels.get(sub, sub)}", str(count)) for sub, count in value.items()
                 )

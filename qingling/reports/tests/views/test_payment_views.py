@@ -6,9 +6,9 @@ import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
+from qingling.cases import statistics as case_figures
 from qingling.cases.services import claim_add
 from qingling.parties.demo import fake_id_number
-from qingling.reports import payments
 from qingling.reports.statistics import statistics_for_period
 from qingling.reports.tests.statistics_world import END, NOW, START, StatisticsWorld, at, local, pay
 
@@ -84,7 +84,7 @@ class PaymentListTests(StatisticsWorld):
 
     def test_the_next_page_keeps_the_period(self) -> None:
         self.login(self.chief)
-        with mock.patch.object(payments, "PAGE_SIZE", 3):
+        with mock.patch.object(case_figures, "PAGE_SIZE", 3):
             first = self.client.get(URL, PERIOD)
             self.assertContains(first, f"?paid_from={START}&amp;paid_to={END}&amp;page=2")
             second = self.client.get(URL, {**PERIOD, "page": "2"})
