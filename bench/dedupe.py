@@ -5,8 +5,10 @@
 
 Generates ~2,000 organization names in ~600 true clusters (city prefix, legal
 form, spaces, full-width characters, homophone typos in the trade name, short
-forms, credit codes) with distractors that share the industry words or differ
-from another cluster's trade name by one character, then clusters them with
+forms, credit codes) with distractors that share the industry words, differ
+from another cluster's trade name by one character, share another cluster's
+trade name in another industry (鑫盛房地产开发 / 鑫盛钢结构) or are its sibling
+subsidiary (鑫盛建工集团第一工程 / 第三工程), then clusters them with
 `qingling.parties.matching.cluster` (what `qingling dedupe organizations`
 runs) and with rapidfuzz ratio ≥ threshold on the raw names plus equal credit
 codes (union-find over all pairs), and prints pairwise precision, recall, F1
@@ -102,6 +104,19 @@ HOMOPHONES = {
 }
 TRADE_CHARS = tuple(HOMOPHONES)
 INDUSTRIES = ("建筑工程", "建设工程", "劳务", "装饰工程", "房地产开发", "市政工程", "建筑安装")
+# Hard negatives: another company of the same group under the same trade name, in
+# another line of business (a different legal person), and its industry's family.
+OTHER_INDUSTRIES = (
+    "钢结构",
+    "商贸",
+    "路桥工程",
+    "物业管理",
+    "园林绿化工程",
+    "水利工程",
+    "机电安装",
+)
+FAMILY = {"建筑工程": "建", "建设工程": "建", "建筑安装": "建"}
+ORDINALS = "一二三四五"
 SIMILAR_INDUSTRY = {"建筑工程": ("建设工程", "建筑"), "建设工程": ("建筑工程", "建设")}
 PREFIXES = ("辽源市", "辽源市", "辽源", "", "吉林省辽源市", "辽源市龙山区", "东丰县")
 LEGAL_FORMS = ("有限公司", "有限责任公司")
@@ -160,6 +175,19 @@ def labelled_rows(seed: int, clusters: int = 600, names: int = 2000) -> list[tup
         extra = rng.choice([c for c in TRADE_CHARS if c not in base])
         trades[index] = base + extra
     industries = [rng.choice(INDUSTRIES) for _ in trades]
+    # A tenth share a trade name with the cluster before but not its industry (鑫盛房地产开发 /
+    # 鑫盛钢结构), and one in twenty pairs are sibling subsidiaries (鑫盛建工集团第一/第三工程).
+    for index in range(5, clusters, 10):
+        trades[index] = trades[index - 1]
+        family = FAMILY.get(industries[index - 1], industries[index - 1])
+        industries[index] = rng.choice(
+            [i for i in INDUSTRIES + OTHER_INDUSTRIES if FAMILY.get(i, i) != family]
+        )
+    for index in range(7, clusters, 20):
+        trades[index] = trades[index - 1]
+        first, second = rng.sample(ORDINALS, 2)
+        industries[index - 1] = f"建工集团第{first}工程"
+        industries[index] = f"建工集团第{second}工程"
     codes = [credit_code(rng) if rng.random() < 0.5 else "" for _ in trades]
     sizes = [1] * clusters
     for _ in range(names - clusters):
