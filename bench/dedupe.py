@@ -1,15 +1,23 @@
 """Organization matching: our clustering against a rapidfuzz baseline on a labelled CSV.
 
-    .venv/bin/python bench/dedupe.py [--seed 1] [--out $TMPDIR/qingling-dedupe.csv]
+    .venv/bin/python bench/dedupe.py [--set generated|heldout|both] [--seed 1]
+        [--out $TMPDIR/qingling-dedupe.csv] [--errors]
 
 Generates ~2,000 organization names in ~600 true clusters (city prefix, legal
 form, spaces, full-width characters, homophone typos in the trade name, short
-forms, credit codes) with distractors that share the industry words or differ
-from another cluster's trade name by one character, then clusters them with
+forms, credit codes) with distractors that share the industry words, differ
+from another cluster's trade name by one character, share another cluster's
+trade name in another industry (鑫盛房地产开发 / 鑫盛钢结构) or are its sibling
+subsidiary (鑫盛建工集团第一工程 / 第三工程), then clusters them with
 `qingling.parties.matching.cluster` (what `qingling dedupe organizations`
 runs) and with rapidfuzz ratio ≥ threshold on the raw names plus equal credit
 codes (union-find over all pairs), and prints pairwise precision, recall, F1
 and time for each. The CSV (``name,code,label``) is written for the command.
+
+``--set heldout`` scores the hand-written held-out list instead
+(`qingling/parties/tests/organizations_heldout.csv`, written before the rules
+were run on it); ``--set both`` (the default) prints both tables. ``--errors``
+lists the pairs ours gets wrong.
 """
 
 import argparse
@@ -18,8 +26,8 @@ import random
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
+from itertools import combinations
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,6 +37,7 @@ from rapidfuzz import fuzz, process
 from stdnum.cn import uscc
 
 from qingling.parties.matching import cluster
+from qingling.parties.tests.matching_cases import heldout_rows, pairwise_scores
 
 # Characters common in trade names (字号), each with homophones a clerk may type instead.
 HOMOPHONES = {
@@ -95,6 +104,19 @@ HOMOPHONES = {
 }
 TRADE_CHARS = tuple(HOMOPHONES)
 INDUSTRIES = ("建筑工程", "建设工程", "劳务", "装饰工程", "房地产开发", "市政工程", "建筑安装")
+# Hard negatives: another company of the same group under the same trade name, in
+# another line of business (a different legal person), and its industry's family.
+OTHER_INDUSTRIES = (
+    "钢结构",
+    "商贸",
+    "路桥工程",
+    "物业管理",
+    "园林绿化工程",
+    "水利工程",
+    "机电安装",
+)
+FAMILY = {"建筑工程": "建", "建设工程": "建", "建筑安装": "建"}
+ORDINALS = "一二三四五"
 SIMILAR_INDUSTRY = {"建筑工程": ("建设工程", "建筑"), "建设工程": ("建筑工程", "建设")}
 PREFIXES = ("辽源市", "辽源市", "辽源", "", "吉林省辽源市", "辽源市龙山区", "东丰县")
 LEGAL_FORMS = ("有限公司", "有限责任公司")
@@ -153,6 +175,19 @@ def labelled_rows(seed: int, clusters: int = 600, names: int = 2000) -> list[tup
         extra = rng.choice([c for c in TRADE_CHARS if c not in base])
         trades[index] = base + extra
     industries = [rng.choice(INDUSTRIES) for _ in trades]
+    # A tenth share a trade name with the cluster before but not its industry (鑫盛房地产开发 /
+    # 鑫盛钢结构), and one in twenty pairs are sibling subsidiaries (鑫盛建工集团第一/第三工程).
+    for index in range(5, clusters, 10):
+        trades[index] = trades[index - 1]
+        family = FAMILY.get(industries[index - 1], industries[index - 1])
+        industries[index] = rng.choice(
+            [i for i in INDUSTRIES + OTHER_INDUSTRIES if FAMILY.get(i, i) != family]
+        )
+    for index in range(7, clusters, 20):
+        trades[index] = trades[index - 1]
+        first, second = rng.sample(ORDINALS, 2)
+        industries[index - 1] = f"建工集团第{first}工程"
+        industries[index] = f"建工集团第{second}工程"
     codes = [credit_code(rng) if rng.random() < 0.5 else "" for _ in trades]
     sizes = [1] * clusters
     for _ in range(names - clusters):
@@ -167,19 +202,6 @@ def labelled_rows(seed: int, clusters: int = 600, names: int = 2000) -> list[tup
             rows.append((variant(rng, trade, industry), with_code, label))
     rng.shuffle(rows)
     return rows
-
-
-def pairwise_scores(labels: Sequence[int], predicted: Sequence[int]) -> tuple[float, float, float]:
-    def pairs(counter: Counter[object]) -> int:
-        return sum(n * (n - 1) // 2 for n in counter.values())
-
-    true_pairs = pairs(Counter(labels))
-    predicted_pairs = pairs(Counter(predicted))
-    both = pairs(Counter(zip(labels, predicted, strict=True)))
-    precision = both / predicted_pairs if predicted_pairs else 1.0
-    recall = both / true_pairs if true_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
 
 
 def baseline(rows: Sequence[tuple[str, str]], threshold: float) -> list[int]:
@@ -210,36 +232,70 @@ def baseline(rows: Sequence[tuple[str, str]], threshold: float) -> list[int]:
     return [find(i) + 1 for i in range(len(rows))]
 
 
+def score(
+    title: str, rows: Sequence[tuple[str, str]], labels: Sequence[Hashable], *, errors: bool
+) -> None:
+    """Print one table: ours and the baselines on the same rows."""
+    print(title)
+    print(f"{'method':<38} {'precision':>9} {'recall':>7} {'F1':>6} {'time':>9}")
+    runs: list[tuple[str, Callable[[], list[int]]]] = [
+        ("qingling matching.cluster", lambda: cluster(list(rows)))
+    ]
+    runs += [
+        (f"rapidfuzz ratio ≥ {t} + equal codes", lambda t=t: baseline(rows, t))  # type: ignore[misc]
+        for t in (80, 85, 90)
+    ]
+    ours: list[int] = []
+    for label, run in runs:
+        start = time.perf_counter()
+        predicted = run()
+        elapsed = time.perf_counter() - start
+        ours = ours or predicted
+        precision, recall, f1 = pairwise_scores(labels, predicted)
+        print(f"{label:<38} {precision:>9.3f} {recall:>7.3f} {f1:>6.3f} {elapsed:>8.2f}s")
+    if errors:
+        for i, j in combinations(range(len(rows)), 2):
+            same, joined = labels[i] == labels[j], ours[i] == ours[j]
+            if same != joined:
+                kind = "split" if same else "merged"
+                print(f"  {kind:<6} {rows[i][0]} | {rows[j][0]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=["generated", "heldout", "both"], default="both")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--out", type=Path, default=Path(tempfile.gettempdir()) / "qingling-dedupe.csv"
     )
+    parser.add_argument("--errors", action="store_true", help="list the pairs ours gets wrong")
     args = parser.parse_args()
-    labelled = labelled_rows(args.seed)
-    with args.out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerows((name, code, label) for name, code, label in labelled)
-    rows = [(name, code) for name, code, _label in labelled]
-    labels = [label for _name, _code, label in labelled]
-    print(
-        f"{len(rows)} names in {len(set(labels))} true clusters "
-        f"({sum(1 for _n, code in rows if code)} with a credit code), seed {args.seed}; "
-        f"CSV: {args.out}"
-    )
-    print(f"{'method':<38} {'precision':>9} {'recall':>7} {'F1':>6} {'time':>9}")
-    runs: list[tuple[str, object]] = [("qingling matching.cluster", lambda: cluster(rows))]
-    runs += [
-        (f"rapidfuzz ratio ≥ {t} + equal codes", lambda t=t: baseline(rows, t))
-        for t in (80, 85, 90)
-    ]
-    for label, run in runs:
-        start = time.perf_counter()
-        predicted = run()  # type: ignore[operator]
-        elapsed = time.perf_counter() - start
-        precision, recall, f1 = pairwise_scores(labels, predicted)
-        print(f"{label:<38} {precision:>9.3f} {recall:>7.3f} {f1:>6.3f} {elapsed:>8.2f}s")
+    if args.set in ("generated", "both"):
+        labelled = labelled_rows(args.seed)
+        with args.out.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerows((name, code, label) for name, code, label in labelled)
+        rows = [(name, code) for name, code, _label in labelled]
+        labels = [label for _name, _code, label in labelled]
+        score(
+            f"generated: {len(rows)} names in {len(set(labels))} true clusters "
+            f"({sum(1 for _n, code in rows if code)} with a credit code), seed {args.seed}; "
+            f"CSV: {args.out}",
+            rows,
+            labels,
+            errors=args.errors,
+        )
+    if args.set in ("heldout", "both"):
+        held = heldout_rows()
+        rows = [(name, code) for name, code, _label in held]
+        held_labels = [label for _name, _code, label in held]
+        score(
+            f"held-out: {len(rows)} hand-written names in {len(set(held_labels))} true clusters "
+            f"({sum(1 for _n, code in rows if code)} with a credit code)",
+            rows,
+            held_labels,
+            errors=args.errors,
+        )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from qingling.intake.models import Channel, Complaint
 M = TypeVar("M", bound=Model)
 HOTLINE_CHANNELS = (Channel.HOTLINE_12345, Channel.HOTLINE_12333)
 TRANSFER_CHANNEL = Channel.NATIONAL_PLATFORM
-# A complaint joined to an open matter is accepted (DESIGN.md, "Acceptance"); one referred
+# A complaint joined to an open matter is accepted (并案, docs/glossary.md); one referred
 # to the competent body is not accepted by this bureau (若干规定 Art. 18).
 ACCEPTED_STATUSES = (ComplaintStatus.ACCEPTED, ComplaintStatus.JOINED)
 NOT_ACCEPTED_STATUSES = (ComplaintStatus.NOT_ACCEPTED, ComplaintStatus.REFERRED)

@@ -38,6 +38,18 @@ class DedupeCommandTests(SimpleTestCase):
         )
         self.assertEqual(self.dedupe(content.encode()), ["1", "1", "3"])
 
+    def test_keeps_one_trade_name_in_two_industries_apart_unless_evidence_joins_them(
+        self,
+    ) -> None:
+        content = (
+            "name,code,representative,address,phone\n"
+            "辽源市鑫盛房地产开发有限公司,,,辽源市龙山区向阳街88号,\n"
+            "鑫盛钢结构有限公司,,,辽源市龙山区向阳街88号,\n"
+            "辽源市宏达商贸有限公司,,,,0437-3216688\n"
+            "宏达市政工程有限公司,,,,\n"
+        )
+        self.assertEqual(self.dedupe(content.encode()), ["1", "1", "3", "4"])
+
     def test_takes_a_first_row_that_is_not_the_header_as_data(self) -> None:
         content = "鑫盛公司\n辽源鑫盛建筑工程有限公司\n"
         self.assertEqual(self.dedupe(content.encode()), ["1", "1"])

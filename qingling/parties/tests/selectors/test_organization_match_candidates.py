@@ -1,4 +1,5 @@
 from qingling.parties.demo import fake_credit_code
+from qingling.parties.matching import CANDIDATE_THRESHOLD, MATCH_THRESHOLD
 from qingling.parties.models import Organization
 from qingling.parties.selectors import organization_match_candidates
 from qingling.parties.services import organization_register, organization_update
@@ -37,6 +38,19 @@ class OrganizationMatchCandidatesTests(BaseTestCase):
         found = organization_match_candidates(name="鑫盛建筑工程有限公司")
         self.assertEqual(self.names(found), [self.xinsheng.name, self.xinshengda.name])
         self.assertLess(found[1][1], found[0][1])
+
+    def test_offers_the_same_trade_name_in_another_industry_below_the_match(self) -> None:
+        steel = make_organization(self.rng, name="辽源市鑫盛钢结构有限公司")
+        found = organization_match_candidates(name="鑫胜建筑工程有限公司")
+        self.assertEqual(found[0], (self.xinsheng, 1.0))
+        score = dict(found)[steel]
+        self.assertLess(score, MATCH_THRESHOLD)
+        self.assertGreaterEqual(score, CANDIDATE_THRESHOLD)
+
+    def test_offers_every_company_of_the_trade_name_to_a_short_form(self) -> None:
+        steel = make_organization(self.rng, name="辽源市鑫盛钢结构有限公司")
+        found = dict(organization_match_candidates(name="鑫盛公司"))
+        self.assertEqual((found[self.xinsheng], found[steel]), (1.0, 1.0))
 
     def test_leaves_out_employers_sharing_only_the_industry_words(self) -> None:
         found = organization_match_candidates(name="辽源市鑫盛建筑工程有限公司")
