@@ -10,6 +10,7 @@ Variables (all optional for a local demo):
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "axes",
     "qingling.core",
     "qingling.notify",
     "qingling.accounts",
@@ -86,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,6 +146,27 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sign-in throttling (django-axes): after QINGLING_LOGIN_FAILURE_LIMIT wrong passwords for
+# one user name from one address, that pair is locked for QINGLING_LOGIN_COOLOFF_MINUTES
+# (each further try restarts the wait) or until an administrator unlocks the account
+# (accounts.services.account_unlock, audited). Attempts are rows in the database, shared
+# by every server process.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("QINGLING_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("QINGLING_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qingling.accounts.views.sign_in_locked"  # 429, in the site's style
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept; failures are
+AXES_ENABLE_ADMIN = False  # our admin shows attempts read-only and unlocks through the service
+AXES_CLIENT_IP_CALLABLE = "qingling.accounts.throttling.client_ip"
+# How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR). Behind the bureau's proxy set it to 1.
+QINGLING_PROXY_COUNT = int(os.environ.get("QINGLING_PROXY_COUNT", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -281,5 +306,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("QINGLING_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes.apps": {"level": "WARNING"},  # not a "BEGIN" line from every command
+    },
 }
