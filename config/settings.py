@@ -240,6 +240,10 @@ QINGLING_WORKER_INTERVAL_SECONDS = int(os.environ.get("QINGLING_WORKER_INTERVAL"
 # Evidence uploads live under var/uploads, outside the web root; staff download them
 # through a view that checks access. Never add a URL that serves MEDIA_ROOT directly.
 MEDIA_ROOT = VAR_DIR / "uploads"
+# Evidence and case documents are readable by the server's own account only, whatever
+# its umask: files 0600, the folders the storage creates 0700.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 QINGLING_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 QINGLING_UPLOAD_MAX_FILES = 10
 # Working days to reply to a work order / give feedback on a transfer order, per channel.
