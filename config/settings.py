@@ -10,11 +10,13 @@ Variables (all optional for a local demo):
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONCE, NONE, SELF
 
 # Let generic Django classes (ModelAdmin[User], QuerySet[T]) be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -47,7 +49,11 @@ ALLOWED_HOSTS = [
     for h in os.environ.get("QINGLING_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
     if h.strip()
 ]
-CSRF_TRUSTED_ORIGINS = [f"http://{h}:8000" for h in ALLOWED_HOSTS]
+# Origins other than the site's own that may POST to it (scheme://host[:port], comma-separated);
+# a same-origin form needs none.
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("QINGLING_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,6 +67,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "axes",
+    "csp",
     "qingling.core",
     "qingling.notify",
     "qingling.accounts",
@@ -78,6 +86,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qingling.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -150,6 +161,27 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Sign-in throttling (django-axes): after QINGLING_LOGIN_FAILURE_LIMIT wrong passwords for
+# one user name from one address, that pair is locked for QINGLING_LOGIN_COOLOFF_MINUTES
+# (each further try restarts the wait) or until an administrator unlocks the account
+# (accounts.services.account_unlock, audited). Attempts are rows in the database, shared
+# by every server process.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("QINGLING_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("QINGLING_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qingling.accounts.views.sign_in_locked"  # 429, in the site's style
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept; failures are
+AXES_ENABLE_ADMIN = False  # our admin shows attempts read-only and unlocks through the service
+AXES_CLIENT_IP_CALLABLE = "qingling.accounts.throttling.client_ip"
+# How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
+# client's address is REMOTE_ADDR). Behind the bureau's proxy set it to 1.
+QINGLING_PROXY_COUNT = int(os.environ.get("QINGLING_PROXY_COUNT", "0"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -173,11 +205,52 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 
+# HTTPS. Production sets QINGLING_HTTPS=1 (`qingling check --deploy` warns until it does):
+# plain HTTP is redirected, cookies travel over HTTPS only, and browsers are told to use
+# HTTPS for a year (HSTS). Off by default for the demo on http://127.0.0.1 and for tests.
+QINGLING_HTTPS = envbool("QINGLING_HTTPS")
+SECURE_SSL_REDIRECT = QINGLING_HTTPS
+SESSION_COOKIE_SECURE = QINGLING_HTTPS
+CSRF_COOKIE_SECURE = QINGLING_HTTPS
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("QINGLING_HSTS_SECONDS", str(365 * 24 * 3600 if QINGLING_HTTPS else 0))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("QINGLING_HSTS_INCLUDE_SUBDOMAINS", QINGLING_HTTPS)
+SECURE_HSTS_PRELOAD = envbool("QINGLING_HSTS_PRELOAD")
+# Preloading is the domain owner's decision (hstspreload.org takes registrable domains,
+# not the bureau's sub-domain), so its absence is not a warning here.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind the bureau's TLS proxy (QINGLING_PROXY_COUNT > 0), which must set, not pass on,
+# X-Forwarded-Proto: a request is secure when the proxy says it came in over HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if QINGLING_PROXY_COUNT else None
+
+# Content-Security-Policy (django-csp): scripts from our own static files only (no inline
+# script, no event-handler attribute, no eval: htmx runs with allowEval off); styles from
+# our files or a <style> element carrying the request's nonce; no style="" attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 QINGLING_WORKER_INTERVAL_SECONDS = int(os.environ.get("QINGLING_WORKER_INTERVAL", "60"))
 
 # Evidence uploads live under var/uploads, outside the web root; staff download them
 # through a view that checks access. Never add a URL that serves MEDIA_ROOT directly.
 MEDIA_ROOT = VAR_DIR / "uploads"
+# Evidence and case documents are readable by the server's own account only, whatever
+# its umask: files 0600, the folders the storage creates 0700.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 QINGLING_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 QINGLING_UPLOAD_MAX_FILES = 10
 # Working days to reply to a work order / give feedback on a transfer order, per channel.
@@ -315,5 +388,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("QINGLING_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "axes.apps": {"level": "WARNING"},  # not a "BEGIN" line from every command
+    },
 }

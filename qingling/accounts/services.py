@@ -1,8 +1,12 @@
 """Writes for staff and org units."""
 
+from axes.models import AccessAttempt
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qingling.accounts.models import OrgUnit, Role, User
+from qingling.accounts.permissions import Perm, can
+from qingling.core.exceptions import Forbidden, NotFound
 from qingling.core.models import Division
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 
@@ -78,3 +82,26 @@ def org_unit_save(*, unit: OrgUnit, before: dict[str, object] | None, actor: Act
         after=audit_snapshot(unit, ("name", "division")),
     )
     return unit
+
+
+@transaction.atomic
+def account_unlock(*, username: str, actor: Actor) -> int:
+    """Lift the sign-in lockout of ``username`` (every address it was locked from) and
+    forget its failed attempts; an administrator only. Returns how many attempt records
+    were cleared."""
+    if actor is None or not can(actor, Perm.STAFF_MANAGE):
+        raise Forbidden(_("Only an administrator may unlock an account."))
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(_("No account has this user name."))
+    attempts = AccessAttempt.objects.filter(username=username)
+    failures = sum(attempts.values_list("failures_since_start", flat=True))
+    cleared: int = attempts.delete()[0]
+    audit_event_record(
+        actor=actor,
+        action="account.unlock",
+        obj=user,
+        before={"failed_attempts": failures},
+        after={"failed_attempts": 0},
+    )
+    return cleared

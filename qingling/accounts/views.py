@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -118,4 +119,21 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "missing_year": calendar_next_year_missing(),
             "example_start": dt.date(2021, 2, 8),
         },
+    )
+
+
+def sign_in_locked(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, object] | None = None,
+) -> HttpResponse:
+    """What a locked-out sign-in gets (django-axes' AXES_LOCKOUT_CALLABLE): 429 and why."""
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+        status=429,
     )

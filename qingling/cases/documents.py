@@ -47,6 +47,7 @@ from qingling.core import clock
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
 from qingling.core.personal_data import blind_index, mask_id_number, mask_phone
 from qingling.core.services import Actor, audit_event_record
+from qingling.core.spreadsheets import csv_field
 from qingling.intake.models import Complaint
 
 Kind = Document.Kind
@@ -563,8 +564,6 @@ def document_list(*, case: Case) -> QuerySet[Document]:
 
 # --- the case file -----------------------------------------------------------------------------
 
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def mask_personal(text: str) -> str:
     """Mask every ID- or mobile-shaped number in free text."""
@@ -584,9 +583,9 @@ def _cell(value: object) -> str:
     else:
         text = str(value)
     text = mask_personal(text)
-    if text.startswith(CSV_FORMULA_START):  # no formulas when a spreadsheet opens the file
-        text = "'" + text
-    return text
+    if isinstance(value, int | float | Decimal | dt.date):
+        return text  # a number or a date stays one
+    return csv_field(text)  # no formulas when a spreadsheet opens the file
 
 
 def _csv(header: list[str], rows: Iterable[Iterable[object]]) -> bytes:

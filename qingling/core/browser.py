@@ -62,3 +62,16 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def csp_violations(page: Any) -> list[str]:
+    """Collect what the Content-Security-Policy blocks on ``page`` (Chromium reports each
+    refused script, handler or style on the console); a test asserts the list stays empty."""
+    refused: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.on("console", on_console)
+    return refused

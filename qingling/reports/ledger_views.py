@@ -23,6 +23,7 @@ from qingling.cases.selectors import CaseFilters, LedgerRow
 from qingling.core import clock
 from qingling.core.models import Division
 from qingling.core.services import audit_event_record
+from qingling.core.spreadsheets import xlsx_row
 from qingling.reports import ledger
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -137,30 +138,33 @@ def ledger_workbook(rows: Iterable[LedgerRow], target: IO[bytes]) -> int:
     for index, width in enumerate(WIDTHS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.append([str(header) for header in HEADERS])
+    sheet.append(xlsx_row(sheet, [str(header) for header in HEADERS]))
     statuses = dict(CaseStatus.choices)
     yes = gettext("yes")
     count = 0
     for row in rows:
         case = row.case
         sheet.append(
-            [
-                case.number,
-                str(statuses.get(case.status, case.status)),
-                row.lead,
-                "、".join(row.co_inspectors),
-                case.respondent.name,
-                case.project.name if case.project else "",
-                case.division.name,
-                _cell(sheet, case.opened_on, DATE_FORMAT),
-                _cell(sheet, case.investigation_due, DATE_FORMAT),
-                yes if row.investigation_overdue else "",
-                _cell(sheet, case.order_due, DATE_FORMAT) if case.order_due else None,
-                row.workers,
-                _cell(sheet, row.claimed, MONEY_FORMAT),
-                _cell(sheet, row.paid, MONEY_FORMAT),
-                _cell(sheet, row.outstanding, MONEY_FORMAT),
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    case.number,
+                    str(statuses.get(case.status, case.status)),
+                    row.lead,
+                    "、".join(row.co_inspectors),
+                    case.respondent.name,
+                    case.project.name if case.project else "",
+                    case.division.name,
+                    _cell(sheet, case.opened_on, DATE_FORMAT),
+                    _cell(sheet, case.investigation_due, DATE_FORMAT),
+                    yes if row.investigation_overdue else "",
+                    _cell(sheet, case.order_due, DATE_FORMAT) if case.order_due else None,
+                    row.workers,
+                    _cell(sheet, row.claimed, MONEY_FORMAT),
+                    _cell(sheet, row.paid, MONEY_FORMAT),
+                    _cell(sheet, row.outstanding, MONEY_FORMAT),
+                ],
+            )
         )
         count += 1
     workbook.save(target)

@@ -24,6 +24,7 @@ from openpyxl import Workbook
 
 from qingling.accounts.permissions import jurisdiction_prefix
 from qingling.core.models import Division
+from qingling.core.spreadsheets import xlsx_row
 from qingling.employment.models import Seeker, Trip, TripSeat
 
 
@@ -197,32 +198,38 @@ def trip_manifest_workbook(*, trip: Trip, rows: Iterable[ManifestRow], target: I
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"
     sheet.append(
-        [
-            gettext("%(number)s %(date)s %(origin)s → %(destination)s")
-            % {
-                "number": trip.number,
-                "date": trip.date.isoformat(),
-                "origin": trip.origin,
-                "destination": trip.destination.name,
-            }
-        ]
+        xlsx_row(
+            sheet,
+            [
+                gettext("%(number)s %(date)s %(origin)s → %(destination)s")
+                % {
+                    "number": trip.number,
+                    "date": trip.date.isoformat(),
+                    "origin": trip.origin,
+                    "destination": trip.destination.name,
+                }
+            ],
+        )
     )
-    sheet.append([str(header) for header in MANIFEST_HEADERS])
+    sheet.append(xlsx_row(sheet, [str(header) for header in MANIFEST_HEADERS]))
     count = 0
     for row in rows:
         sheet.append(
-            [
-                row.seat,
-                row.name,
-                row.id_number_masked,
-                row.phone_masked,
-                row.county,
-                row.township,
-                row.pickup_point,
-                row.employer,
-                _local(row.boarded_at),
-                _local(row.handed_over_at),
-            ]
+            xlsx_row(
+                sheet,
+                [
+                    row.seat,
+                    row.name,
+                    row.id_number_masked,
+                    row.phone_masked,
+                    row.county,
+                    row.township,
+                    row.pickup_point,
+                    row.employer,
+                    _local(row.boarded_at),
+                    _local(row.handed_over_at),
+                ],
+            )
         )
         count += 1
     workbook.save(target)

@@ -185,6 +185,22 @@ class TripPagesTests(EmploymentWorld):
         event = AuditEvent.objects.get(action="trip.manifest_export")
         self.assertEqual((event.actor_id, event.after), (self.director.pk, {"rows": 3}))
 
+    def test_a_name_shaped_like_a_formula_comes_out_of_the_xlsx_manifest_as_text(self) -> None:
+        attack = '=HYPERLINK("http://x","y")'
+        trip_transition(trip=self.trip, to=Trip.Status.CANCELLED, actor=self.employment)
+        traveller(self, name=attack, confirmed_employer="@SUM(1)")
+        (trip,) = plan(self).trips
+        self.login(self.employment)
+        response = self.client.get(reverse("employment:trip_manifest_xlsx", args=[trip.public_id]))
+        content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        sheet = load_workbook(io.BytesIO(content)).active
+        assert sheet is not None
+        cells = {cell.value: cell for row in sheet.iter_rows() for cell in row}
+        self.assertEqual(cells[attack].data_type, "s")
+        self.assertEqual(cells["@SUM(1)"].data_type, "s")
+        self.assertNotIn("f", {cell.data_type for cell in cells.values()})
+        self.assertEqual(cells[1].data_type, "n")  # the seat number stays a number
+
     def test_plans_from_the_form_and_shows_the_result(self) -> None:
         traveller(self, name="新来的")
         traveller(self, name="没日期", window=None)

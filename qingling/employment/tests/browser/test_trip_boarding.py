@@ -9,7 +9,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from qingling.accounts.models import Role
 from qingling.accounts.services import org_unit_create, staff_create
-from qingling.core.browser import PHONE, chromium
+from qingling.core.browser import PHONE, chromium, csp_violations
 from qingling.core.models import Division
 from qingling.core.personal_data import unseal
 from qingling.employment.models import Seeker, Trip, TripSeat
@@ -80,7 +80,10 @@ class TripBoardingOnPhoneTests(StaticLiveServerTestCase):
         os.makedirs(SCREENSHOTS, exist_ok=True)
         with chromium() as browser:
             context = browser.new_context(**PHONE)
+            # The Print button's script lives in app.js (no onclick under the CSP).
+            context.add_init_script("window.print = function () { window.printed = true; };")
             page = context.new_page()
+            refused = csp_violations(page)
             page.goto(f"{self.live_server_url}/accounts/login/")
             page.fill("#id_username", "employment-zhao")
             page.fill("#id_password", PASSWORD)
@@ -119,6 +122,8 @@ class TripBoardingOnPhoneTests(StaticLiveServerTestCase):
             assert page.is_hidden("#seat-2 .inline-act")
             page.screenshot(path=f"{SCREENSHOTS}/trip-manifest-print.png", full_page=True)
             page.emulate_media(media="screen")
+            page.click("button[data-print]")
+            assert page.evaluate("window.printed === true")
 
             page.click("form:has(input[value=departed]) button")
             page.wait_for_selector("input[name=received_by]")
@@ -127,6 +132,7 @@ class TripBoardingOnPhoneTests(StaticLiveServerTestCase):
             page.wait_for_selector("text=大连市甘井子区人社局")
             self.assert_no_sideways_scroll(page)
             page.screenshot(path=f"{SCREENSHOTS}/trip-arrived-phone.png", full_page=True)
+            assert refused == [], refused
 
         trip = Trip.objects.get()
         self.assertEqual(

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from qingling.accounts.models import Role
 from qingling.accounts.services import org_unit_create, staff_create
-from qingling.core.browser import PHONE, chromium
+from qingling.core.browser import PHONE, chromium, csp_violations
 from qingling.core.models import Division
 from qingling.inspections.models import Finding, Inspection
 from qingling.inspections.tests.world import tiny_png
@@ -71,6 +71,7 @@ class RecordInspectionOnPhoneTests(StaticLiveServerTestCase):
         try:
             context = browser.new_context(**PHONE)
             page = context.new_page()
+            refused = csp_violations(page)
             page.goto(f"{self.live_server_url}/accounts/login/")
             page.fill("#id_username", "inspector-li")
             page.fill("#id_password", PASSWORD)
@@ -103,6 +104,7 @@ class RecordInspectionOnPhoneTests(StaticLiveServerTestCase):
             page.wait_for_selector("#draft-status:not([hidden])")
             assert "网络" in page.inner_text("#draft-status")
             page.screenshot(path=f"{SCREENSHOTS}/inspection-offline-phone.png", full_page=True)
+            assert refused == [], refused  # the draft script runs from its file under the CSP
             assert not Inspection.objects.exists()
             with pytest.raises(Exception):  # noqa: B017 (Playwright's Error)
                 page.reload()  # and a reload fails too while offline

@@ -6,7 +6,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
 from qingling.accounts.models import Role
 from qingling.accounts.services import org_unit_create, staff_create
-from qingling.core.browser import PHONE, chromium
+from qingling.core.browser import PHONE, chromium, csp_violations
 from qingling.core.models import Division
 from qingling.parties.demo import fake_credit_code, fake_id_number
 from qingling.parties.models import Organization
@@ -43,6 +43,7 @@ class RegisterOrganizationOnPhoneTests(StaticLiveServerTestCase):
         browser = browser_context.__enter__()
         try:
             page = browser.new_page(**PHONE)
+            refused = csp_violations(page)
             page.goto(f"{self.live_server_url}/accounts/login/")
             page.fill("#id_username", "intake")
             page.fill("#id_password", "secret-phone-1")
@@ -72,6 +73,12 @@ class RegisterOrganizationOnPhoneTests(StaticLiveServerTestCase):
             page.screenshot(path="var/screenshots/organization-phone.png", full_page=True)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
+
+            # The list's search runs through htmx, which the CSP lets run without eval.
+            page.goto(f"{self.live_server_url}/parties/organizations/")
+            page.fill("input[name=q]", "不存在的公司")
+            page.wait_for_selector("text=辽源市鑫盛建筑工程有限公司", state="detached")
+            assert refused == [], refused
         finally:
             browser_context.__exit__(None, None, None)
 

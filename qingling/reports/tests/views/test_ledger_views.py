@@ -104,3 +104,16 @@ class LedgerExportTests(BaseTestCase):
         self.assertEqual(event.actor_id, self.chief.pk)
         self.assertEqual(event.object_id, str(self.chief.pk))
         self.assertEqual(event.after, {"filters": {"q": "甲建筑"}, "rows": 1})
+
+    def test_a_respondent_named_like_a_formula_is_exported_as_text(self) -> None:
+        attack = '=HYPERLINK("http://x","y")'
+        open_case(self, respondent=attack)
+        self.login(self.chief)
+        response = self.client.get(reverse("reports:ledger_export"))
+        content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        sheet = load_workbook(io.BytesIO(content)).active
+        assert sheet is not None
+        cell = sheet.cell(row=2, column=5)
+        self.assertEqual((cell.value, cell.data_type), (attack, "s"))
+        self.assertNotIn("f", {c.data_type for row in sheet.iter_rows() for c in row})
+        self.assertEqual(sheet.cell(row=2, column=13).data_type, "n")
