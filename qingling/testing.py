@@ -118,7 +118,8 @@ def make_accepted_complaint(
     amount: str = "10000.00",
     actor: User | None = None,
 ) -> "Complaint":
-    """A complaint registered at the walk-in desk and accepted."""
+    """A complaint registered at the walk-in desk (by ``actor``, or as a system) and
+    accepted by ``actor`` or else the ``intake`` persona."""
     from decimal import Decimal
 
     from qingling.intake.channels.base import ComplaintDraft
@@ -135,7 +136,7 @@ def make_accepted_complaint(
         channel="walk_in",
         actor=actor,
     ).complaint
-    return complaint_accept(complaint=complaint, actor=actor)
+    return complaint_accept(complaint=complaint, actor=actor or User.objects.get(username="intake"))
 
 
 def make_case(

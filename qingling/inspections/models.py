@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from qingling.cases.models import Case
 from qingling.core.models import Division, TimeStampedModel
 from qingling.inspections.checklist import CheckItem, CheckResult
+from qingling.inspections.lifecycle import CORRECTED_STATUSES, FindingStatus
 from qingling.intake.models import Complaint
 from qingling.parties.models import Organization, Project
 
@@ -169,15 +170,8 @@ class CheckEntry(models.Model):
 class Finding(TimeStampedModel):
     """A violation found on inspection (检查发现) and what became of it."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CORRECTED_ON_SPOT = "corrected_on_spot", _("corrected on the spot")
-        DEADLINE = "deadline", _("to be corrected by a deadline")
-        CORRECTED = "corrected", _("corrected by the deadline")
-        COMPLAINT = "complaint", _("turned into a complaint")
-        CASE = "case", _("turned into a case")
-
-    CORRECTED_STATUSES = (Status.CORRECTED_ON_SPOT, Status.CORRECTED)
+    Status = FindingStatus  # the statuses and their steps: inspections/lifecycle.py
+    CORRECTED_STATUSES = CORRECTED_STATUSES
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")

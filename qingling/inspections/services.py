@@ -8,7 +8,7 @@ it twice.
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -33,8 +33,10 @@ from qingling.core.services import (
     audit_snapshot,
     status_compare_and_swap,
 )
+from qingling.core.transitions import Transition
 from qingling.core.uploads import EXTENSIONS, evidence_check
 from qingling.inspections.checklist import CheckItem, CheckResult, article_for
+from qingling.inspections.lifecycle import FindingStatus, StepActor, transition_for
 from qingling.inspections.models import (
     Campaign,
     CampaignTarget,
@@ -440,39 +442,14 @@ def evidence_add(
     return stored
 
 
-# --- findings ---------------------------------------------------------------------------------
+# --- findings: the one transition service ----------------------------------------------------
 
 
-def _finding_move(
-    finding: Finding,
-    *,
-    allowed: Iterable[str],
-    to: str,
-    actor: Actor,
-    reason: str = "",
-    **fields: Any,
-) -> Finding:
-    """Compare-and-swap on the status the caller saw; audited on the finding."""
-    allowed = tuple(allowed)
-    if finding.status not in allowed:
-        raise Conflict(
-            _("A finding that is %(status)s cannot become %(target)s.")
-            % {"status": finding.get_status_display(), "target": Finding.Status(to).label},
-            code="finding_transition_not_allowed",
-            extra={"status": finding.status, "target": to},
-        )
-    status_compare_and_swap(
-        obj=finding,
-        values={"status": to, "updated_at": clock.now(), **fields},
-        conflict=Conflict(
-            _("Someone else acted on this finding first; reload it."), code="finding_conflict"
-        ),
-        actor=actor,
-        action=f"finding.{to}",
-        audit_fields=FINDING_AUDIT_FIELDS,
-        reason=reason,
-    )
-    return finding
+class TransitionNotAllowed(Conflict):
+    """The table has no step from the finding's status to the status asked for."""
+
+    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message, code="finding_transition_not_allowed", extra=extra)
 
 
 @dataclass(frozen=True)
@@ -481,7 +458,156 @@ class SpotPaymentLine:
     amount: Decimal
 
 
+def finding_step_actors(finding: Finding, actor: Actor) -> frozenset[str]:
+    """Which step-actors of the transition table ``actor`` is for this finding."""
+    area = finding.inspection.division_id
+    found = set()
+    if can(actor, Perm.INSPECTION_WORK) and covers(actor, area):
+        found.add(StepActor.INSPECTOR)
+    if can(actor, Perm.CASE_APPROVE) and covers(actor, area):
+        found.add(StepActor.CHIEF)
+    return frozenset(found)
+
+
+def _guard_correction_described(finding: Finding, note: str, details: dict[str, Any]) -> None:
+    """On the spot: what was paid to whom (each line a name and an amount in yuan and
+    fen), or how the violation was corrected."""
+    payments: Sequence[SpotPaymentLine] = details.get("payments", ())
+    errors = FieldErrors()
+    if not payments and not note:
+        errors.add("note", _("Say what was paid to whom, or how the violation was corrected."))
+    for line in payments:
+        if not line.payee_name.strip():
+            errors.add("payments", _("Name each person paid."))
+        if not Decimal(0) < line.amount < MAX_SPOT_AMOUNT or line.amount.as_tuple().exponent < -2:  # type: ignore[operator]
+            errors.add("payments", _("Each amount must be positive, in yuan and fen."))
+    errors.raise_if_any()
+
+
+def _guard_note_given(finding: Finding, note: str, details: dict[str, Any]) -> None:
+    if not note:
+        raise InvalidInput(
+            _("Say how the violation was corrected."), extra={"fields": {"note": [_("Required.")]}}
+        )
+
+
+def _guard_deadline_in_range(finding: Finding, note: str, details: dict[str, Any]) -> None:
+    working_days = details.get("working_days")
+    if not isinstance(working_days, int) or not 1 <= working_days <= MAX_CORRECTION_WORKING_DAYS:
+        raise InvalidInput(
+            _("Between 1 and %(n)d working days.") % {"n": MAX_CORRECTION_WORKING_DAYS},
+            extra={"fields": {"working_days": [_("Out of range.")]}},
+        )
+
+
+def _guard_respondent_named(finding: Finding, note: str, details: dict[str, Any]) -> None:
+    if finding.respondent is None:
+        raise InvalidInput(
+            _("Name the responsible organization before opening a case."),
+            extra={"fields": {"respondent": [_("Required.")]}},
+        )
+
+
+GUARDS: dict[str, Callable[[Finding, str, dict[str, Any]], None]] = {
+    "correction_described": _guard_correction_described,
+    "note_given": _guard_note_given,
+    "deadline_in_range": _guard_deadline_in_range,
+    "respondent_named": _guard_respondent_named,
+}
+
+
+def _step_check(finding: Finding, target: str, actor: Actor) -> Transition:
+    step = transition_for(finding.status, target)
+    if step is None:
+        raise TransitionNotAllowed(
+            _("A finding that is %(status)s cannot become %(target)s.")
+            % {"status": finding.get_status_display(), "target": FindingStatus(target).label},
+            extra={"status": finding.status, "target": target},
+        )
+    if step.actor not in finding_step_actors(finding, actor):
+        who = StepActor(step.actor).label
+        raise Forbidden(_("Only %(who)s may take this step.") % {"who": who})
+    return step
+
+
+def _step_effects(
+    finding: Finding, target: str, actor: Actor, note: str, details: dict[str, Any]
+) -> dict[str, Any]:
+    """Do what the step brings and return the finding's fields it sets."""
+    if target == FindingStatus.CORRECTED_ON_SPOT:
+        SpotPayment.objects.bulk_create(
+            SpotPayment(
+                finding=finding,
+                payee_name=" ".join(line.payee_name.split())[:50],
+                amount=line.amount,
+                payer=finding.respondent,
+            )
+            for line in details.get("payments", ())
+        )
+        corrected_on = finding.inspection.done_on or clock.local_today()
+        return {"corrected_on": corrected_on, "correction_note": note}
+    if target == FindingStatus.DEADLINE:
+        today = clock.local_today()
+        due = workdays_add(start=today, days=details["working_days"])
+        return {
+            "correction_due": due.date,
+            "correction_due_provisional": due.provisional,
+            # what the deadline was counted from, so a schedule loaded later recounts it
+            "correction_due_from": today,
+            "correction_working_days": details["working_days"],
+            "overdue_at": None,
+        }
+    if target == FindingStatus.CORRECTED:
+        return {"corrected_on": clock.local_today(), "correction_note": note}
+    if target == FindingStatus.COMPLAINT:
+        return {"complaint": _complaint_from_finding(finding, actor=actor)}
+    if target == FindingStatus.CASE:
+        complaint, case = _case_from_finding(
+            finding, actor=actor, lead=details.get("lead"), summary=details.get("summary", "")
+        )
+        return {"complaint": complaint, "case": case}
+    raise AssertionError(f"no effects for {target}")  # pragma: no cover
+
+
 @transaction.atomic
+def finding_transition(
+    *, finding: Finding, target: str, actor: Actor, note: str = "", **details: Any
+) -> Finding:
+    """Move a finding along the table: who may, the guards, what the step brings, then a
+    compare-and-swap on the status the caller saw and an audit row.
+
+    ``details``: ``payments`` (SpotPaymentLine) on the spot; ``working_days`` for a
+    deadline; ``lead`` and ``summary`` for a case. ``note``: how it was corrected (kept
+    on the finding), or why a deadline was set; every note is the audit row's reason.
+    """
+    step = _step_check(finding, target, actor)
+    note = note.strip()
+    if step.guard:
+        GUARDS[step.guard](finding, note, details)
+    conflict = Conflict(
+        _("Someone else acted on this finding first; reload it."), code="finding_conflict"
+    )
+    # Before the complaint or the case is made for it: a stale copy stops here (and the
+    # row is locked on PostgreSQL); the compare-and-swap below still decides a race.
+    if (
+        not Finding.objects.select_for_update()
+        .filter(pk=finding.pk, status=finding.status)
+        .exists()
+    ):
+        raise conflict
+    values = _step_effects(finding, target, actor, note, details)
+    status_compare_and_swap(
+        obj=finding,
+        values={"status": target, "updated_at": clock.now(), **values},
+        conflict=conflict,
+        actor=actor,
+        action=f"finding.{target}",
+        audit_fields=FINDING_AUDIT_FIELDS,
+        reason=note,
+    )
+    return finding
+
+
 def finding_correct_on_spot(
     *,
     finding: Finding,
@@ -490,79 +616,32 @@ def finding_correct_on_spot(
     actor: Actor,
 ) -> Finding:
     """Corrected on the spot (当场纠正, 监察条例 Art. 15): what was paid to whom, or how."""
-    _require_worker(actor, finding.inspection.division)
-    errors = FieldErrors()
-    if not payments and not note.strip():
-        errors.add("note", _("Say what was paid to whom, or how the violation was corrected."))
-    for line in payments:
-        if not line.payee_name.strip():
-            errors.add("payments", _("Name each person paid."))
-        if not Decimal(0) < line.amount < MAX_SPOT_AMOUNT or line.amount.as_tuple().exponent < -2:  # type: ignore[operator]
-            errors.add("payments", _("Each amount must be positive, in yuan and fen."))
-    errors.raise_if_any()
-    inspection = finding.inspection
-    finding = _finding_move(
-        finding,
-        allowed=(Finding.Status.OPEN,),  # after a deadline it is corrected by the deadline
-        to=Finding.Status.CORRECTED_ON_SPOT,
+    return finding_transition(
+        finding=finding,
+        target=FindingStatus.CORRECTED_ON_SPOT,
         actor=actor,
-        corrected_on=inspection.done_on or clock.local_today(),
-        correction_note=note.strip(),
+        note=note,
+        payments=list(payments),
     )
-    SpotPayment.objects.bulk_create(
-        SpotPayment(
-            finding=finding,
-            payee_name=" ".join(line.payee_name.split())[:50],
-            amount=line.amount,
-            payer=finding.respondent,
-        )
-        for line in payments
-    )
-    return finding
 
 
-@transaction.atomic
 def finding_deadline_set(
     *, finding: Finding, working_days: int, note: str = "", actor: Actor
 ) -> Finding:
     """Order correction by a deadline (限期整改) counted in working days from today."""
-    _require_worker(actor, finding.inspection.division)
-    if not 1 <= working_days <= MAX_CORRECTION_WORKING_DAYS:
-        raise InvalidInput(
-            _("Between 1 and %(n)d working days.") % {"n": MAX_CORRECTION_WORKING_DAYS},
-            extra={"fields": {"working_days": [_("Out of range.")]}},
-        )
-    today = clock.local_today()
-    due = workdays_add(start=today, days=working_days)
-    return _finding_move(
-        finding,
-        allowed=(Finding.Status.OPEN,),
-        to=Finding.Status.DEADLINE,
+    return finding_transition(
+        finding=finding,
+        target=FindingStatus.DEADLINE,
         actor=actor,
-        reason=note.strip(),
-        correction_due=due.date,
-        correction_due_provisional=due.provisional,
-        correction_due_from=today,
-        correction_working_days=working_days,
-        overdue_at=None,
+        note=note,
+        working_days=working_days,
     )
 
 
-@transaction.atomic
 def finding_corrected(*, finding: Finding, note: str, actor: Actor) -> Finding:
     """The violation was corrected after a deadline was set (also late: the date says so)."""
-    _require_worker(actor, finding.inspection.division)
-    if not note.strip():
-        raise InvalidInput(
-            _("Say how the violation was corrected."), extra={"fields": {"note": [_("Required.")]}}
-        )
-    return _finding_move(
-        finding,
-        allowed=(Finding.Status.DEADLINE,),
-        to=Finding.Status.CORRECTED,
-        actor=actor,
-        corrected_on=clock.local_today(),
-        correction_note=note.strip(),
+    return finding_transition(
+        finding=finding, target=FindingStatus.CORRECTED, actor=actor, note=note
     )
 
 
@@ -638,23 +717,11 @@ def _complaint_from_finding(finding: Finding, *, actor: Actor) -> Complaint:
     return complaint
 
 
-@transaction.atomic
 def finding_to_complaint(*, finding: Finding, actor: Actor) -> Finding:
     """Turn the finding into a complaint (channel inspection) for triage, with its evidence."""
-    _require_worker(actor, finding.inspection.division)
-    if not can(actor, Perm.COMPLAINT_REGISTER):
-        raise Forbidden(_("You may not register complaints."))
-    complaint = _complaint_from_finding(finding, actor=actor)
-    return _finding_move(
-        finding,
-        allowed=(Finding.Status.OPEN, Finding.Status.DEADLINE),
-        to=Finding.Status.COMPLAINT,
-        actor=actor,
-        complaint=complaint,
-    )
+    return finding_transition(finding=finding, target=FindingStatus.COMPLAINT, actor=actor)
 
 
-@transaction.atomic
 def finding_to_case(
     *, finding: Finding, actor: Actor, lead: User | None = None, summary: str = ""
 ) -> Case:
@@ -665,24 +732,18 @@ def finding_to_case(
     and a case opened from it the same day (若干规定 Art. 18) against the responsible
     organization, with the inspection's team as its inspectors (``lead`` or the first).
     """
-    if not can(actor, Perm.CASE_APPROVE):
-        raise Forbidden(_("A section chief or the director approves opening a case."))
+    finding = finding_transition(
+        finding=finding, target=FindingStatus.CASE, actor=actor, lead=lead, summary=summary
+    )
+    assert finding.case is not None
+    return finding.case
+
+
+def _case_from_finding(
+    finding: Finding, *, actor: Actor, lead: User | None, summary: str
+) -> tuple[Complaint, Case]:
     inspection = finding.inspection
-    if finding.respondent is None:
-        raise InvalidInput(
-            _("Name the responsible organization before opening a case."),
-            extra={"fields": {"respondent": [_("Required.")]}},
-        )
-    if finding.status not in (
-        Finding.Status.OPEN,
-        Finding.Status.DEADLINE,
-        Finding.Status.COMPLAINT,
-    ):
-        raise Conflict(
-            _("A finding that is %(status)s cannot become a case.")
-            % {"status": finding.get_status_display()},
-            code="finding_transition_not_allowed",
-        )
+    assert finding.respondent is not None  # the guard respondent_named
     complaint = finding.complaint or _complaint_from_finding(finding, actor=actor)
     if complaint.status in (ComplaintStatus.RECEIVED, ComplaintStatus.MORE_MATERIAL):
         complaint = complaint_accept(
@@ -708,15 +769,7 @@ def finding_to_case(
         summary=summary or f"{finding.article} {finding.description}",
         actor=actor,
     )
-    _finding_move(
-        finding,
-        allowed=(finding.status,),
-        to=Finding.Status.CASE,
-        actor=actor,
-        complaint=complaint,
-        case=case,
-    )
-    return case
+    return complaint, case
 
 
 @transaction.atomic

@@ -19,8 +19,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingling.accounts.permissions import Perm, can, covers, jurisdiction_prefix
 from qingling.core import clock
-from qingling.core.exceptions import Conflict, InvalidInput
+from qingling.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, mask_phone, seal, unseal
 from qingling.core.selectors import work_calendar, workdays_add
@@ -58,6 +59,54 @@ COMPLAINT_AUDIT_FIELDS = (
     "acceptance_due",
     "anonymous",
 )
+
+
+# --- who may ----------------------------------------------------------------------------------
+# Every service checks its actor. ``None`` is a system: the public web form, a source
+# system pushing orders through the API, a file imported on the command line, the
+# worker; it may register complaints (and create source systems from the command line),
+# never decide them. A member of staff must see the complaint (its division is in their
+# jurisdiction, or it is not placed yet; otherwise NotFound, as its page answers) and hold
+# the permission of the step (otherwise Forbidden).
+
+# Who registers a complaint of a channel: the intake desk; a complaint found on
+# inspection is registered by the inspectors, or by the chief who opens a case from it.
+INSPECTION_REGISTRARS = (Perm.INSPECTION_WORK, Perm.CASE_APPROVE)
+TRIAGE = (Perm.COMPLAINT_TRIAGE,)
+# A chief who approves opening a case accepts the complaint it is opened from.
+ACCEPT = (Perm.COMPLAINT_TRIAGE, Perm.CASE_APPROVE)
+
+
+def _registrars(channel: str) -> tuple[Perm, ...]:
+    return INSPECTION_REGISTRARS if channel == Channel.INSPECTION else (Perm.COMPLAINT_REGISTER,)
+
+
+def _completers(channel: str) -> tuple[Perm, ...]:
+    """Who completes a complaint (its details, more evidence): triage, and for one found on
+    inspection whoever registers those."""
+    return (*TRIAGE, *(INSPECTION_REGISTRARS if channel == Channel.INSPECTION else ()))
+
+
+def _require_registrar(actor: Actor, channel: str, division: Division | None = None) -> None:
+    if actor is None:
+        return
+    if not any(can(actor, perm) for perm in _registrars(channel)):
+        raise Forbidden(_("You may not register complaints."))
+    if division is not None and not covers(actor, division.code):
+        raise Forbidden(
+            _("%(division)s is outside your jurisdiction.") % {"division": division.name}
+        )
+
+
+def _require_handler(complaint: Complaint, actor: Actor, perms: Iterable[Perm]) -> None:
+    """Staff who may see ``complaint`` and hold one of ``perms``."""
+    prefix = jurisdiction_prefix(actor)
+    if prefix is None or (
+        complaint.division_id is not None and not complaint.division_id.startswith(prefix)
+    ):
+        raise NotFound(_("No complaint with that number that you may see."))
+    if not any(can(actor, perm) for perm in perms):
+        raise Forbidden(_("You may not decide complaints."))
 
 
 @dataclass(frozen=True)
@@ -203,14 +252,17 @@ def complaint_register(
 
     The same source number from the same channel, or the same idempotency key, returns
     the complaint already stored (also when two deliveries race: the database's unique
-    constraints decide, and the loser reads the winner's row).
+    constraints decide, and the loser reads the winner's row). ``actor`` is None for a
+    system (the web form, a source system, an import); staff register in their area.
     """
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."), extra={"fields": {"channel": [channel]}})
+    _require_registrar(actor, channel)
     found = _existing(channel=channel, source_ref=draft.source_ref, idempotency_key=idempotency_key)
     if found is not None:
         return RegisterResult(found, created=False)
     phone, id_number, division, uploads = _validate(draft)
+    _require_registrar(actor, channel, division)
     received_at = received_at or clock.now()
     received_on = timezone.localdate(received_at)
     calendar = work_calendar()  # one check of the table for both deadlines
@@ -400,6 +452,7 @@ def _tell_complainant(complaint: Complaint, *, actor: Actor) -> None:
 @transaction.atomic
 def complaint_accept(*, complaint: Complaint, note: str = "", actor: Actor) -> Complaint:
     """Accept: the case workflow opens a case from it on the same day (若干规定 Art. 18)."""
+    _require_handler(complaint, actor, ACCEPT)
     return _transition(
         complaint=complaint, to=ComplaintStatus.ACCEPTED, actor=actor, decision_note=note
     )
@@ -415,6 +468,8 @@ def complaint_join(
     referred complaint would leave this one with nobody acting on it. Complaints already
     joined to this one move with it, so every join points at the root.
     """
+    _require_handler(complaint, actor, TRIAGE)
+    _require_handler(matter, actor, TRIAGE)
     root = matter.joined_to or matter
     if root.pk == complaint.pk:
         raise InvalidInput(
@@ -441,6 +496,7 @@ def complaint_join(
 @transaction.atomic
 def complaint_unjoin(*, complaint: Complaint, reason: str, actor: Actor) -> Complaint:
     """Undo a join: the complaint goes back to triage, its deadline unchanged."""
+    _require_handler(complaint, actor, TRIAGE)
     return _transition(
         complaint=complaint,
         to=ComplaintStatus.RECEIVED,
@@ -455,6 +511,7 @@ def complaint_unjoin(*, complaint: Complaint, reason: str, actor: Actor) -> Comp
 @transaction.atomic
 def complaint_request_material(*, complaint: Complaint, note: str, actor: Actor) -> Complaint:
     """Ask for more material (补正), e.g. when the employer cannot be identified."""
+    _require_handler(complaint, actor, TRIAGE)
     if not note.strip():
         raise InvalidInput(
             _("Say what material is needed."), extra={"fields": {"note": [_("Required.")]}}
@@ -470,6 +527,7 @@ def complaint_request_material(*, complaint: Complaint, note: str, actor: Actor)
 @transaction.atomic
 def complaint_material_received(*, complaint: Complaint, note: str = "", actor: Actor) -> Complaint:
     """Material arrived: back to triage with a fresh 5-working-day deadline."""
+    _require_handler(complaint, actor, TRIAGE)
     today = clock.local_today()
     due = workdays_add(start=today, days=ACCEPTANCE_WORKING_DAYS)
     return _transition(
@@ -491,6 +549,7 @@ def complaint_refer(
     *, complaint: Complaint, referred_to: str, note: str = "", actor: Actor
 ) -> Complaint:
     """Not this bureau's remit or area: say who is competent."""
+    _require_handler(complaint, actor, TRIAGE)
     if not referred_to.strip():
         raise InvalidInput(
             _("Say which body is competent."), extra={"fields": {"referred_to": [_("Required.")]}}
@@ -509,6 +568,7 @@ def complaint_decline(
     *, complaint: Complaint, reason: str, note: str = "", actor: Actor
 ) -> Complaint:
     """Do not accept, with a lawful reason; "other" needs the reason written out."""
+    _require_handler(complaint, actor, TRIAGE)
     if reason not in NotAcceptedReason.values:
         raise InvalidInput(_("Choose a reason."), extra={"fields": {"reason": [_("Required.")]}})
     if reason == NotAcceptedReason.OTHER and not note.strip():
@@ -526,6 +586,7 @@ def complaint_decline(
 def complaint_reply_record(*, complaint: Complaint, text: str, actor: Actor) -> Complaint:
     """Record the reply to a work order (or feedback on a transfer order) and send it back
     to the source system through the outbox."""
+    _require_handler(complaint, actor, TRIAGE)
     if not text.strip():
         raise InvalidInput(_("Write the reply."), extra={"fields": {"text": [_("Required.")]}})
     now = clock.now()
@@ -640,7 +701,11 @@ def complaint_deadlines_recompute(*, actor: Actor) -> list[Complaint]:
 def source_system_create(
     *, name: str, channel: str, reply_url: str = "", actor: Actor
 ) -> tuple[SourceSystem, str]:
-    """Register an outside system; return it with its API key (shown once, stored hashed)."""
+    """Register an outside system; return it with its API key (shown once, stored hashed).
+
+    ``actor`` None is the command line (``qingling source-system``)."""
+    if actor is not None and not can(actor, Perm.SOURCE_SYSTEM_MANAGE):
+        raise Forbidden(_("You may not manage source systems."))
     key = f"ql_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         system = SourceSystem(
@@ -715,6 +780,7 @@ def complaint_import(
     """
     if channel not in Channel.values:
         raise InvalidInput(_("Unknown channel."), extra={"fields": {"channel": [channel]}})
+    _require_registrar(actor, channel)
     result = ImportResult()
     for done, row in enumerate(rows, start=1):
         try:
@@ -774,6 +840,7 @@ def complaint_details_update(
 ) -> Complaint:
     """Confirm or correct what the complaint is about (e.g. accept the suggestions read
     from its text, or link the employer on file); only the values given change."""
+    _require_handler(complaint, actor, _completers(complaint.channel))
     errors = FieldErrors()
     _check_amount_and_headcount(errors, amount=amount, headcount=headcount)
     errors.raise_if_any()
@@ -810,6 +877,7 @@ def complaint_evidence_add(
 ) -> list[Attachment]:
     """Add evidence to a complaint already registered (material supplied later, or the
     rest of an inspection's files), checked like evidence sent with it."""
+    _require_handler(complaint, actor, _completers(complaint.channel))
     errors = FieldErrors()
     checked = evidence_check(uploads, add_error=errors.add)
     errors.raise_if_any()

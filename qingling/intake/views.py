@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qingling.accounts.decorators import require_perm
 from qingling.accounts.permissions import Perm, can
 from qingling.core import clock
-from qingling.core.exceptions import ApplicationError
+from qingling.core.exceptions import ApplicationError, Forbidden
 from qingling.core.forms import form_add_application_error
 from qingling.core.personal_data import mask_phone
 from qingling.intake import selectors, services
@@ -249,9 +250,11 @@ DECISIONS: dict[str, tuple[type[forms.Form], Decision]] = {
 }
 
 
-@require_perm(Perm.COMPLAINT_TRIAGE)
+@require_perm(Perm.COMPLAINT_VIEW)
 @require_POST
 def complaint_decide(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
+    """One decision on a complaint; the service decides who may (the page only hides the
+    forms of those who may not), and a refusal is 403."""
     if action not in DECISIONS:
         raise Http404
     complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
@@ -260,6 +263,8 @@ def complaint_decide(request: HttpRequest, public_id: uuid.UUID, action: str) ->
     if form.is_valid():
         try:
             decide(request, complaint, form.cleaned_data)
+        except Forbidden:
+            raise PermissionDenied from None
         except ApplicationError as error:
             messages.error(request, error.message)
         else:

@@ -6,10 +6,10 @@ from typing import Any
 from django import template
 
 from qingling.accounts.permissions import Perm, can
-from qingling.cases.document_views import document_forms
 from qingling.cases.documents import document_list
 from qingling.cases.models import Case
 from qingling.cases.services import case_step_actors
+from qingling.cases.views.documents import document_forms
 
 register = template.Library()
 

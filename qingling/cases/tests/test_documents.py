@@ -221,9 +221,14 @@ class InformantDisclosureCheckTests(BaseTestCase):
                 self.check(text)
 
     def test_passes_a_text_with_workers_and_amounts_only(self) -> None:
-        self.check(
-            f"责令你单位支付{WORKER}、{SECOND_WORKER}工资共计15,000.00元，电话{WORKER_PHONE}"
-        )
+        text = f"责令你单位支付{WORKER}、{SECOND_WORKER}工资共计15,000.00元，电话{WORKER_PHONE}"
+        try:
+            self.check(text)
+        except InformantDisclosure:
+            self.fail("a text naming only workers, amounts and a worker's mobile was refused")
+        # The same text with an informant's mobile added is refused: the check is live.
+        with self.assertRaises(InformantDisclosure):
+            self.check(f"{text}，{INFORMANT_PHONE}")
 
     def test_the_error_does_not_repeat_what_it_found(self) -> None:
         with self.assertRaises(InformantDisclosure) as raised:

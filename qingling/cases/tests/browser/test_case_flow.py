@@ -64,7 +64,7 @@ class CaseFlowTests(StaticLiveServerTestCase):
             actor=None,
         )
         self.employer = make_organization(random.Random(5), name="辽源市鑫盛建筑工程有限公司")
-        self.complaint = make_accepted_complaint(amount="12000.00")
+        self.complaint = make_accepted_complaint(amount="12000.00", actor=self.chief)
         self.media = tempfile.TemporaryDirectory()
         self.addCleanup(self.media.cleanup)
         media = override_settings(MEDIA_ROOT=self.media.name)

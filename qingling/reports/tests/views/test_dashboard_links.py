@@ -5,9 +5,9 @@ import datetime as dt
 import time_machine
 from django.urls import reverse
 
-from qingling.reports.dashboard_views import _figures
 from qingling.reports.statistics import CITY, Period, Scope
 from qingling.reports.tests.statistics_world import NOW, StatisticsWorld, local
+from qingling.reports.views.dashboard import _figures
 
 URL = reverse("reports:dashboard")
 PERIOD = {"from": "2026-03-02", "to": "2026-03-31"}

@@ -7,8 +7,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qingling.core.models import AuditEvent
-from qingling.reports.ledger_views import HEADERS
 from qingling.reports.tests.helpers import open_case, pay
+from qingling.reports.views.ledger import HEADERS
 from qingling.testing import CURRENT_TIME, BaseTestCase
 
 
