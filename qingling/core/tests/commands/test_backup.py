@@ -42,8 +42,9 @@ print(json.dumps({
 """
 
 
-@skipUnless(connection.vendor == "sqlite", "restores into a SQLite file in another process")
-class BackupRestoreTests(TransactionTestCase):
+class EvidenceTestCase(TransactionTestCase):
+    """Three complaints with two evidence files each, MEDIA_ROOT in a temporary folder."""
+
     def setUp(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="qingling-backup-test-"))
         self.addCleanup(shutil.rmtree, self.tmp)
@@ -73,6 +74,9 @@ class BackupRestoreTests(TransactionTestCase):
         }
         self.backup = self.tmp / "backup"
 
+
+@skipUnless(connection.vendor == "sqlite", "restores into a SQLite file in another process")
+class BackupRestoreTests(EvidenceTestCase):
     def qingling(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run `qingling ARGS` on a database file and MEDIA_ROOT of its own (var/)."""
         var = self.tmp / "target"
@@ -154,3 +158,24 @@ class BackupRestoreTests(TransactionTestCase):
         (self.backup / "old").write_text("x")
         with self.assertRaisesMessage(CommandError, "not empty"):
             call_command("backup", str(self.backup))
+
+
+@skipUnless(
+    connection.vendor == "postgresql" and shutil.which("pg_dump") and shutil.which("pg_restore"),
+    "pg_dump and pg_restore against PostgreSQL",
+)
+class PostgresBackupRestoreTests(EvidenceTestCase):
+    def test_a_restore_brings_back_deleted_complaints_and_files(self) -> None:
+        call_command("backup", str(self.backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
+        self.assertTrue((self.backup / "database.pgdump").is_file())
+        Complaint.objects.all().delete()
+        shutil.rmtree(self.tmp / "uploads")
+        call_command("restore", str(self.backup), "--force", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        restored = {
+            c.number: sorted(
+                [a.original_name, a.sha256, hashlib.sha256(a.file.open("rb").read()).hexdigest()]
+                for a in c.attachments.all()
+            )
+            for c in Complaint.objects.all()
+        }
+        self.assertEqual(restored, self.expected)
