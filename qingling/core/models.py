@@ -116,3 +116,23 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
+
+
+class JobLease(models.Model):
+    """Who runs a periodic job now: one row per job, taken with a compare-and-swap on
+    ``held_until`` so that of several workers only one runs the job at a time. A lease
+    whose worker died runs out at ``held_until`` and the next worker takes it over."""
+
+    name = models.CharField(_("job"), max_length=200, primary_key=True)
+    held_by = models.CharField(_("held by"), max_length=200, blank=True)
+    held_until = models.DateTimeField(_("held until"), null=True, blank=True)
+    started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("job lease")
+        verbose_name_plural = _("job leases")
+
+    def __str__(self) -> str:
+        return self.name

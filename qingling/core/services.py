@@ -1,4 +1,4 @@
-"""Writes of the kernel: the audit log and the working-day calendar."""
+"""Writes of the kernel: the audit log, the working-day calendar and the job leases."""
 
 import datetime as dt
 import decimal
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from qingling.core.calendars import (
     parse_schedule,
 )
 from qingling.core.exceptions import InvalidInput
-from qingling.core.models import AuditEvent, CalendarDay, CalendarYear
+from qingling.core.models import AuditEvent, CalendarDay, CalendarYear, JobLease
 
 logger = logging.getLogger(__name__)
 
@@ -184,3 +185,56 @@ def status_compare_and_swap(
         after=audit_snapshot(obj, fields),
         reason=reason,
     )
+
+
+def job_lease_acquire(*, name: str, holder: str, ttl: dt.timedelta, now: dt.datetime) -> bool:
+    """Take the lease on job ``name`` for ``holder`` until ``now + ttl``; False when another
+    worker holds a lease that has not run out.
+
+    A compare-and-swap on ``held_until``, committed before the job runs (call it outside
+    any transaction): on PostgreSQL a second worker's UPDATE waits for the first's commit
+    and then finds the condition false; SQLite runs one writer at a time. Taking over a
+    lease that ran out (its worker died or overran) is logged and audited; the routine
+    taking of a free lease, every job every round, is not (like an outbox claim).
+    """
+    JobLease.objects.bulk_create([JobLease(name=name)], ignore_conflicts=True)
+    free = Q(held_until__isnull=True) | Q(held_until__lte=now)
+    previous = JobLease.objects.filter(name=name).values("held_by", "held_until").first()
+    with transaction.atomic():
+        taken = (
+            JobLease.objects.filter(free, name=name).update(
+                held_by=holder, held_until=now + ttl, started_at=now
+            )
+            == 1
+        )
+        if taken and previous is not None and previous["held_until"] is not None:
+            lease = JobLease.objects.get(name=name)
+            logger.warning(
+                "worker: job %s taken over from %s, whose lease ran out at %s",
+                name,
+                previous["held_by"],
+                previous["held_until"].isoformat(),
+            )
+            audit_event_record(
+                actor=None,
+                action="job_lease.take_over",
+                obj=lease,
+                before={
+                    "held_by": previous["held_by"],
+                    "held_until": _json_value(previous["held_until"]),
+                },
+                after={"held_by": holder, "held_until": _json_value(lease.held_until)},
+                reason="the previous worker's lease ran out",
+            )
+    return taken
+
+
+def job_lease_release(*, name: str, holder: str, now: dt.datetime) -> bool:
+    """Give back the lease ``holder`` took; False (and a warning) when it had run out and
+    another worker took it over meanwhile, whose lease is then left alone."""
+    released = JobLease.objects.filter(name=name, held_by=holder).update(
+        held_by="", held_until=None, finished_at=now
+    )
+    if not released:
+        logger.warning("worker: job %s ran past its lease; another worker took it over", name)
+    return released == 1

@@ -2,6 +2,7 @@
 
 import dataclasses
 import logging
+import time
 
 from qingling.core import clock
 from qingling.notify.services import outbox_deliver_due
@@ -10,11 +11,17 @@ logger = logging.getLogger(__name__)
 
 BATCH = 50
 MAX_BATCHES = 20  # per worker round, so the other jobs still get their turn
+# No new batch after this many seconds, so that the job ends well inside its lease
+# (QINGLING_WORKER_JOB_LEASE_SECONDS, 15 min): 5 min + one batch (at most 9 min).
+BUDGET_SECONDS = 300
 
 
 def outbox_deliver() -> None:
     """Deliver what is due, a batch at a time while batches come back full."""
+    started = time.monotonic()
     for _round in range(MAX_BATCHES):
+        if time.monotonic() - started > BUDGET_SECONDS:
+            break
         report = outbox_deliver_due(now=clock.now(), batch=BATCH)
         counts = {k: v for k, v in dataclasses.asdict(report).items() if v and k != "claimed"}
         if counts:

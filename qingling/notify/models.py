@@ -41,6 +41,10 @@ class OutboxMessage(TimeStampedModel):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # The lease of the worker sending it now: its claim token, and when the lease runs
+    # out and another worker may send it again (the attempt then counts as failed).
+    claimed_by = models.CharField(_("claimed by"), max_length=200, blank=True, editable=False)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -54,8 +58,10 @@ class OutboxMessage(TimeStampedModel):
             )
         ]
         indexes = [
-            # The worker's claim query (pending and due) and its stale-claim sweep (sending).
+            # The worker's claim query (pending and due).
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            # Its sweep of leases that ran out (sending, claimed_until passed).
+            models.Index(fields=["status", "claimed_until"], name="outbox_lease_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="outbox_subject_idx"),
         ]
         verbose_name = _("outbox message")

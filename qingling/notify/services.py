@@ -1,22 +1,29 @@
 """Writes of the outbox: enqueue in the business transaction, deliver from the worker, retry.
 
-Delivery is at least once: a message is claimed with a compare-and-swap on its status and
-attempt count (so two workers never send it at the same time), sent outside any
-transaction, and its outcome recorded. A worker that dies mid-send leaves the message
-``sending``; after ``STALE_CLAIM`` it goes back to ``pending`` and is sent again, so
-receivers should deduplicate by the ``X-Qingling-Message`` id.
+Delivery is at least once. A worker claims a batch of due messages in one transaction
+(``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, then a compare-and-swap pending →
+sending that stamps its claim token and a lease, ``claimed_by``/``claimed_until``), so
+two workers never claim one message. It sends each outside any transaction and records
+the outcome and the attempt in one UPDATE conditional on its token. A worker that dies
+mid-send leaves the message ``sending``; when the lease runs out the next worker counts
+the attempt and sends it again, so receivers should deduplicate by the
+``X-Qingling-Message`` id.
 """
 
 import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import os
+import socket
+import time
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from qingling.core import clock
@@ -32,7 +39,11 @@ logger = logging.getLogger(__name__)
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(hours=6)
 BACKOFF_JITTER = 0.1  # up to 10 % later, so messages that failed together spread out
-STALE_CLAIM = dt.timedelta(minutes=10)
+# A claim's lease: how long a worker may take to send a claimed message before another
+# worker may send it again. SEND_MARGIN (more than a gateway's time-out) before it runs
+# out the worker stops sending and gives back what it has not attempted.
+CLAIM_LEASE = dt.timedelta(minutes=10)
+SEND_MARGIN = dt.timedelta(minutes=1)
 LAST_ERROR_LENGTH = 500
 
 Status = OutboxMessage.Status
@@ -47,7 +58,8 @@ class DeliveryReport:
     retried: int = 0
     failed: int = 0
     skipped: int = 0  # due, but another worker claimed it first
-    recovered: int = 0  # stale "sending" claims put back to pending (or failed)
+    recovered: int = 0  # leases that ran out: put back to pending (or failed)
+    released: int = 0  # claimed but given back unattempted, the lease near its end
 
 
 def _field_error(field: str, message: str) -> InvalidInput:
@@ -148,70 +160,112 @@ def _max_attempts() -> int:
     return int(getattr(settings, "QINGLING_OUTBOX_MAX_ATTEMPTS", 8))
 
 
-def _recover_stale(now: dt.datetime) -> int:
-    """Put back claims older than STALE_CLAIM (the worker died); the attempt counts."""
-    stale = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
-    given_up = list(stale.filter(attempts__gte=_max_attempts()))
+def _recover_expired(now: dt.datetime) -> int:
+    """Messages whose lease ran out (the worker died or hung mid-send): that attempt
+    counts; they are due again now, or failed when it was the last attempt."""
+    expired = OutboxMessage.objects.filter(status=Status.SENDING, claimed_until__lt=now)
     reason = "the worker stopped while sending"
-    with transaction.atomic():
-        for message in given_up:
-            if _record_failure(message=message, attempts=message.attempts, reason=reason, now=now):
+    given_up = 0
+    for message in list(expired.filter(attempts__gte=_max_attempts() - 1)):
+        with transaction.atomic():
+            if _record_failure(
+                message=message,
+                token=message.claimed_by,
+                attempts=message.attempts + 1,
+                reason=reason,
+                now=now,
+            ):
                 logger.warning("outbox: message %s failed: %s", message.public_id, reason)
-        requeued = stale.update(
-            status=Status.PENDING,
-            next_attempt_at=now,
-            claimed_at=None,
-            last_error=reason,
-            updated_at=now,
-        )
-    return requeued + len(given_up)
-
-
-def _claim(*, message: OutboxMessage, now: dt.datetime) -> bool:
-    """Compare-and-swap pending → sending; False when another worker got there first."""
-    claimed = OutboxMessage.objects.filter(
-        pk=message.pk, status=Status.PENDING, attempts=message.attempts
-    ).update(
-        status=Status.SENDING,
-        attempts=message.attempts + 1,
-        claimed_at=now,
+                given_up += 1
+    # One UPDATE: on PostgreSQL a concurrent sweep re-reads each row it waited for and
+    # finds it pending, so no attempt is counted twice.
+    requeued = expired.update(
+        status=Status.PENDING,
+        attempts=F("attempts") + 1,
+        next_attempt_at=now,
+        claimed_at=None,
+        claimed_by="",
+        claimed_until=None,
+        last_error=reason,
         updated_at=now,
     )
-    if claimed:
-        message.status, message.attempts, message.claimed_at = (
-            Status.SENDING,
-            message.attempts + 1,
-            now,
+    return requeued + given_up
+
+
+def _claim_batch(*, now: dt.datetime, batch: int, token: str) -> tuple[list[OutboxMessage], int]:
+    """Claim up to ``batch`` due messages for ``token``: the claimed messages, and how many
+    were due but went to another worker between the two statements.
+
+    On PostgreSQL ``FOR UPDATE SKIP LOCKED`` passes over rows another worker is claiming
+    at this moment, so two workers claim disjoint batches without waiting for each other.
+    The UPDATE is also a compare-and-swap on the status (pending → sending), which is
+    what keeps SQLite safe (it ignores FOR UPDATE; its one writer runs the transaction
+    alone) and any database that gets here without the row lock.
+    """
+    due = OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
+    with transaction.atomic():
+        pks = list(
+            due.select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:batch]
         )
-    return claimed == 1
+        claimed = due.filter(pk__in=pks).update(
+            status=Status.SENDING,
+            claimed_at=now,
+            claimed_by=token,
+            claimed_until=now + CLAIM_LEASE,
+            updated_at=now,
+        )
+    messages = list(
+        OutboxMessage.objects.filter(claimed_by=token, status=Status.SENDING).order_by(
+            "next_attempt_at", "id"
+        )
+    )
+    return messages, len(pks) - claimed
+
+
+def _held(message: OutboxMessage, token: str) -> QuerySet[OutboxMessage]:
+    """The message, if our lease on it still stands: the condition of every outcome."""
+    return OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING, claimed_by=token)
+
+
+RELEASED = {"claimed_at": None, "claimed_by": "", "claimed_until": None}
+
+
+def _release(*, messages: list[OutboxMessage], token: str, now: dt.datetime) -> int:
+    """Give back claimed messages not yet attempted (no attempt counts)."""
+    return OutboxMessage.objects.filter(
+        pk__in=[m.pk for m in messages], status=Status.SENDING, claimed_by=token
+    ).update(status=Status.PENDING, updated_at=now, **RELEASED)
 
 
 def _record_failure(
-    *, message: OutboxMessage, attempts: int, reason: str, now: dt.datetime
+    *, message: OutboxMessage, token: str, attempts: int, reason: str, now: dt.datetime
 ) -> bool:
-    """Give up on a message we hold (sending, ``attempts`` made): failed, visible, audited."""
-    updated = OutboxMessage.objects.filter(
-        pk=message.pk, status=Status.SENDING, attempts=attempts
-    ).update(
+    """Give up on a message held under ``token``: failed after ``attempts``, audited."""
+    updated = _held(message, token).update(
         status=Status.FAILED,
-        claimed_at=None,
+        attempts=attempts,
         last_error=reason[:LAST_ERROR_LENGTH],
         updated_at=now,
+        **RELEASED,
     )
     if updated:
         audit_event_record(
             actor=None,
             action="outbox.fail",
             obj=message,
-            before={"status": Status.SENDING, "attempts": attempts},
+            before={"status": Status.SENDING, "attempts": attempts - 1},
             after={"status": Status.FAILED, "attempts": attempts},
             reason=reason,
         )
     return updated == 1
 
 
-def _deliver_one(*, message: OutboxMessage, now: dt.datetime, report: DeliveryReport) -> None:
-    attempts = message.attempts
+def _deliver_one(
+    *, message: OutboxMessage, token: str, now: dt.datetime, report: DeliveryReport
+) -> None:
+    attempts = message.attempts + 1  # this attempt, recorded with its outcome
     try:
         gateway_get(message.gateway).send(message)  # outside any transaction: may be slow
     except DeliveryError as error:
@@ -222,22 +276,26 @@ def _deliver_one(*, message: OutboxMessage, now: dt.datetime, report: DeliveryRe
         logger.exception("outbox: gateway %s raised", message.gateway)
         retryable, reason = True, f"gateway error: {type(error).__name__}"
     else:
-        OutboxMessage.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(
-            status=Status.SENT, sent_at=now, claimed_at=None, last_error="", updated_at=now
-        )
+        # Sent and the attempt recorded in one UPDATE, conditional on our lease.
+        sent = {"status": Status.SENT, "sent_at": now, "last_error": "", "updated_at": now}
+        if not _held(message, token).update(attempts=attempts, **sent, **RELEASED):
+            # Our lease ran out during the send; the message went out all the same.
+            OutboxMessage.objects.filter(pk=message.pk).exclude(status=Status.SENT).update(
+                attempts=F("attempts") + 1, **sent, **RELEASED
+            )
+            logger.warning("outbox: message %s sent after its lease ran out", message.public_id)
         report.sent += 1
         return
     reason = reason[:LAST_ERROR_LENGTH]
     if retryable and attempts < _max_attempts():
         next_attempt_at = now + outbox_backoff(attempts=attempts, key=str(message.public_id))
-        OutboxMessage.objects.filter(
-            pk=message.pk, status=Status.SENDING, attempts=attempts
-        ).update(
+        _held(message, token).update(
             status=Status.PENDING,
+            attempts=attempts,
             next_attempt_at=next_attempt_at,
-            claimed_at=None,
             last_error=reason,
             updated_at=now,
+            **RELEASED,
         )
         logger.info(
             "outbox: message %s attempt %d failed (%s); next at %s",
@@ -249,7 +307,7 @@ def _deliver_one(*, message: OutboxMessage, now: dt.datetime, report: DeliveryRe
         report.retried += 1
         return
     with transaction.atomic():
-        _record_failure(message=message, attempts=attempts, reason=reason, now=now)
+        _record_failure(message=message, token=token, attempts=attempts, reason=reason, now=now)
     logger.warning(
         "outbox: message %s failed after %d attempt(s): %s", message.public_id, attempts, reason
     )
@@ -259,21 +317,22 @@ def _deliver_one(*, message: OutboxMessage, now: dt.datetime, report: DeliveryRe
 def outbox_deliver_due(*, now: dt.datetime, batch: int = 50) -> DeliveryReport:
     """Deliver up to ``batch`` messages that are due at ``now``; run by the worker.
 
-    Must not run inside a transaction: each claim is committed before its gateway call,
-    so a slow or hanging destination holds no lock and another worker skips the message.
+    Must not run inside a transaction: the batch's claim is committed before the first
+    gateway call, so a slow or hanging destination holds no lock and other workers
+    claim other messages meanwhile. Sending stops ``SEND_MARGIN`` before the claim's
+    lease runs out; the messages not yet attempted are given back.
     """
-    report = DeliveryReport(recovered=_recover_stale(now))
-    due = list(
-        OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).order_by(
-            "next_attempt_at", "id"
-        )[:batch]
-    )
-    for message in due:
-        if not _claim(message=message, now=now):
-            report.skipped += 1
-            continue
-        report.claimed += 1
-        _deliver_one(message=message, now=now, report=report)
+    report = DeliveryReport(recovered=_recover_expired(now))
+    token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    messages, report.skipped = _claim_batch(now=now, batch=batch, token=token)
+    report.claimed = len(messages)
+    started = time.monotonic()
+    for index, message in enumerate(messages):
+        if time.monotonic() - started > (CLAIM_LEASE - SEND_MARGIN).total_seconds():
+            report.released = _release(messages=messages[index:], token=token, now=now)
+            logger.warning("outbox: gave back %d message(s) near the lease's end", report.released)
+            break
+        _deliver_one(message=message, token=token, now=now, report=report)
     return report
 
 
@@ -288,7 +347,7 @@ def outbox_retry(*, message: OutboxMessage, actor: Actor) -> OutboxMessage:
         "last_error": message.last_error,
     }
     requeued = OutboxMessage.objects.filter(pk=message.pk, status=Status.FAILED).update(
-        status=Status.PENDING, attempts=0, next_attempt_at=now, claimed_at=None, updated_at=now
+        status=Status.PENDING, attempts=0, next_attempt_at=now, updated_at=now, **RELEASED
     )
     if not requeued:
         raise Conflict(_("Only a failed message can be retried."), code="outbox_not_failed")

@@ -80,3 +80,36 @@ class RecordingServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join()
+
+
+class CountingGateway(Gateway):
+    """Thread-safe: counts each message's sends and which worker (thread) sent it;
+    ``first_send`` (if set) is called by each thread before its first send."""
+
+    lock = threading.Lock()
+    sends: ClassVar[dict[str, int]] = {}
+    by_thread: ClassVar[dict[str, int]] = {}
+    first_send: ClassVar[Callable[[], None] | None] = None
+
+    def send(self, message: OutboxMessage) -> None:
+        thread = threading.current_thread().name
+        with CountingGateway.lock:
+            first = thread not in CountingGateway.by_thread
+            CountingGateway.by_thread[thread] = CountingGateway.by_thread.get(thread, 0) + 1
+        if first and CountingGateway.first_send is not None:
+            CountingGateway.first_send()
+        with CountingGateway.lock:
+            key = str(message.public_id)
+            CountingGateway.sends[key] = CountingGateway.sends.get(key, 0) + 1
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.sends, cls.by_thread, cls.first_send = {}, {}, None
+
+
+with_counting_gateway = override_settings(
+    QINGLING_NOTIFY_GATEWAYS={
+        **DEFAULT_GATEWAYS,
+        "counting": "qingling.notify.tests.fakes.CountingGateway",
+    }
+)

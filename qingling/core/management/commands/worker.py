@@ -1,6 +1,9 @@
-"""qingling worker: run the periodic jobs forever (or once with --once)."""
+"""qingling worker: run the periodic jobs forever (or once with --once).
 
-import logging
+Several workers may run at once (one per server): each job runs under a lease
+(``core.JobLease``), so a job one worker is running is skipped by the others.
+"""
+
 import signal
 import threading
 from argparse import ArgumentParser
@@ -12,11 +15,11 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger(__name__)
+from qingling.core.scheduling import job_run_leased, worker_identity
 
 
 class Command(BaseCommand):
-    help = "Run the background jobs (timers, outbox, monitoring). Safe to run twice."
+    help = "Run the background jobs (timers, outbox, monitoring). Safe to run on several servers."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run every job once and exit.")
@@ -33,14 +36,12 @@ class Command(BaseCommand):
         stop = threading.Event()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
+        holder = worker_identity()
         self.stdout.write(f"worker: {len(jobs)} job(s), every {options['interval']} s")
         while not stop.is_set():
             for name, job in jobs.items():
                 close_old_connections()
-                try:
-                    job()
-                except Exception:  # one failing job must not stop the others
-                    logger.exception("worker: job %s failed", name)
+                job_run_leased(name=name, job=job, holder=holder)
             if options["once"]:
                 break
             stop.wait(options["interval"])

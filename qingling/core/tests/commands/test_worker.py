@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from qingling.core.jobs import JOBS
 from qingling.core.models import CalendarYear
+from qingling.core.services import job_lease_acquire
 
 WORKER = "qingling.core.management.commands.worker"
 
@@ -61,12 +62,24 @@ class WorkerCommandTests(TestCase):
         names = list(fakes)
         fakes[names[0]].side_effect = RuntimeError("boom")
         with (
-            self.assertLogs("qingling.core.management.commands.worker", "ERROR") as logs,
+            self.assertLogs("qingling.core.scheduling", "ERROR") as logs,
         ):
             self.run_worker()
         for fake in fakes.values():
             fake.assert_called_once_with()
         self.assertIn(f"worker: job {names[0]} failed", logs.output[0])
+
+    def test_skips_a_job_another_worker_is_running(self):
+        fakes = self.fake_jobs()
+        busy = settings.QINGLING_WORKER_JOBS[0]
+        job_lease_acquire(
+            name=busy, holder="other-server:1:abc", ttl=dt.timedelta(minutes=15), now=timezone.now()
+        )
+        self.run_worker()
+        fakes[busy].assert_not_called()
+        for path, fake in fakes.items():
+            if path != busy:
+                fake.assert_called_once_with()
 
     def test_once_runs_the_real_jobs(self):
         CalendarYear.objects.filter(year=2021).delete()

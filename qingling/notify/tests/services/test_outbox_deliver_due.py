@@ -2,6 +2,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from unittest import mock
 
 import time_machine
 from django.test import override_settings
@@ -10,8 +11,9 @@ from qingling.core.models import AuditEvent
 from qingling.notify.gateways import DeliveryError
 from qingling.notify.models import OutboxMessage
 from qingling.notify.services import (
-    STALE_CLAIM,
+    CLAIM_LEASE,
     DeliveryReport,
+    _deliver_one,
     outbox_backoff,
     outbox_deliver_due,
     outbox_enqueue,
@@ -129,41 +131,98 @@ class OutboxDeliverDueTests(BaseTestCase):
         message.refresh_from_db()
         self.assertEqual(len(message.last_error), 500)
 
-    def test_a_stale_claim_goes_back_to_pending(self) -> None:
+    def claimed_by_another_worker(self, message: OutboxMessage, *, attempts: int = 0) -> None:
+        """Another worker claimed ``message`` at ``self.now`` (its lease: CLAIM_LEASE)."""
+        claimed = OutboxMessage.objects.filter(pk=message.pk, status=Status.PENDING).update(
+            status=Status.SENDING,
+            attempts=attempts,
+            claimed_at=self.now,
+            claimed_by="other-server:1:abc",
+            claimed_until=self.now + CLAIM_LEASE,
+        )
+        self.assertEqual(claimed, 1)
+
+    def test_a_live_lease_is_left_to_its_worker(self) -> None:
+        message = self.enqueue()
+        self.claimed_by_another_worker(message)
+        self.assertEqual(self.deliver(self.now + CLAIM_LEASE - MINUTE), DeliveryReport())
+        self.assertEqual(FakeGateway.sent, [])
+        message.refresh_from_db()
+        self.assertEqual(
+            (message.status, message.claimed_by), (Status.SENDING, "other-server:1:abc")
+        )
+
+    def test_a_message_whose_lease_ran_out_is_sent_again_and_the_attempt_counts(self) -> None:
         message = self.enqueue()
         # A worker claimed it and died before recording the outcome.
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=Status.SENDING, attempts=1, claimed_at=self.now
-        )
-        self.assertEqual(self.deliver(self.now + STALE_CLAIM - MINUTE), DeliveryReport())
-        report = self.deliver(self.now + STALE_CLAIM + MINUTE)
+        self.claimed_by_another_worker(message)
+        report = self.deliver(self.now + CLAIM_LEASE + MINUTE)
         self.assertEqual(report, DeliveryReport(recovered=1, claimed=1, sent=1))
         message.refresh_from_db()
         self.assertEqual((message.status, message.attempts), (Status.SENT, 2))
+        self.assertEqual((message.claimed_by, message.claimed_until), ("", None))
+        self.assertEqual([m.pk for m in FakeGateway.sent], [message.pk])
 
-    def test_a_stale_claim_on_the_last_attempt_fails(self) -> None:
+    def test_a_lease_that_ran_out_on_the_last_attempt_fails(self) -> None:
         message = self.enqueue()
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=Status.SENDING, attempts=3, claimed_at=self.now
-        )
-        report = self.deliver(self.now + STALE_CLAIM + MINUTE)
+        self.claimed_by_another_worker(message, attempts=2)  # the third (last) attempt
+        report = self.deliver(self.now + CLAIM_LEASE + MINUTE)
         self.assertEqual(report, DeliveryReport(recovered=1))
         message.refresh_from_db()
-        self.assertEqual(message.status, Status.FAILED)
+        self.assertEqual((message.status, message.attempts), (Status.FAILED, 3))
         self.assertEqual(message.last_error, "the worker stopped while sending")
         self.assertEqual(FakeGateway.sent, [])
+        self.assertTrue(AuditEvent.objects.filter(action="outbox.fail").exists())
+
+    def test_a_late_outcome_does_not_overwrite_the_next_workers_claim(self) -> None:
+        message = self.enqueue()
+        FakeGateway.outcomes = [DeliveryError(retryable=True, reason="HTTP 500")]
+
+        def lease_runs_out_and_another_worker_claims(sending: OutboxMessage) -> None:
+            FakeGateway.during_send = None
+            OutboxMessage.objects.filter(pk=sending.pk).update(
+                claimed_by="other-server:1:abc", claimed_until=self.now + 2 * CLAIM_LEASE
+            )
+
+        FakeGateway.during_send = lease_runs_out_and_another_worker_claims
+        self.deliver()
+        message.refresh_from_db()
+        # Our failure is not recorded over the other worker's claim.
+        self.assertEqual((message.status, message.attempts), (Status.SENDING, 0))
+        self.assertEqual(message.claimed_by, "other-server:1:abc")
+
+    def test_marks_sent_and_counts_the_attempt_in_one_update(self) -> None:
+        message = self.enqueue()
+        self.claimed_by_another_worker(message)  # i.e. by "us", under that token
+        message.refresh_from_db()
+        with self.assertNumQueries(1):
+            _deliver_one(
+                message=message, token="other-server:1:abc", now=self.now, report=DeliveryReport()
+            )
+        message.refresh_from_db()
+        self.assertEqual(
+            (message.status, message.attempts, message.sent_at), (Status.SENT, 1, self.now)
+        )
+
+    def test_gives_back_what_it_could_not_send_before_the_lease_ends(self) -> None:
+        messages = [self.enqueue(n) for n in range(3)]
+        clock = iter([0.0, 0.0, (CLAIM_LEASE - MINUTE).total_seconds() + 1])
+        with mock.patch("qingling.notify.services.time.monotonic", lambda: next(clock)):
+            report = self.deliver()
+        self.assertEqual(report, DeliveryReport(claimed=3, sent=1, released=2))
+        statuses = OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).order_by("id")
+        self.assertEqual(
+            list(statuses.values_list("status", "attempts", "claimed_by")),
+            [(Status.SENT, 1, ""), (Status.PENDING, 0, ""), (Status.PENDING, 0, "")],
+        )
 
     def test_skips_a_message_another_worker_claimed_first(self) -> None:
         message = self.enqueue()
-        # The other worker's compare-and-swap won: the message is "sending", attempt 1.
-        claimed = OutboxMessage.objects.filter(
-            pk=message.pk, status=Status.PENDING, attempts=0
-        ).update(status=Status.SENDING, attempts=1, claimed_at=self.now)
-        self.assertEqual(claimed, 1)
+        self.claimed_by_another_worker(message)
         self.assertEqual(self.deliver(), DeliveryReport())
         self.assertEqual(FakeGateway.sent, [])
 
-    def test_two_workers_at_once_send_each_message_once(self) -> None:
+    def test_a_second_worker_during_a_send_finds_the_batch_claimed(self) -> None:
         first, second = self.enqueue(1), self.enqueue(2)
         nested: list[DeliveryReport] = []
 
@@ -174,10 +233,10 @@ class OutboxDeliverDueTests(BaseTestCase):
 
         FakeGateway.during_send = second_worker_runs_meanwhile
         report = self.deliver()
-        # Both workers read the same due list; each message went to exactly one of them.
-        self.assertEqual(sorted(m.pk for m in FakeGateway.sent), sorted([first.pk, second.pk]))
-        self.assertEqual(nested, [DeliveryReport(claimed=1, sent=1)])
-        self.assertEqual(report, DeliveryReport(claimed=1, sent=1, skipped=1))
+        # The first worker claimed both at once; the second found nothing left to claim.
+        self.assertEqual([m.pk for m in FakeGateway.sent], [first.pk, second.pk])
+        self.assertEqual(nested, [DeliveryReport()])
+        self.assertEqual(report, DeliveryReport(claimed=2, sent=2))
         self.assertEqual(set(OutboxMessage.objects.values_list("status", flat=True)), {Status.SENT})
 
     @override_settings(QINGLING_NOTIFY_GATEWAYS={})
