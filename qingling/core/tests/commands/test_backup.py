@@ -19,6 +19,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TransactionTestCase, override_settings
 
+from qingling.accounts.models import Role
+from qingling.accounts.services import org_unit_create, staff_create
 from qingling.core.models import Division
 from qingling.intake.models import Complaint
 from qingling.intake.services import complaint_evidence_add
@@ -58,15 +60,25 @@ class EvidenceTestCase(TransactionTestCase):
         Division.objects.get_or_create(
             code="220402", defaults={"name": "龙山区", "level": "county", "parent": city}
         )
+        officer = staff_create(
+            username="backup-intake",
+            full_name="受理员",
+            role=Role.INTAKE_OFFICER,
+            org_unit=org_unit_create(name="维权中心", division=city, actor=None),
+            password="backup-intake-password",
+            actor=None,
+        )
         for n in range(3):
-            complaint = make_accepted_complaint(name=f"王建{n}", amount=f"{1000 + n}.00")
+            complaint = make_accepted_complaint(
+                name=f"王建{n}", amount=f"{1000 + n}.00", actor=officer
+            )
             complaint_evidence_add(
                 complaint=complaint,
                 uploads=[
                     SimpleUploadedFile(f"欠条{n}-{k}.pdf", b"%PDF-1.4\n" + f"{n}-{k}".encode() * 50)
                     for k in range(2)
                 ],
-                actor=None,
+                actor=officer,
             )
         self.expected = {
             c.number: sorted([a.original_name, a.sha256, a.sha256] for a in c.attachments.all())
