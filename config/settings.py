@@ -173,6 +173,16 @@ QINGLING_WORKER_INTERVAL_SECONDS = int(os.environ.get("QINGLING_WORKER_INTERVAL"
 MEDIA_ROOT = VAR_DIR / "uploads"
 QINGLING_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 QINGLING_UPLOAD_MAX_FILES = 10
+# Imports (complaint files, claims, rosters, registrations, postings): what one file may
+# be, checked before it is parsed (docs/security.md, "Imports"). A workbook is a zip: what
+# its parts may unpack to is limited too, so that a small file cannot expand to millions
+# of rows. Web imports of more than QINGLING_IMPORT_INLINE_ROWS rows run in the worker.
+QINGLING_IMPORT_MAX_BYTES = int(os.environ.get("QINGLING_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+QINGLING_IMPORT_MAX_ROWS = int(os.environ.get("QINGLING_IMPORT_MAX_ROWS", "50000"))
+QINGLING_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("QINGLING_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+)
+QINGLING_IMPORT_INLINE_ROWS = int(os.environ.get("QINGLING_IMPORT_INLINE_ROWS", "2000"))
 # Working days to reply to a work order / give feedback on a transfer order, per channel.
 # No national figure exists (docs/legal-rules.md); these are the city's own settings.
 QINGLING_REPLY_WORKING_DAYS = {"12345": 5, "12333": 5, "national_platform": 10}

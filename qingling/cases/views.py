@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -722,14 +721,7 @@ def claims_import_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("file", [])))
         return back
-    upload = form.cleaned_data["file"]
-    if upload.size > settings.QINGLING_UPLOAD_MAX_BYTES:
-        messages.error(
-            request,
-            _("The file is larger than %(size)d MB.")
-            % {"size": settings.QINGLING_UPLOAD_MAX_BYTES // (1024 * 1024)},
-        )
-        return back
+    upload = form.cleaned_data["file"]  # its size is checked by the form
     try:
         result = claims_import(case=case, rows=parse_claims_xlsx(upload.read()), actor=request.user)
     except ApplicationError as error:
