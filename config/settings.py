@@ -245,7 +245,15 @@ QINGLING_WORKER_JOBS = [
     "qingling.sanctions.jobs.listings_expire",
     "qingling.employment.jobs.postings_expire",
     "qingling.notify.jobs.outbox_deliver",
+    "qingling.core.jobs.import_jobs_run",
 ]
+# Imports the worker runs (core.models.ImportJob): kind → the domain's import, a dotted path
+# to a function called as f(content=bytes, actor=user, progress=f(done, total), **params)
+# that returns created / updated / failed counts and failures by line, field and message.
+QINGLING_IMPORT_KINDS = {
+    "employment.seekers": "qingling.employment.services.seekers.seeker_import",
+    "employment.postings": "qingling.employment.services.postings.posting_import",
+}
 # The outbox: gateway name → class; an undeliverable message fails after this many attempts.
 QINGLING_NOTIFY_GATEWAYS = {
     "webhook": "qingling.notify.gateways.WebhookGateway",

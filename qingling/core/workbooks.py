@@ -15,6 +15,7 @@ file that unpacks to a million rows is refused in milliseconds, never held in me
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -162,6 +163,22 @@ def sheet_lines(
         return
     yield header
     yield from rows_limited(lines, limit=max_rows)
+
+
+def xlsx_rows_at_most(content: bytes, limit: int) -> bool:
+    """Whether the first sheet has at most ``limit`` rows under its header, by what it
+    declares or else by counting no more than ``limit + 1`` of them. A page asks this to
+    run a small import at once and leave a large one to the worker; a file over the import
+    limits is refused here (``ImportTooLarge``)."""
+    workbook = xlsx_open(content)
+    try:
+        declared = workbook.worksheets[0].max_row
+        if declared is not None and declared - 1 > limit:
+            return False
+        counted = sum(1 for _line in itertools.islice(sheet_lines(workbook), limit + 2))
+        return counted - 1 <= limit
+    finally:
+        workbook.close()
 
 
 def sheet_rows(
