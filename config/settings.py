@@ -251,6 +251,7 @@ QINGLING_WORKER_JOBS = [
 # to a function called as f(content=bytes, actor=user, progress=f(done, total), **params)
 # that returns created / updated / failed counts and failures by line, field and message.
 QINGLING_IMPORT_KINDS = {
+    "cases.claims": "qingling.cases.imports.claims_import_file",
     "employment.seekers": "qingling.employment.services.seekers.seeker_import",
     "employment.postings": "qingling.employment.services.postings.posting_import",
 }
