@@ -274,7 +274,7 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
         if done % IMPORT_PROGRESS_EVERY == 0 or done >= total:
             ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
 
-    with translation.override(job.language or None):
+    with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             run = import_string(settings.QINGLING_IMPORT_KINDS[job.kind])
             outcome: ImportOutcome = run(
