@@ -253,6 +253,16 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 QINGLING_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 QINGLING_UPLOAD_MAX_FILES = 10
+# Imports (complaint files, claims, rosters, registrations, postings): what one file may
+# be, checked before it is parsed (docs/security.md, "Imports"). A workbook is a zip: what
+# its parts may unpack to is limited too, so that a small file cannot expand to millions
+# of rows. Web imports of more than QINGLING_IMPORT_INLINE_ROWS rows run in the worker.
+QINGLING_IMPORT_MAX_BYTES = int(os.environ.get("QINGLING_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+QINGLING_IMPORT_MAX_ROWS = int(os.environ.get("QINGLING_IMPORT_MAX_ROWS", "50000"))
+QINGLING_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("QINGLING_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+)
+QINGLING_IMPORT_INLINE_ROWS = int(os.environ.get("QINGLING_IMPORT_INLINE_ROWS", "2000"))
 # Working days to reply to a work order / give feedback on a transfer order, per channel.
 # No national figure exists (docs/legal-rules.md); these are the city's own settings.
 QINGLING_REPLY_WORKING_DAYS = {"12345": 5, "12333": 5, "national_platform": 10}
@@ -342,7 +352,16 @@ QINGLING_WORKER_JOBS = [
     "qingling.sanctions.jobs.listings_expire",
     "qingling.employment.jobs.postings_expire",
     "qingling.notify.jobs.outbox_deliver",
+    "qingling.core.jobs.import_jobs_run",
 ]
+# Imports the worker runs (core.models.ImportJob): kind → the domain's import, a dotted path
+# to a function called as f(content=bytes, actor=user, progress=f(done, total), **params)
+# that returns created / updated / failed counts and failures by line, field and message.
+QINGLING_IMPORT_KINDS = {
+    "cases.claims": "qingling.cases.imports.claims_import_file",
+    "employment.seekers": "qingling.employment.services.seekers.seeker_import",
+    "employment.postings": "qingling.employment.services.postings.posting_import",
+}
 # The outbox: gateway name → class; an undeliverable message fails after this many attempts.
 QINGLING_NOTIFY_GATEWAYS = {
     "webhook": "qingling.notify.gateways.WebhookGateway",

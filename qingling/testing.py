@@ -155,3 +155,56 @@ def make_case(
         co_inspectors=[test.inspector2] if co_inspector else [],
         actor=test.chief,
     )
+
+
+def xlsx_crafted(rows: int, *, dimension: bool = True, header: str = "name") -> bytes:
+    """A workbook written by hand, as an attacker would: one column, ``rows`` data rows
+    under a header, and (when ``dimension``) the sheet declaring them. 100,000 rows pack
+    into 8 KB; nothing here goes through openpyxl's writer, so it is quick."""
+    import io
+    import zipfile
+
+    def part(name: str) -> str:
+        return f"http://schemas.openxmlformats.org/{name}"
+
+    sheet = io.StringIO()
+    sheet.write(f'<worksheet xmlns="{part("spreadsheetml/2006/main")}">')
+    if dimension:
+        sheet.write(f'<dimension ref="A1:A{rows + 1}"/>')
+    sheet.write(f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>{header}</t></is></c></row>')
+    for _line in range(rows):
+        sheet.write("<row><c><v>1</v></c></row>")
+    sheet.write("</sheetData></worksheet>")
+    relationships = part("officeDocument/2006/relationships")
+    files = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{relationships}/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{part("spreadsheetml/2006/main")}" xmlns:r="{relationships}">'
+            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{relationships}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": sheet.getvalue(),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return out.getvalue()

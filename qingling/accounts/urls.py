@@ -16,4 +16,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/<str:object_type>/<str:object_id>/", views.audit_history, name="audit_history"),
     path("calendar/", views.calendar, name="calendar"),
+    path("imports/<uuid:public_id>/", views.import_job, name="import_job"),
 ]

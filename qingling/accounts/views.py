@@ -1,6 +1,8 @@
-"""The back-office shell: home, the working-day calendar and an object's history."""
+"""The back-office shell: home, the working-day calendar, an object's history and the
+progress of an import that runs in the worker."""
 
 import datetime as dt
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -24,6 +26,7 @@ from qingling.core.selectors import (
 from qingling.core.selectors import (
     calendar_next_year_missing,
     calendar_year_list,
+    import_job_get_for_user,
     workdays_add,
 )
 from qingling.core.services import calendar_year_import
@@ -41,6 +44,19 @@ def home(request: HttpRequest) -> HttpResponse:
             "has_role": bool(getattr(request.user, "role", "")),
         },
     )
+
+
+@login_required
+def import_job(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """An import's progress bar while the worker runs it (htmx asks for the ``progress``
+    part every 2 s), then its result with every refused row by line and reason."""
+    job = import_job_get_for_user(user=request.user, public_id=public_id)
+    template = "accounts/import_job.html"
+    if getattr(request, "htmx", False):
+        template += "#progress"
+    response = render(request, template, {"job": job})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_perm(Perm.AUDIT_VIEW)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
 from qingling.cases.models import CaseInspector, Payment
+from qingling.core.forms import ImportFileField
 
 Choices = Sequence[tuple[str, str]]
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -194,7 +195,7 @@ class PaymentForm(forms.Form):
 
 
 class ClaimsImportForm(forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
         label=_("Claims workbook (XLSX)"),
         help_text=_(
             "First sheet, one worker a row, columns 姓名, 身份证号, 欠薪金额 and optionally 手机."

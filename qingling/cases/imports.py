@@ -15,10 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qingling.cases import services
+from qingling.cases import selectors, services
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case
-from qingling.core.exceptions import ApplicationError, Conflict, Forbidden
+from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, NotFound
 from qingling.core.services import Actor
 from qingling.core.workbooks import (
     RowErrors,
@@ -167,3 +167,24 @@ def claims_import(
         if progress is not None:
             progress(done, result)
     return result
+
+
+def claims_import_file(
+    *,
+    content: bytes,
+    actor: Actor,
+    case: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> ClaimsImportResult:
+    """A large claims workbook, run by the worker (``QINGLING_IMPORT_KINDS["cases.claims"]``)
+    as the member of staff who uploaded it, for the case with the public id ``case``."""
+    found = selectors.case_list_for_user(user=actor).filter(public_id=case).first()
+    if found is None:
+        raise NotFound(_("Not found."))
+    rows = parse_claims_xlsx(content)
+
+    def each(done: int, _result: ClaimsImportResult) -> None:
+        if progress is not None:
+            progress(done, len(rows))
+
+    return claims_import(case=found, rows=rows, actor=actor, progress=each)

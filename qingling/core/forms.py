@@ -1,12 +1,27 @@
-"""Helpers of HTML forms: an ApplicationError shown on the form that caused it, and the
-date filters of list pages."""
+"""Helpers of HTML forms: an ApplicationError shown on the form that caused it, the
+date filters of list pages, and the file field of imports."""
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 
 from qingling.core.exceptions import ApplicationError
+from qingling.core.workbooks import import_size_check
+
+
+class ImportFileField(forms.FileField):
+    """The file of an import: refused by its size (``QINGLING_IMPORT_MAX_BYTES``) before
+    anything reads it."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value:
+            try:
+                import_size_check(value.size)
+            except ApplicationError as error:
+                raise forms.ValidationError(error.message, code="too_large") from None
 
 
 def form_add_application_error(

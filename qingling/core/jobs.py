@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 
 from qingling.core import clock
 from qingling.core.selectors import calendar_next_year_missing
-from qingling.core.services import calendar_sync_from_package
+from qingling.core.services import calendar_sync_from_package, import_job_claim, import_job_run
 
 logger = logging.getLogger(__name__)
 
@@ -28,9 +28,18 @@ def sessions_prune() -> None:
         logger.info("sessions: pruned %d expired", deleted)
 
 
+def import_jobs_run() -> None:
+    """Run the queued imports, oldest first; each is claimed (a compare-and-swap on its
+    status), so a second worker running this job at the same time takes another one."""
+    while (job := import_job_claim()) is not None:
+        job = import_job_run(job=job)
+        logger.info("imports: %s job %s %s, %s rows", job.kind, job.pk, job.status, job.rows_total)
+
+
 # The kernel's own jobs. The worker runs the dotted paths in settings.QINGLING_WORKER_JOBS,
 # which list these and the jobs of other apps (core imports none of them).
 JOBS: dict[str, Callable[[], None]] = {
     "calendar_sync": calendar_sync,
     "sessions_prune": sessions_prune,
+    "import_jobs_run": import_jobs_run,
 }

@@ -136,3 +136,58 @@ class JobLease(models.Model):
 
     def __str__(self) -> str:
         return self.name
+class ImportJob(models.Model):
+    """A file to import that the worker processes instead of the web process.
+
+    ``kind`` names the domain's import in ``settings.QINGLING_IMPORT_KINDS`` (core imports
+    no domain app). The upload is kept under ``MEDIA_ROOT/imports`` (mode 0600) while the
+    job waits and runs, then removed: it holds personal data. ``report`` lists every bad
+    row as ``{"line", "field", "message"}``; good rows are kept, as in every import.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    file = models.CharField(_("stored file"), max_length=255, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    back_url = models.CharField(_("back to"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows added"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_failed = models.PositiveIntegerField(_("rows refused"), default=0)
+    report = models.JSONField(_("refused rows"), default=list, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}"[:200]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

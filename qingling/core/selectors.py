@@ -1,13 +1,15 @@
-"""Reads of the kernel: the working calendar and an object's history."""
+"""Reads of the kernel: the working calendar, an object's history and import jobs."""
 
 import datetime as dt
+import uuid
 
 from django.db import models
 from django.db.models import QuerySet
+from django.http import Http404
 
 from qingling.core import clock
 from qingling.core.calendars import DeadlineDate, WorkCalendar, add_calendar_days, add_working_days
-from qingling.core.models import AuditEvent, CalendarDay, CalendarYear, Division
+from qingling.core.models import AuditEvent, CalendarDay, CalendarYear, Division, ImportJob
 
 _cached_calendar: tuple[tuple[int, int | None], WorkCalendar] | None = None
 
@@ -78,3 +80,15 @@ def division_list(*, within: str | None = None) -> QuerySet[Division]:
 
 def division_get(*, code: str) -> Division | None:
     return Division.objects.filter(code=code).first()
+
+
+def import_job_get_for_user(*, user: object, public_id: uuid.UUID) -> ImportJob:
+    """An import job, for the member of staff who started it only (its report names
+    workers by line and reason); 404 for anyone else."""
+    pk = getattr(user, "pk", None)
+    try:
+        return ImportJob.objects.get(
+            public_id=public_id, created_by_id=pk, created_by__isnull=False
+        )
+    except ImportJob.DoesNotExist:
+        raise Http404 from None

@@ -1,17 +1,21 @@
-"""Writes of the kernel: the audit log, the working-day calendar and the job leases."""
+"""Writes of the kernel: the audit log, the working-day calendar, the job leases and the
+import jobs."""
 
 import datetime as dt
 import decimal
 import logging
+import os
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -22,8 +26,9 @@ from qingling.core.calendars import (
     package_schedule,
     parse_schedule,
 )
-from qingling.core.exceptions import InvalidInput
-from qingling.core.models import AuditEvent, CalendarDay, CalendarYear, JobLease
+from qingling.core.exceptions import ApplicationError, Conflict, InvalidInput
+from qingling.core.models import AuditEvent, CalendarDay, CalendarYear, ImportJob, JobLease
+from qingling.core.workbooks import import_size_check
 
 logger = logging.getLogger(__name__)
 
@@ -238,3 +243,159 @@ def job_lease_release(*, name: str, holder: str, now: dt.datetime) -> bool:
     if not released:
         logger.warning("worker: job %s ran past its lease; another worker took it over", name)
     return released == 1
+
+
+# --- imports that run in the worker ----------------------------------------------------------
+
+# The worker writes a job's progress every so many rows (and at the last one).
+IMPORT_PROGRESS_EVERY = 100
+
+
+class ImportOutcome(Protocol):
+    """What a domain's import returns (``core.workbooks.SheetImportResult`` and the like)."""
+
+    created: int
+    failed: int
+    failures: list[Any]
+
+
+def _imports_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def import_job_create(
+    *,
+    kind: str,
+    content: bytes,
+    file_name: str,
+    actor: Actor,
+    params: dict[str, Any] | None = None,
+    back_url: str = "",
+    language: str = "",
+) -> ImportJob:
+    """Queue a file for the worker: the upload is stored readable by the server's user only
+    (0600, under a random name), the job row is written and audited."""
+    if kind not in settings.QINGLING_IMPORT_KINDS:
+        raise InvalidInput(_("Unknown kind of import."), extra={"fields": {"kind": [kind]}})
+    import_size_check(len(content))
+    stored = f"{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:10]}"
+    path = _imports_dir() / stored
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                kind=kind,
+                file=stored,
+                file_name=Path(file_name).name[:255],
+                params=params or {},
+                language=language,
+                back_url=back_url,
+                created_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
+                created_at=clock.now(),
+            )
+            audit_event_record(
+                actor=actor,
+                action="import_job.create",
+                obj=job,
+                after={"kind": kind, "file_name": job.file_name, "bytes": len(content)},
+            )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return job
+
+
+def import_job_claim() -> ImportJob | None:
+    """The oldest queued job, now running; None when none is queued.
+
+    The claim is a compare-and-swap (``UPDATE … SET status='running' WHERE pk=… AND
+    status='queued'``), so two workers never run the same job: the one that updates no
+    row tries the next job.
+    """
+    candidates = ImportJob.objects.filter(status=ImportJob.Status.QUEUED).values_list(
+        "pk", flat=True
+    )
+    for pk in candidates[:20]:
+        with transaction.atomic():
+            claimed = ImportJob.objects.filter(pk=pk, status=ImportJob.Status.QUEUED).update(
+                status=ImportJob.Status.RUNNING, started_at=clock.now()
+            )
+            if claimed != 1:
+                continue
+            job = ImportJob.objects.select_related("created_by").get(pk=pk)
+            audit_event_record(
+                actor=None, action="import_job.start", obj=job, after={"status": job.status}
+            )
+            return job
+    return None
+
+
+def import_job_run(*, job: ImportJob) -> ImportJob:
+    """Run a claimed job: the domain's import (``QINGLING_IMPORT_KINDS[job.kind]``) reads
+    the stored file as the member of staff who uploaded it, reporting progress; the
+    result, with every refused row by line and reason, goes on the job. A file refused
+    whole (a missing column, too many rows) fails the job with the reason. The stored
+    file is removed either way."""
+    if job.status != ImportJob.Status.RUNNING:
+        raise Conflict(_("The import is not running."), code="import_job_not_running")
+    path = _imports_dir() / job.file
+    updates: dict[str, Any] = {}
+
+    def progress(done: int, total: int) -> None:
+        if done % IMPORT_PROGRESS_EVERY == 0 or done >= total:
+            ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            run = import_string(settings.QINGLING_IMPORT_KINDS[job.kind])
+            outcome: ImportOutcome = run(
+                content=path.read_bytes(), actor=job.created_by, progress=progress, **job.params
+            )
+        except ApplicationError as error:
+            fields = error.extra.get("fields", {})
+            details = [str(m) for messages in fields.values() for m in messages]
+            reason = " ".join([error.message, *(m for m in details if m != error.message)])
+            updates = {"status": ImportJob.Status.FAILED, "error": reason[:500]}
+        except Exception:  # one broken file must not stop the worker; the log has the trace
+            logger.exception("import job %s (%s) failed", job.pk, job.kind)
+            updates = {
+                "status": ImportJob.Status.FAILED,
+                "error": _("The import stopped on an unexpected error. Tell the administrator."),
+            }
+        else:
+            updated = getattr(outcome, "updated", getattr(outcome, "duplicates", 0))
+            total = outcome.created + updated + outcome.failed
+            updates = {
+                "status": ImportJob.Status.DONE,
+                "rows_total": total,
+                "rows_done": total,
+                "rows_created": outcome.created,
+                "rows_updated": updated,
+                "rows_failed": outcome.failed,
+                "report": [
+                    {"line": f.line, "field": f.field, "message": str(f.message)}
+                    for f in outcome.failures
+                ],
+            }
+        finally:
+            path.unlink(missing_ok=True)
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(**updates, file="", finished_at=clock.now())
+        job.refresh_from_db()
+        audit_event_record(
+            actor=None,
+            action=f"import_job.{job.status}",
+            obj=job,
+            after={
+                "status": job.status,
+                "rows_total": job.rows_total,
+                "rows_created": job.rows_created,
+                "rows_updated": job.rows_updated,
+                "rows_failed": job.rows_failed,
+            },
+        )
+    return job

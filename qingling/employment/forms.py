@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qingling.core.forms import ImportFileField
 from qingling.core.models import Division
 from qingling.employment.models import ContactChannel, Occupation, Posting, Trip
 from qingling.employment.selectors.trips import (
@@ -170,7 +171,7 @@ class SeekerForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
         label=gettext_lazy("XLSX workbook"),
         widget=forms.ClearableFileInput(
             attrs={

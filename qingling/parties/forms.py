@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qingling.core.forms import ImportFileField
 from qingling.core.models import Division
 from qingling.parties.models import Organization, Project, ProjectParty
 
@@ -187,7 +188,7 @@ class RosterEntryForm(forms.Form):
 
 
 class RosterImportForm(forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
         label=_("Roster workbook (XLSX)"),
         help_text=_(
             "First sheet, one worker a row, columns 姓名, 身份证号 and optionally 手机, "

@@ -3,7 +3,6 @@
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -371,14 +370,7 @@ def project_roster_import(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     form = RosterImportForm(request.POST, request.FILES, prefix="roster_import")
     if not form.is_valid():
         return _project_page(request, project, upload_form=form)
-    upload = form.cleaned_data["file"]
-    if upload.size > settings.QINGLING_UPLOAD_MAX_BYTES:
-        form.add_error(
-            "file",
-            _("The file is larger than %(size)d MB.")
-            % {"size": settings.QINGLING_UPLOAD_MAX_BYTES // (1024 * 1024)},
-        )
-        return _project_page(request, project, upload_form=form)
+    upload = form.cleaned_data["file"]  # its size is checked by the form
     try:
         rows = parse_roster_xlsx(upload.read())
         result = services.roster_import(project=project, rows=rows, actor=request.user)

@@ -52,6 +52,8 @@ from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error
 from qingling.core.models import AuditEvent, Division
 from qingling.core.selectors import division_list
+from qingling.core.services import import_job_create
+from qingling.core.workbooks import xlsx_rows_at_most
 from qingling.intake import selectors as intake_selectors
 from qingling.intake.lifecycle import ComplaintStatus
 from qingling.intake.models import Complaint
@@ -719,16 +721,21 @@ def claims_import_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("file", [])))
         return back
-    upload = form.cleaned_data["file"]
-    if upload.size > settings.QINGLING_UPLOAD_MAX_BYTES:
-        messages.error(
-            request,
-            _("The file is larger than %(size)d MB.")
-            % {"size": settings.QINGLING_UPLOAD_MAX_BYTES // (1024 * 1024)},
-        )
-        return back
+    upload = form.cleaned_data["file"]  # its size is checked by the form
+    content = upload.read()
     try:
-        result = claims_import(case=case, rows=parse_claims_xlsx(upload.read()), actor=request.user)
+        if not xlsx_rows_at_most(content, settings.QINGLING_IMPORT_INLINE_ROWS):
+            job = import_job_create(  # a large workbook: the worker imports it
+                kind="cases.claims",
+                content=content,
+                file_name=upload.name or "",
+                actor=request.user,
+                params={"case": str(case.public_id)},
+                back_url=f"{reverse('cases:case_detail', args=[case.public_id])}#claims",
+                language=request.LANGUAGE_CODE,
+            )
+            return redirect("accounts:import_job", public_id=job.public_id)
+        result = claims_import(case=case, rows=parse_claims_xlsx(content), actor=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
         return back

@@ -60,4 +60,4 @@ class SessionsPruneTests(TestCase):
 
 class JobsTests(TestCase):
     def test_lists_every_job(self):
-        self.assertEqual(set(JOBS), {"calendar_sync", "sessions_prune"})
+        self.assertEqual(set(JOBS), {"calendar_sync", "sessions_prune", "import_jobs_run"})

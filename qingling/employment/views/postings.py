@@ -79,6 +79,7 @@ def posting_new(request: HttpRequest) -> HttpResponse:
 def posting_import(request: HttpRequest) -> HttpResponse:
     return workbook_import_page(
         request,
+        kind="employment.postings",
         importer=services.posting_import,
         title=_("Import postings"),
         columns=services.POSTING_COLUMNS,

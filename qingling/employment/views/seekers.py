@@ -99,6 +99,7 @@ def seeker_new(request: HttpRequest) -> HttpResponse:
 def seeker_import(request: HttpRequest) -> HttpResponse:
     return workbook_import_page(
         request,
+        kind="employment.seekers",
         importer=seekers.seeker_import,
         title=_("Import registrations"),
         columns=seekers.SEEKER_COLUMNS,

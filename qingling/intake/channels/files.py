@@ -6,7 +6,9 @@ The REST API, the Open311 facade and the file import all read the same fields
 every bad field. ``parse_file`` reads a JSON list of objects, a CSV file (UTF-8 with
 or without BOM, or GB18030 as Excel on a Chinese PC writes it) or the first sheet
 of an XLSX workbook; CSV and XLSX headers may be the API's field names or the
-Chinese column names the hotline systems export.
+Chinese column names the hotline systems export. Every file obeys the import limits
+(``QINGLING_IMPORT_MAX_BYTES``, ``QINGLING_IMPORT_MAX_ROWS``; ``core.workbooks``): its
+size is checked before it is read, and its rows are counted as they stream.
 """
 
 import csv
@@ -19,12 +21,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from qingling.core import clock
 from qingling.core.exceptions import InvalidInput
+from qingling.core.workbooks import (
+    import_rows_exceeded,
+    import_size_check,
+    rows_limited,
+    sheet_lines,
+    xlsx_open,
+)
 from qingling.intake.channels.base import (
     ComplaintDraft,
     FieldErrors,
@@ -213,6 +223,7 @@ def _decode(content: bytes) -> str:
 
 
 def parse_csv(content: bytes) -> list[ImportRow]:
+    import_size_check(len(content))
     reader = csv.reader(io.StringIO(_decode(content), newline=""))
     try:
         headers = [_header(name) for name in next(reader)]
@@ -221,7 +232,7 @@ def parse_csv(content: bytes) -> list[ImportRow]:
     _check_headers(headers)
     rows = []
     line = reader.line_num
-    for record in reader:
+    for record in rows_limited(reader):
         first, line = line + 1, reader.line_num
         if any(cell.strip() for cell in record):
             rows.append(ImportRow(first, dict(zip(headers, record, strict=False))))
@@ -229,6 +240,7 @@ def parse_csv(content: bytes) -> list[ImportRow]:
 
 
 def parse_json(content: bytes) -> list[ImportRow]:
+    import_size_check(len(content))
     try:
         data = json.loads(_decode(content))
     except json.JSONDecodeError as error:
@@ -241,6 +253,8 @@ def parse_json(content: bytes) -> list[ImportRow]:
             _("The JSON file must hold a list of orders."),
             extra={"fields": {"file": [_("Not a list.")]}},
         )
+    if len(data) > settings.QINGLING_IMPORT_MAX_ROWS:
+        raise import_rows_exceeded()
     return [
         ImportRow(number, item)
         if isinstance(item, dict)
@@ -250,18 +264,9 @@ def parse_json(content: bytes) -> list[ImportRow]:
 
 
 def parse_xlsx(content: bytes) -> list[ImportRow]:
-    from openpyxl import load_workbook
-
+    workbook = xlsx_open(content)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged file
-        raise InvalidInput(
-            _("The XLSX file cannot be read."),
-            extra={"fields": {"file": [_("Not an XLSX workbook.")]}},
-        ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
+        lines = sheet_lines(workbook)
         try:
             headers = [_header(name) for name in next(lines)]
         except StopIteration:
@@ -281,13 +286,15 @@ PARSERS = {".json": parse_json, ".csv": parse_csv, ".xlsx": parse_xlsx}
 
 
 def parse_file(path: Path) -> list[ImportRow]:
-    """The rows of a JSON, CSV or XLSX file, chosen by its extension."""
+    """The rows of a JSON, CSV or XLSX file, chosen by its extension; a file over the
+    import's size limit is refused before it is read."""
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
         raise InvalidInput(
             _("Import a .json, .csv or .xlsx file."),
             extra={"fields": {"file": [path.suffix or path.name]}},
         )
+    import_size_check(path.stat().st_size)
     return parser(path.read_bytes())
 
 

@@ -18,6 +18,7 @@ from qingling.accounts.models import User
 from qingling.cases.imports import ClaimsImportResult, claims_import, parse_claims_xlsx
 from qingling.cases.selectors import case_list_for_user
 from qingling.core.exceptions import ApplicationError
+from qingling.core.workbooks import import_size_check
 
 PROGRESS_EVERY = 100
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         if path.suffix.lower() != ".xlsx":
             raise CommandError("import an .xlsx workbook")
         try:
+            import_size_check(path.stat().st_size)
             rows = parse_claims_xlsx(path.read_bytes())
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror or error}") from None

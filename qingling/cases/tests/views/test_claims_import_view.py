@@ -1,9 +1,14 @@
+import shutil
+import tempfile
+
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
 from qingling.cases.tests.test_imports import workbook
+from qingling.core.jobs import import_jobs_run
+from qingling.core.models import ImportJob
 from qingling.parties.demo import fake_id_number
 from qingling.testing import CURRENT_TIME, BaseTestCase, make_case
 
@@ -43,3 +48,41 @@ class ClaimsImportViewTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self.case.claims.count(), 1)
+
+
+@time_machine.travel(CURRENT_TIME, tick=False)
+@override_settings(LANGUAGE_CODE="en", QINGLING_IMPORT_INLINE_ROWS=2)
+class LargeClaimsImportTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.case = make_case(self)
+        media = tempfile.mkdtemp(prefix="qingling-media-")
+        override = override_settings(MEDIA_ROOT=media)
+        override.enable()
+        self.addCleanup(override.disable)
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+
+    def test_a_large_workbook_is_queued_and_the_worker_adds_its_claims_once(self) -> None:
+        self.client.force_login(self.inspector)
+        content = workbook(
+            ["姓名", "身份证号", "欠薪金额"],
+            ["张三", fake_id_number(self.rng), "3500"],
+            ["李四", "220402199002301234", "2000"],
+            ["王五", fake_id_number(self.rng), "1200"],
+        )
+        before = self.case.claims.count()
+        response = self.client.post(
+            reverse("cases:claims_import", args=[self.case.public_id]),
+            {"file": SimpleUploadedFile("claims.xlsx", content)},
+        )
+        job = ImportJob.objects.get()
+        self.assertRedirects(response, reverse("accounts:import_job", args=[job.public_id]))
+        self.assertEqual(self.case.claims.count(), before)
+        import_jobs_run()
+        import_jobs_run()
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.rows_done, job.rows_total), ("done", 3, 3))
+        self.assertEqual((job.rows_created, job.rows_failed), (2, 1))
+        self.assertEqual({failure["line"] for failure in job.report}, {3})
+        self.assertEqual(self.case.claims.count(), before + 2)
+        page = self.client.get(reverse("accounts:import_job", args=[job.public_id]))
+        self.assertContains(page, "2 rows added, 0 updated, 1 refused.")

@@ -2,22 +2,26 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
+from unittest import mock
 
 import time_machine
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, override_settings
 from openpyxl import Workbook
 
 from qingling.core.exceptions import InvalidInput
+from qingling.core.workbooks import ImportTooLarge
 from qingling.intake.channels.files import (
     ImportRow,
     parse_csv,
+    parse_file,
     parse_json,
     parse_xlsx,
     work_order_draft,
 )
 from qingling.intake.models import Channel, Complaint, SourceSystem
 from qingling.intake.services import complaint_import, source_system_create
-from qingling.testing import CURRENT_TIME, BaseTestCase
+from qingling.testing import CURRENT_TIME, BaseTestCase, xlsx_crafted
 
 # Excel keeps local times without a zone; the import reads them as the bureau's time.
 NAIVE_RECEIVED = dt.datetime(2021, 2, 8, 9, 30)  # noqa: DTZ001
@@ -132,6 +136,35 @@ class ParseXlsxTests(SimpleTestCase):
     def test_a_damaged_workbook_is_refused(self) -> None:
         with self.assertRaises(InvalidInput):
             parse_xlsx(b"PK\x03\x04 not really")
+
+
+@override_settings(LANGUAGE_CODE="en", QINGLING_IMPORT_MAX_ROWS=10)
+class FileImportLimitsTests(SimpleTestCase):
+    def test_a_csv_with_one_row_too_many_is_refused_naming_the_limit(self) -> None:
+        content = ("工单编号\n" + "GD\n" * 11).encode()
+        with self.assertRaisesMessage(ImportTooLarge, "more than 10 rows"):
+            parse_csv(content)
+        self.assertEqual(len(parse_csv(("工单编号\n" + "GD\n" * 10).encode())), 10)
+
+    def test_a_json_list_with_one_order_too_many_is_refused(self) -> None:
+        with self.assertRaisesMessage(ImportTooLarge, "more than 10 rows"):
+            parse_json(json.dumps([order()] * 11).encode())
+
+    def test_a_workbook_declaring_100000_rows_is_refused_before_its_rows_are_read(self) -> None:
+        with (
+            mock.patch("openpyxl.worksheet._read_only.ReadOnlyWorksheet._cells_by_row") as rows,
+            self.assertRaises(ImportTooLarge),
+        ):
+            parse_xlsx(xlsx_crafted(100_000, header="工单编号"))
+        rows.assert_not_called()
+
+    @override_settings(QINGLING_IMPORT_MAX_BYTES=1024 * 1024)
+    def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(self) -> None:
+        path = mock.Mock(spec=Path, suffix=".csv")
+        path.stat.return_value.st_size = 5 * 1024 * 1024
+        with self.assertRaisesMessage(ImportTooLarge, "at most 1.0\xa0MB"):
+            parse_file(path)
+        path.read_bytes.assert_not_called()
 
 
 @time_machine.travel(CURRENT_TIME, tick=False)

@@ -146,11 +146,11 @@ class ProjectRosterViewTests(BaseTestCase):
         self.assertContains(response, "The XLSX file cannot be read.")
         self.assertIs(self.project.roster.exists(), False)
 
-    @override_settings(QINGLING_UPLOAD_MAX_BYTES=100)
+    @override_settings(QINGLING_IMPORT_MAX_BYTES=100)
     def test_a_file_too_large_is_refused(self) -> None:
         self.login(self.inspector)
         response = self.upload(
             workbook(["name", "id_number"], ["王建国", fake_id_number(self.rng)])
         )
-        self.assertContains(response, "The file is larger than")
+        self.assertContains(response, "a file to import may be at most 100\xa0bytes")
         self.assertIs(self.project.roster.exists(), False)
