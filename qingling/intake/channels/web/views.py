@@ -62,7 +62,7 @@ def _remember_receipt(request: HttpRequest, complaint: Complaint) -> None:
 def complaint_new(request: HttpRequest) -> HttpResponse:
     """The form, in two steps on one page: what happened and the mobile number, then the
     code texted to that number (everything typed is kept). Only with the code is a
-    complaint stored. "Send code" beside the number sends it early."""
+    complaint stored; "send a new one" texts another code."""
     form = WebComplaintForm(request.POST or None, request.FILES or None)
     key = _idempotency_key(request) if request.method == "POST" else str(uuid.uuid4())
     code_sent_to = ""
@@ -78,9 +78,9 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 draft = form.draft(own)
                 session = session_digest(request)
                 code = form.cleaned_data["code"]
+                if own.fields:
+                    services.complaint_draft_validate(draft=draft, errors=own)
                 if "send_code" in request.POST or not code:
-                    if own.fields:
-                        services.complaint_draft_validate(draft=draft, errors=own)
                     code_sent_to = services.complaint_code_send(
                         draft=draft,
                         session_digest=session,
@@ -89,8 +89,6 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                     )
                     form = WebComplaintForm(_without_code(request.POST))
                 else:
-                    if own.fields:
-                        services.complaint_draft_validate(draft=draft, errors=own)
                     result = services.complaint_register_web(
                         draft=draft, code=code, session_digest=session, form_key=key
                     )

@@ -92,10 +92,10 @@ class ComplaintFloodTests(BaseTestCase):
             Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"1.2.3.4, {ATTACKER}").post(
                 FORM_URL, form_data(phone=f"1384371{n:04d}")
             )
-        proxy = {"REMOTE_ADDR": "10.0.0.1"}
-        spoofed = Client(**proxy, HTTP_X_FORWARDED_FOR=f"{ATTACKER}, 192.0.2.1")
-        other = Client(**proxy, HTTP_X_FORWARDED_FOR="192.0.2.1")
-        attacker = Client(**proxy, HTTP_X_FORWARDED_FOR=f"9.9.9.9, {ATTACKER}")
+        proxy = "10.0.0.1"
+        spoofed = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"{ATTACKER}, 192.0.2.1")
+        other = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="192.0.2.1")
+        attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"9.9.9.9, {ATTACKER}")
         self.assertEqual(attacker.post(FORM_URL, form_data()).status_code, 429)
         self.assertEqual(other.post(FORM_URL, form_data()).status_code, 200)
         # Only the entry the trusted proxy appended counts, not one the client wrote.
