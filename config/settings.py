@@ -321,6 +321,31 @@ QINGLING_PERSONAL_DATA_LIMIT = int(os.environ.get("QINGLING_PERSONAL_DATA_LIMIT"
 QINGLING_PERSONAL_DATA_WINDOW_SECONDS = int(
     os.environ.get("QINGLING_PERSONAL_DATA_WINDOW_SECONDS", "3600")
 )
+# The public forms (complaint, progress query, job registration, stop): how many
+# attempts each name allows per window (attempts, seconds), counted per client address
+# and per mobile number (docs/security.md, "Public forms"). Override any of them with
+# QINGLING_PUBLIC_LIMITS="form_ip=60/3600,code_phone=5/3600".
+QINGLING_PUBLIC_LIMITS: dict[str, tuple[int, int]] = {
+    "form_ip": (60, 3600),  # posts of one public form from one address
+    "form_phone": (10, 3600),  # posts of one public form naming one mobile number
+    "code_ip": (20, 3600),  # one-time codes sent for one address
+    "code_phone": (5, 3600),  # one-time codes sent to one mobile number
+    "query_code": (10, 900),  # wrong tries at one query code
+    "query_ip": (30, 900),  # wrong tries from one address
+}
+for _pair in os.environ.get("QINGLING_PUBLIC_LIMITS", "").split(","):
+    if _pair.strip():
+        _name, _, _value = _pair.strip().partition("=")
+        _count, _, _seconds = _value.partition("/")
+        QINGLING_PUBLIC_LIMITS[_name.strip()] = (int(_count), int(_seconds or 3600))
+# Where the client's address comes from: REMOTE_ADDR, or behind the bureau's reverse proxy
+# the header it sets (HTTP_X_REAL_IP, or HTTP_X_FORWARDED_FOR whose last entry is used).
+QINGLING_CLIENT_IP_HEADER = os.environ.get("QINGLING_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# The SMS gateway sends at most this many text messages a day to one number; the
+# outbox refuses the rest (failed, with the reason, for staff to see).
+QINGLING_SMS_DAILY_LIMIT_PER_NUMBER = int(
+    os.environ.get("QINGLING_SMS_DAILY_LIMIT_PER_NUMBER", "10")
+)
 # Which people a county's staff may learn the numbers of: each entry is a callable that
 # takes a division-code prefix and returns a queryset of the ids of the people linked to
 # a division under it (a complaint, a claim, a seeker's registration, a listing).

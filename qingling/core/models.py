@@ -136,6 +136,8 @@ class JobLease(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
 class ImportJob(models.Model):
     """A file to import that the worker processes instead of the web process.
 

@@ -51,3 +51,9 @@ def rate_limit_hit(*, key: str, limit: int, window: int) -> bool:
             cache.set(f"{base}:n", slot, timeout=timeout)
             return False
     return True
+
+
+def rate_limit_retry_after(*, window: int) -> int:
+    """Seconds until the current window of ``window`` seconds ends and counting starts
+    afresh: what a refused caller is told to wait."""
+    return max(_window_start(window) + window - int(time.time()), 1)

@@ -137,6 +137,19 @@ class SeekerForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not public:
             del self.fields["personalised"]  # the worker's own choice (PIPL Art. 24)
+        else:
+            self.fields["code"] = forms.CharField(
+                label=gettext_lazy("Code from the text message"),
+                max_length=12,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "numeric",
+                        "autocomplete": "one-time-code",
+                        "pattern": "[0-9]*",
+                    }
+                ),
+            )
         counties = city_counties()
         division = self.fields["division"]
         assert isinstance(division, forms.ChoiceField)

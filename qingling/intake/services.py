@@ -38,7 +38,12 @@ from qingling.intake.channels.files import ImportRow, work_order_draft, work_ord
 from qingling.intake.extraction import extract
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus, NotAcceptedReason, can_move
 from qingling.intake.models import Attachment, Channel, Complaint, SourceSystem
-from qingling.notify.services import outbox_enqueue
+from qingling.notify.services import (
+    outbox_enqueue,
+    phone_code_check,
+    phone_code_send,
+    phone_code_use,
+)
 from qingling.parties.matching import block_key
 from qingling.parties.models import Organization, Person, Project
 from qingling.parties.selectors import organization_match_candidates, person_find
@@ -889,3 +894,79 @@ def complaint_evidence_add(
         after={"files": [a.original_name for a in stored]},
     )
     return stored
+
+
+# --- the public web form: a complaint counts once its mobile number is confirmed ---------
+
+WEB_CODE_PURPOSE = "web_complaint"
+
+
+def _web_phone(draft: ComplaintDraft) -> str:
+    """The mobile number a web draft is confirmed by (the web form needs one, also for an
+    anonymous report: the code is the proof that a person stands behind it)."""
+    message = _("Enter your mobile number: we text you a code to confirm the complaint.")
+    if not draft.phone:
+        raise InvalidInput(message, extra={"fields": {"phone": [message]}})
+    try:
+        return validate_mobile(draft.phone)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0], extra={"fields": {"phone": error.messages}}) from None
+
+
+def web_idempotency_key(*, form_key: str, session_digest: str) -> str:
+    """The key a web complaint is stored under: the form's key bound to its browser session,
+    so that the form's key replayed from another session finds nothing (and shows no
+    receipt)."""
+    return hashlib.sha256(f"web\x00{session_digest}\x00{form_key}".encode()).hexdigest()[:64]
+
+
+def complaint_code_send(
+    *, draft: ComplaintDraft, session_digest: str, client_ip: str, check_draft: bool = True
+) -> str:
+    """Text a one-time code to the draft's mobile number; return the number masked.
+
+    With ``check_draft`` the whole draft is checked first (a form sent without a code),
+    so a code is only spent on a complaint that can be stored. Nothing is stored but the
+    code (hashed); over the public limits, TooManyRequests.
+    """
+    if check_draft:
+        complaint_draft_validate(draft=draft)
+    phone = _web_phone(draft)
+    record = phone_code_send(
+        purpose=WEB_CODE_PURPOSE,
+        subject=phone,
+        phone=phone,
+        session_digest=session_digest,
+        client_ip=client_ip,
+    )
+    return record.destination
+
+
+def complaint_register_web(
+    *, draft: ComplaintDraft, code: str, session_digest: str, form_key: str
+) -> RegisterResult:
+    """Register a complaint from the public web form once the code texted to its mobile
+    number is typed; the code is used up in the transaction that stores the complaint.
+
+    The same form sent again from the same session returns the complaint already stored.
+    """
+    key = web_idempotency_key(form_key=form_key, session_digest=session_digest)
+    found = _existing(channel=Channel.WEB, source_ref="", idempotency_key=key)
+    if found is not None:
+        return RegisterResult(found, created=False)
+    complaint_draft_validate(draft=draft)
+    phone = _web_phone(draft)
+    confirmed = phone_code_check(
+        purpose=WEB_CODE_PURPOSE, subject=phone, session_digest=session_digest, code=code
+    )
+    with transaction.atomic():
+        if phone_code_use(phone_code=confirmed):
+            return complaint_register(
+                draft=draft, channel=Channel.WEB, actor=None, idempotency_key=key
+            )
+    # Another request of this session used the code first: the same form sent twice.
+    found = _existing(channel=Channel.WEB, source_ref="", idempotency_key=key)
+    if found is not None:
+        return RegisterResult(found, created=False)
+    message = _("The code has expired or was not sent to this number. Send a new code.")
+    raise InvalidInput(message, extra={"fields": {"code": [message]}})

@@ -69,3 +69,36 @@ class OutboxMessage(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.gateway} → {self.destination}"
+
+
+class PhoneCode(TimeStampedModel):
+    """A one-time code texted to a mobile number to confirm a public form (a complaint from
+    the web, a job registration) before it counts.
+
+    Bound to the browser session it was sent for and to what it confirms (``subject``: the
+    blind index of the phone number or ID number the form names). The code is stored only
+    as a keyed digest; it expires, allows a few wrong tries and is used once.
+    """
+
+    purpose = models.CharField(_("purpose"), max_length=32)
+    session_digest = models.CharField(max_length=64, editable=False)
+    subject_digest = models.CharField(max_length=64, editable=False)
+    code_digest = models.CharField(max_length=64, editable=False)
+    destination = models.CharField(_("sent to"), max_length=32, help_text=_("Masked."))
+    expires_at = models.DateTimeField(_("expires at"))
+    tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["purpose", "session_digest", "subject_digest"], name="phonecode_lookup_idx"
+            ),
+            models.Index(fields=["expires_at"], name="phonecode_expires_idx"),
+        ]
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} → {self.destination}"

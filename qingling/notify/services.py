@@ -13,8 +13,10 @@ the attempt and sends it again, so receivers should deduplicate by the
 import dataclasses
 import datetime as dt
 import hashlib
+import hmac
 import logging
 import os
+import secrets
 import socket
 import time
 import uuid
@@ -28,11 +30,13 @@ from django.utils.translation import gettext as _
 
 from qingling.core import clock
 from qingling.core.exceptions import Conflict, InvalidInput
-from qingling.core.personal_data import mask_phone, seal
+from qingling.core.personal_data import blind_index, mask_phone, seal, unseal
+from qingling.core.public import public_limit_hit
+from qingling.core.ratelimits import rate_limit_hit
 from qingling.core.services import Actor, audit_event_record
 from qingling.core.validators import validate_mobile
 from qingling.notify.gateways import DeliveryError, gateway_get, gateway_registry
-from qingling.notify.models import OutboxMessage
+from qingling.notify.models import OutboxMessage, PhoneCode
 
 logger = logging.getLogger(__name__)
 
@@ -262,11 +266,31 @@ def _record_failure(
     return updated == 1
 
 
+def _sms_daily_limit_check(message: OutboxMessage) -> None:
+    """Refuse a text message over ``QINGLING_SMS_DAILY_LIMIT_PER_NUMBER`` to its number
+    today (a day from 00:00 UTC, 08:00 in China): a DeliveryError no retry can fix, so the
+    message ends failed with the reason, for staff to see."""
+    if not message.destination_sealed or not gateway_get(message.gateway).uses_phone:
+        return
+    try:
+        number = unseal(message.destination_sealed, purpose="phone")
+    except Exception:  # the gateway says why it cannot send
+        return
+    limit = int(getattr(settings, "QINGLING_SMS_DAILY_LIMIT_PER_NUMBER", 10))
+    key = f"sms_daily:{blind_index(number, purpose='phone')}"
+    if rate_limit_hit(key=key, limit=limit, window=24 * 3600):
+        raise DeliveryError(
+            retryable=False,
+            reason=f"refused: the daily limit of {limit} text messages to this number is reached",
+        )
+
+
 def _deliver_one(
     *, message: OutboxMessage, token: str, now: dt.datetime, report: DeliveryReport
 ) -> None:
     attempts = message.attempts + 1  # this attempt, recorded with its outcome
     try:
+        _sms_daily_limit_check(message)
         gateway_get(message.gateway).send(message)  # outside any transaction: may be slow
     except DeliveryError as error:
         retryable, reason = error.retryable, error.reason
@@ -360,3 +384,135 @@ def outbox_retry(*, message: OutboxMessage, actor: Actor) -> OutboxMessage:
         after={"status": message.status, "attempts": message.attempts},
     )
     return message
+
+
+# --- one-time codes: a public form's mobile number confirmed by text message -------------
+
+PHONE_CODE_LENGTH = 6
+PHONE_CODE_LIFETIME = dt.timedelta(minutes=10)
+PHONE_CODE_TRIES = 5
+
+
+def _subject_digest(purpose: str, subject: str) -> str:
+    return blind_index(subject, purpose=f"phone_code:{purpose}")
+
+
+def _code_digest(code_record_salt: str, code: str) -> str:
+    return blind_index(code, purpose=f"phone_code_value:{code_record_salt}")
+
+
+def phone_code_send(
+    *,
+    purpose: str,
+    subject: str,
+    phone: str,
+    session_digest: str,
+    client_ip: str,
+    actor: Actor = None,
+) -> PhoneCode:
+    """Text a fresh 6-digit code to ``phone`` that confirms ``subject`` (the phone number
+    or ID number a public form names) for one browser session.
+
+    Counted per client address (``code_ip``) and per number (``code_phone``) within the
+    public limits; over either, TooManyRequests and nothing is sent. Earlier unused codes
+    of the same session and subject stop working.
+    """
+    try:
+        number = validate_mobile(phone)
+    except ValidationError as error:
+        raise _field_error("phone", str(error.messages[0])) from None
+    public_limit_hit(name="code_ip", scope=purpose, value=client_ip)
+    public_limit_hit(name="code_phone", scope=purpose, value=blind_index(number, purpose="phone"))
+    code = "".join(secrets.choice("0123456789") for _ in range(PHONE_CODE_LENGTH))
+    now = clock.now()
+    subject_digest = _subject_digest(purpose, subject)
+    with transaction.atomic():
+        PhoneCode.objects.filter(
+            purpose=purpose,
+            session_digest=session_digest,
+            subject_digest=subject_digest,
+            used_at__isnull=True,
+        ).update(expires_at=now, updated_at=now)
+        record = PhoneCode.objects.create(
+            purpose=purpose,
+            session_digest=session_digest,
+            subject_digest=subject_digest,
+            code_digest="",
+            destination=mask_phone(number),
+            expires_at=now + PHONE_CODE_LIFETIME,
+            created_at=now,
+        )
+        record.code_digest = _code_digest(str(record.pk), code)
+        record.save(update_fields=["code_digest"])
+        audit_event_record(
+            actor=actor,
+            action="phone_code.send",
+            obj=record,
+            after={"purpose": purpose, "destination": record.destination},
+        )
+        outbox_enqueue(
+            gateway="sms",
+            destination="",
+            phone=number,
+            subject=record,
+            actor=actor,
+            payload={
+                "template": "phone_code",
+                "purpose": purpose,
+                "code": code,
+                "minutes": int(PHONE_CODE_LIFETIME.total_seconds() // 60),
+            },
+        )
+    return record
+
+
+def _wrong_code(message: str) -> InvalidInput:
+    return _field_error("code", message)
+
+
+def phone_code_check(*, purpose: str, subject: str, session_digest: str, code: str) -> PhoneCode:
+    """The live code this session was sent for ``subject``, when ``code`` is it.
+
+    A wrong code counts a try (committed, whatever the caller does next); after
+    ``PHONE_CODE_TRIES`` wrong tries, on expiry or once used the code is dead and a new
+    one must be sent. Does not use the code up: ``phone_code_use`` does, in the
+    transaction of the write it confirms.
+    """
+    now = clock.now()
+    record = (
+        PhoneCode.objects.filter(
+            purpose=purpose,
+            session_digest=session_digest,
+            subject_digest=_subject_digest(purpose, subject),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if record is None or record.used_at is not None or record.expires_at <= now:
+        raise _wrong_code(
+            _("The code has expired or was not sent to this number. Send a new code.")
+        )
+    if record.tries >= PHONE_CODE_TRIES:
+        raise _wrong_code(_("Too many wrong codes. Send a new code."))
+    typed = "".join(str(code).split())
+    if not typed or not hmac.compare_digest(
+        _code_digest(str(record.pk), typed), record.code_digest
+    ):
+        PhoneCode.objects.filter(pk=record.pk).update(tries=F("tries") + 1, updated_at=now)
+        left = PHONE_CODE_TRIES - record.tries - 1
+        if left <= 0:
+            raise _wrong_code(_("Too many wrong codes. Send a new code."))
+        raise _wrong_code(_("The code is not right. %(left)d tries left.") % {"left": left})
+    return record
+
+
+def phone_code_use(*, phone_code: PhoneCode) -> bool:
+    """Use the code up; call it in the transaction of the write it confirms. False when
+    another request used it first (the caller must not write)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("phone_code_use must run inside the transaction it confirms")
+    now = clock.now()
+    used = PhoneCode.objects.filter(pk=phone_code.pk, used_at__isnull=True).update(
+        used_at=now, updated_at=now
+    )
+    return used == 1

@@ -2,9 +2,58 @@
 // sends it once. The form works without this; the server also treats a repeat as the same.
 (function () {
   "use strict";
+  // The first send of a form with a code step asks for the code without leaving the page
+  // (so chosen photos stay chosen); any refusal falls back to an ordinary post, whose
+  // page says what to fix.
+  function askForCode(form, resend) {
+    var data = new FormData(form);
+    data.delete("evidence");
+    data.delete("code");
+    if (resend) { data.set("send_code", "1"); }
+    var fallback = function () {
+      form.setAttribute("data-fallback", "1");
+      if (resend) {
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = "send_code"; input.value = "1";
+        form.appendChild(input);
+      }
+      form.submit();
+    };
+    window.fetch(form.getAttribute("action") || window.location.href, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-Qingling-Step": "code" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (answer) {
+      // The form is fine now: the marks of an earlier refusal would only confuse.
+      var marks = form.querySelectorAll(".error-summary, .errorlist");
+      for (var i = 0; i < marks.length; i++) { marks[i].parentNode.removeChild(marks[i]); }
+      var fields = form.querySelectorAll(".has-error");
+      for (var j = 0; j < fields.length; j++) { fields[j].classList.remove("has-error"); }
+      var step = document.getElementById("code-step");
+      var resendLink = document.getElementById("code-resend");
+      document.getElementById("code-sent").textContent = answer.message;
+      step.hidden = false;
+      if (resendLink) { resendLink.hidden = false; }
+      var code = form.querySelector("[name=code]");
+      code.value = "";
+      code.focus();
+    }).catch(fallback);
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute || !form.hasAttribute("data-submit-once")) { return; }
+    if (!form.hasAttribute) { return; }
+    if (form.hasAttribute("data-code-step") && !form.hasAttribute("data-fallback") && window.fetch) {
+      var code = form.querySelector("[name=code]");
+      var resend = !!(event.submitter && event.submitter.name === "send_code");
+      if (code && (resend || code.value.trim() === "")) {
+        event.preventDefault();
+        askForCode(form, resend);
+        return;
+      }
+    }
+    if (!form.hasAttribute("data-submit-once")) { return; }
     var button = form.querySelector("button[type=submit]");
     if (!button) { return; }
     if (form.getAttribute("data-sent") === "1") { event.preventDefault(); return; }
@@ -23,6 +72,7 @@
     var forms = document.querySelectorAll("form[data-submit-once]");
     for (var i = 0; i < forms.length; i++) {
       forms[i].removeAttribute("data-sent");
+      forms[i].removeAttribute("data-fallback");
       var button = forms[i].querySelector("button[type=submit]");
       if (!button) { continue; }
       button.disabled = false;

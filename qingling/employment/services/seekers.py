@@ -21,7 +21,8 @@ from qingling.accounts.models import User
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError, Conflict, InvalidInput
 from qingling.core.models import Division
-from qingling.core.personal_data import blind_index
+from qingling.core.personal_data import blind_index, unseal
+from qingling.core.public import public_limit_hit
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 from qingling.core.validators import validate_id_number, validate_mobile
 from qingling.core.workbooks import (
@@ -38,6 +39,7 @@ from qingling.core.workbooks import (
 )
 from qingling.employment.models import ContactChannel, Occupation, Seeker, Trip, TripSeat
 from qingling.employment.services.trips import trip_seat_release
+from qingling.notify.services import phone_code_check, phone_code_send, phone_code_use
 from qingling.parties.models import Person
 from qingling.parties.services import person_find_or_register, person_update
 
@@ -245,7 +247,14 @@ def _apply(seeker: Seeker, data: SeekerInput, checked: _Checked, *, source: str)
         seeker.opted_out_at = None
 
 
-def _person(*, data: SeekerInput, checked: _Checked, source: str, actor: Actor) -> Person:
+def _person(
+    *,
+    data: SeekerInput,
+    checked: _Checked,
+    source: str,
+    actor: Actor,
+    phone_confirmed: bool = False,
+) -> Person:
     """The person of this ID number, found or registered.
 
     On the public form an existing person is changed only by someone who knows the
@@ -255,6 +264,9 @@ def _person(*, data: SeekerInput, checked: _Checked, source: str, actor: Actor) 
     digest = blind_index(checked.id_number, purpose="id_number")
     existing = Person.objects.filter(id_number_digest=digest).first()
     phone_digest = blind_index(checked.phone, purpose="phone") if checked.phone else ""
+    if existing is not None and source == Seeker.Source.SELF and phone_confirmed:
+        # The code was texted to the number on file (seeker_code_send); that number stays.
+        return existing
     if existing is not None and source == Seeker.Source.SELF:
         if not existing.phone_digest or existing.phone_digest != phone_digest:
             raise _field_refusal(
@@ -287,10 +299,17 @@ def _release_seat_if_travel_changed(seeker: Seeker, before: dict[str, Any], acto
 
 
 def _write(
-    *, data: SeekerInput, checked: _Checked, source: str, actor: Actor
+    *,
+    data: SeekerInput,
+    checked: _Checked,
+    source: str,
+    actor: Actor,
+    phone_confirmed: bool = False,
 ) -> tuple[Seeker, bool]:
     """Create or update the registration; True when it is new."""
-    person = _person(data=data, checked=checked, source=source, actor=actor)
+    person = _person(
+        data=data, checked=checked, source=source, actor=actor, phone_confirmed=phone_confirmed
+    )
     seeker = Seeker.objects.filter(person=person).first()
     created = seeker is None
     if seeker is None:
@@ -339,6 +358,95 @@ def seeker_register(*, data: SeekerInput, source: str, actor: Actor) -> Seeker:
     _errors_raise(errors)
     assert checked is not None
     seeker, _created = _write(data=data, checked=checked, source=source, actor=actor)
+    return seeker
+
+
+# The public form: a registration counts once a code texted to the right number is typed.
+
+SEEKER_CODE_PURPOSE = "seeker"
+
+
+def _public_check(data: SeekerInput) -> _Checked:
+    errors: RowErrors = {}
+    checked = _check(data, errors, _Lookups.load())
+    if not data.phone.strip() and "phone" not in errors:
+        add_error(
+            errors,
+            "phone",
+            _("Enter your mobile number: we text you a code to confirm the registration."),
+        )
+    _errors_raise(errors)
+    assert checked is not None
+    return checked
+
+
+def _on_file(id_number: str) -> Person | None:
+    return Person.objects.filter(
+        id_number_digest=blind_index(id_number, purpose="id_number")
+    ).first()
+
+
+def seeker_code_send(*, data: SeekerInput, session_digest: str, client_ip: str) -> None:
+    """Check a registration from the public form whole, then text a code that confirms it:
+    to the mobile number on file for this ID number when there is one (only its holder may
+    change the registration), else to the number given.
+
+    The answer is the same either way, and so are the limits (per address, per ID number
+    and per number given), so the form never says whether an ID number is on file.
+    """
+    checked = _public_check(data)
+    public_limit_hit(
+        name="code_phone",
+        scope=f"{SEEKER_CODE_PURPOSE}:id_number",
+        value=blind_index(checked.id_number, purpose="id_number"),
+    )
+    public_limit_hit(
+        name="code_phone",
+        scope=f"{SEEKER_CODE_PURPOSE}:given",
+        value=blind_index(checked.phone, purpose="phone"),
+    )
+    existing = _on_file(checked.id_number)
+    phone = checked.phone
+    if existing is not None and existing.phone_sealed:
+        phone = unseal(existing.phone_sealed, purpose="phone")
+    phone_code_send(
+        purpose=SEEKER_CODE_PURPOSE,
+        subject=checked.id_number,
+        phone=phone,
+        session_digest=session_digest,
+        client_ip=client_ip,
+    )
+
+
+def seeker_register_confirmed(
+    *, data: SeekerInput, code: str, session_digest: str
+) -> Seeker | None:
+    """Register (or update) from the public form with the code ``seeker_code_send`` texted.
+
+    A person on file without a mobile number cannot be changed here (the code went to the
+    number given, which proves nothing about them): nothing changes, the attempt is
+    audited, and None is returned, which the form answers like a success, so that it never
+    says whether the ID number is on file.
+    """
+    checked = _public_check(data)
+    # Outside the transaction: a wrong try stays counted although this call then fails.
+    confirmed = phone_code_check(
+        purpose=SEEKER_CODE_PURPOSE,
+        subject=checked.id_number,
+        session_digest=session_digest,
+        code=code,
+    )
+    with transaction.atomic():
+        if not phone_code_use(phone_code=confirmed):
+            message = _("The code has expired or was not sent to this number. Send a new code.")
+            raise InvalidInput(message, extra={"fields": {"code": [message]}})
+        existing = _on_file(checked.id_number)
+        if existing is not None and not existing.phone_digest:
+            audit_event_record(actor=None, action="seeker.self_update_refused", obj=existing)
+            return None
+        seeker, _created = _write(
+            data=data, checked=checked, source=Seeker.Source.SELF, actor=None, phone_confirmed=True
+        )
     return seeker
 
 

@@ -1,23 +1,31 @@
 """The public pages, for a worker's phone: the job board, registering, stopping messages.
 
 No sign-in. The board shows only published, unexpired postings of employers nobody
-flags; registering returns no personal data, only that it was received.
+flags; registering returns no personal data, only that it was received, and counts once
+the code texted to the number on file (or, for a new worker, the number given) is typed.
+Every post counts against the public limits (per address, per mobile number).
 """
 
 import uuid
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from qingling.core import clock
-from qingling.core.exceptions import ApplicationError
+from qingling.core.exceptions import ApplicationError, TooManyRequests
 from qingling.core.forms import form_add_application_error
+from qingling.core.public import (
+    client_ip,
+    public_form_check,
+    public_rate_limited,
+    session_digest,
+)
 from qingling.employment.forms import BoardFilterForm, SeekerForm, StopForm
-from qingling.employment.models import Occupation, Seeker
+from qingling.employment.models import Occupation
 from qingling.employment.selectors import postings as selectors
 from qingling.employment.selectors import seekers as seeker_selectors
 from qingling.employment.services import seekers
@@ -57,15 +65,40 @@ def board_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """Two steps on one page: the registration, then the code texted to confirm it (to the
+    number on file for the ID number, if any, else to the number given; the page says the
+    same either way). Everything typed is kept."""
     form = SeekerForm(request.POST or None, public=True, initial={"contact_channel": "sms"})
-    if request.method == "POST" and form.is_valid():
+    code_sent = False
+    if request.method == "POST":
         try:
-            seekers.seeker_register(data=form.to_input(), source=Seeker.Source.SELF, actor=None)
+            public_form_check(request=request, form="register", phone=request.POST.get("phone", ""))
+            if form.is_valid():
+                code = form.cleaned_data["code"]
+                if "send_code" in request.POST or not code:
+                    seekers.seeker_code_send(
+                        data=form.to_input(),
+                        session_digest=session_digest(request),
+                        client_ip=client_ip(request),
+                    )
+                    code_sent = True
+                    form = SeekerForm(_without_code(request.POST), public=True)
+                else:
+                    seekers.seeker_register_confirmed(
+                        data=form.to_input(), code=code, session_digest=session_digest(request)
+                    )
+                    return redirect("jobs:registered")
+        except TooManyRequests as error:
+            return public_rate_limited(request, error)
         except ApplicationError as error:
             form_add_application_error(form, error)
-        else:
-            return redirect("jobs:registered")
-    return render(request, "employment/board/register.html", {"form": form})
+    return render(request, "employment/board/register.html", {"form": form, "code_sent": code_sent})
+
+
+def _without_code(data: QueryDict) -> QueryDict:
+    kept = data.copy()
+    kept["code"] = ""
+    return kept
 
 
 def registered(request: HttpRequest) -> HttpResponse:
@@ -77,6 +110,11 @@ def registered(request: HttpRequest) -> HttpResponse:
 def stop(request: HttpRequest) -> HttpResponse:
     form = StopForm(request.POST or None)
     done = False
+    if request.method == "POST":
+        try:
+            public_form_check(request=request, form="stop", phone=request.POST.get("phone", ""))
+        except TooManyRequests as error:
+            return public_rate_limited(request, error)
     if request.method == "POST" and form.is_valid():
         try:
             seekers.seeker_opt_out_by_phone(phone=form.cleaned_data["phone"])
@@ -92,6 +130,11 @@ def stop(request: HttpRequest) -> HttpResponse:
 def stop_token(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link in each message. GET only asks (link checkers and previews
     open links); the button POSTs the opt-out."""
+    if request.method == "POST":
+        try:
+            public_form_check(request=request, form="stop_link")
+        except TooManyRequests as error:
+            return public_rate_limited(request, error)
     seeker = seeker_selectors.seeker_from_stop_token(token)
     done = seeker.opted_out_at is not None
     if request.method == "POST" and not done:

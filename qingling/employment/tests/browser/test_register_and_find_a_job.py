@@ -9,6 +9,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from qingling.core.browser import PHONE, chromium
 from qingling.core.models import Division
 from qingling.employment.models import Occupation, Posting, Seeker
+from qingling.notify.models import OutboxMessage
 from qingling.parties.demo import fake_id_number
 from qingling.parties.models import Organization
 
@@ -109,6 +110,15 @@ class RegisterAndFindAJobOnPhoneTests(StaticLiveServerTestCase):
             page.check("#id_contact_consent")
             page.screenshot(path=f"{SCREENSHOTS}/jobs-register-phone.png", full_page=True)
             page.click("button[type=submit]")
+            # A code is texted to confirm the number; what was typed stays on the page.
+            page.wait_for_selector("#id_code")
+            assert page.input_value("#id_township") == "东丰镇"
+            assert not Seeker.objects.exists()
+            message = OutboxMessage.objects.filter(payload__template="phone_code").latest("id")
+            page.fill("#id_code", message.payload["code"])
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"the code step scrolls sideways on a phone ({width}px)"
+            page.click("button.btn[type=submit]")
             page.wait_for_selector("text=登记成功", timeout=10_000)
             seeker = Seeker.objects.get()
             assert seeker.township == "东丰镇"

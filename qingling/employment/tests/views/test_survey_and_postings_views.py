@@ -10,8 +10,15 @@ from openpyxl import Workbook
 from qingling.accounts.services import org_unit_create
 from qingling.employment.models import Introduction, Posting, Seeker
 from qingling.employment.tests.world import EmploymentWorld, make_officer, make_posting, make_seeker
+from qingling.notify.models import OutboxMessage
 from qingling.parties.demo import fake_id_number, fake_mobile
 from qingling.testing import CURRENT_TIME, make_case
+
+
+def sent_code() -> str:
+    """The one-time code of the latest text message (what the worker reads on the phone)."""
+    message = OutboxMessage.objects.filter(payload__template="phone_code").latest("id")
+    return str(message.payload["code"])
 
 
 @time_machine.travel(CURRENT_TIME, tick=False)
@@ -221,7 +228,9 @@ class PublicBoardTests(EmploymentWorld):
             "personalised": "on",
         }
         for _ in range(2):
-            response = self.client.post(reverse("jobs:register"), data)
+            asked = self.client.post(reverse("jobs:register"), data)
+            self.assertIs(asked.context["code_sent"], True)
+            response = self.client.post(reverse("jobs:register"), {**data, "code": sent_code()})
             self.assertRedirects(response, reverse("jobs:registered"))
         seeker = Seeker.objects.get()
         self.assertEqual(seeker.source, Seeker.Source.SELF)

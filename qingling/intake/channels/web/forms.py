@@ -124,6 +124,20 @@ class WebComplaintForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )
 
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": "[0-9]*",
+                "class": "code-input",
+            }
+        ),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["evidence"].help_text = gettext(

@@ -1,33 +1,40 @@
 """Public pages for a worker's phone: the complaint form, its receipt, the progress query.
 
-No sign-in. The receipt (with the query code) is shown only to the browser session that
-filed the complaint; the progress query needs the code and the phone number together
-and refuses a session or an address after too many failures.
+No sign-in. Every post counts against the public limits (per address, per mobile
+number; ``core.public``). A complaint is stored only once the code texted to its mobile
+number is typed. The receipt (with the query code) is shown only to the browser session
+that filed the complaint; the progress query needs the code and the phone number
+together and refuses a query code or an address after too many failures.
 """
 
 import uuid
 from typing import Any
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from qingling.core.exceptions import ApplicationError
+from qingling.core.exceptions import ApplicationError, TooManyRequests
 from qingling.core.forms import form_add_application_error
 from qingling.core.personal_data import mask_phone
+from qingling.core.public import (
+    client_ip,
+    public_form_check,
+    public_limit,
+    public_rate_limited,
+    session_digest,
+)
 from qingling.core.validators import validate_mobile
 from qingling.intake import selectors, services
 from qingling.intake.channels.base import FieldErrors
 from qingling.intake.channels.web.forms import ProgressQueryForm, WebComplaintForm
-from qingling.intake.models import Channel, Complaint
+from qingling.intake.models import Complaint
 
 RECEIPTS_SESSION_KEY = "web_intake_receipts"
 RECEIPTS_KEPT = 5
-QUERY_FAILURES_ALLOWED = 10
-QUERY_LOCKOUT_SECONDS = 15 * 60
 
 
 def _idempotency_key(request: HttpRequest) -> str:
@@ -53,31 +60,88 @@ def _remember_receipt(request: HttpRequest, complaint: Complaint) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def complaint_new(request: HttpRequest) -> HttpResponse:
+    """The form, in two steps on one page: what happened and the mobile number, then the
+    code texted to that number (everything typed is kept). Only with the code is a
+    complaint stored; "send a new one" texts another code."""
     form = WebComplaintForm(request.POST or None, request.FILES or None)
     key = _idempotency_key(request) if request.method == "POST" else str(uuid.uuid4())
-    if request.method == "POST" and form.is_valid():
-        own = FieldErrors()
-        draft = form.draft(own)
+    code_sent_to = ""
+    if request.method == "POST" and request.headers.get("X-Qingling-Step") == "code":
+        return _code_step(request, form)
+    if request.method == "POST":
         try:
-            if own.fields:
-                services.complaint_draft_validate(draft=draft, errors=own)
-            result = services.complaint_register(
-                draft=draft, channel=Channel.WEB, actor=None, idempotency_key=key
+            public_form_check(
+                request=request, form="complaint", phone=request.POST.get("phone", "")
             )
+            if form.is_valid():
+                own = FieldErrors()
+                draft = form.draft(own)
+                session = session_digest(request)
+                code = form.cleaned_data["code"]
+                if own.fields:
+                    services.complaint_draft_validate(draft=draft, errors=own)
+                if "send_code" in request.POST or not code:
+                    code_sent_to = services.complaint_code_send(
+                        draft=draft,
+                        session_digest=session,
+                        client_ip=client_ip(request),
+                        check_draft="send_code" not in request.POST,
+                    )
+                    form = WebComplaintForm(_without_code(request.POST))
+                else:
+                    result = services.complaint_register_web(
+                        draft=draft, code=code, session_digest=session, form_key=key
+                    )
+                    _remember_receipt(request, result.complaint)
+                    return redirect("web_intake:done", public_id=result.complaint.public_id)
+        except TooManyRequests as error:
+            return public_rate_limited(request, error)
         except ApplicationError as error:
             form_add_application_error(form, error)
-        else:
-            _remember_receipt(request, result.complaint)
-            return redirect("web_intake:done", public_id=result.complaint.public_id)
     return render(
         request,
         "intake/web/complaint_form.html",
         {
             "form": form,
             "idempotency_key": key,
+            "code_sent_to": code_sent_to,
             "files_lost": request.method == "POST" and bool(request.FILES),
         },
     )
+
+
+def _code_step(request: HttpRequest, form: WebComplaintForm) -> JsonResponse:
+    """The page's script asks for the code without leaving the page (the photos chosen
+    stay chosen): JSON saying where the code went, or the refusal (the script then posts
+    the form the ordinary way, whose page shows what to fix)."""
+    try:
+        public_form_check(request=request, form="complaint", phone=request.POST.get("phone", ""))
+        if not form.is_valid():
+            return JsonResponse({"code": "invalid"}, status=400)
+        own = FieldErrors()
+        draft = form.draft(own)
+        if own.fields:
+            services.complaint_draft_validate(draft=draft, errors=own)
+        sent_to = services.complaint_code_send(
+            draft=draft,
+            session_digest=session_digest(request),
+            client_ip=client_ip(request),
+            check_draft="send_code" not in request.POST,
+        )
+    except ApplicationError as error:
+        return JsonResponse(error.as_dict(), status=error.status)
+    message = _(
+        "We sent a 6-digit code to %(phone)s. Enter it below and send again; "
+        "it is valid for 10 minutes."
+    ) % {"phone": sent_to}
+    return JsonResponse({"sent_to": sent_to, "message": message})
+
+
+def _without_code(data: QueryDict) -> QueryDict:
+    """The post as typed, but the code field empty: a new code was just sent."""
+    kept = data.copy()
+    kept["code"] = ""
+    return kept
 
 
 @never_cache
@@ -88,34 +152,36 @@ def complaint_done(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "intake/web/complaint_done.html", {"receipt": receipt})
 
 
-def _failure_keys(request: HttpRequest, code: str) -> list[str]:
-    """Count failures per browser session and per query code tried.
+def _failure_limits(request: HttpRequest, code: str) -> list[tuple[str, int, int]]:
+    """The failure counters of a query: per query code tried and per client address,
+    each with its allowance and window (``QINGLING_PUBLIC_LIMITS``: ``query_code``,
+    ``query_ip``). Not per browser session: a new session would reset it.
 
-    Not per address: behind the bureau's reverse proxy every worker has the same
-    one, and ten wrong tries by anyone would lock everyone out. Guessing needs both
-    an 8-character code and the phone number, so these two counters are enough.
+    Per code stops guessing a known code's phone number from many addresses; per address
+    stops one address trying many codes. The address allowance is larger (many workers
+    share a carrier's address); guessing needs an 8-character code and the number.
     """
-    if request.session.session_key is None:
-        request.session.save()
     code = "".join(code.split()).upper()[:16]
+    code_limit, code_window = public_limit("query_code")
+    ip_limit, ip_window = public_limit("query_ip")
     return [
-        f"web_intake:query_failures:session:{request.session.session_key}",
-        f"web_intake:query_failures:code:{code}",
+        (f"web_intake:query_failures:code:{code}", code_limit, code_window),
+        (f"web_intake:query_failures:ip:{client_ip(request)}", ip_limit, ip_window),
     ]
 
 
-def _locked_out(keys: list[str]) -> bool:
-    return any((cache.get(key) or 0) >= QUERY_FAILURES_ALLOWED for key in keys)
+def _locked_out(limits: list[tuple[str, int, int]]) -> bool:
+    return any((cache.get(key) or 0) >= allowed for key, allowed, _window in limits)
 
 
-def _count_failure(keys: list[str]) -> None:
-    for key in keys:
+def _count_failure(limits: list[tuple[str, int, int]]) -> None:
+    for key, _allowed, window in limits:
         # The window starts at the first failure and is not extended by later ones.
-        cache.add(key, 0, timeout=QUERY_LOCKOUT_SECONDS)
+        cache.add(key, 0, timeout=window)
         try:
             cache.incr(key)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=QUERY_LOCKOUT_SECONDS)
+            cache.set(key, 1, timeout=window)
 
 
 @never_cache
@@ -126,7 +192,11 @@ def progress_query(request: HttpRequest) -> HttpResponse:
     masked_phone = ""
     status = 200
     if request.method == "POST":
-        keys = _failure_keys(request, request.POST.get("query_code", ""))
+        keys = _failure_limits(request, request.POST.get("query_code", ""))
+        try:
+            public_form_check(request=request, form="query", phone=request.POST.get("phone", ""))
+        except TooManyRequests as error:
+            return public_rate_limited(request, error)
         if _locked_out(keys):
             form.add_error(
                 None, _("Too many wrong tries. Please try again in 15 minutes, or call 12333.")

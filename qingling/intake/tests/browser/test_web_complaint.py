@@ -9,6 +9,7 @@ from qingling.core.browser import PHONE, chromium
 from qingling.core.models import Division
 from qingling.intake.models import Complaint
 from qingling.intake.tests.channels.web.test_views import tiny_png
+from qingling.notify.models import OutboxMessage
 
 SCREENSHOTS = "var/screenshots"
 
@@ -61,7 +62,7 @@ class WebComplaintOnPhoneTests(StaticLiveServerTestCase):
             # A bad mobile number and no employer: both marked at once, nothing stored.
             page.fill("#id_name", "王建国")
             page.fill("#id_phone", "12345")
-            page.click("button[type=submit]")
+            page.click("button.submit")
             page.wait_for_selector(".error-summary")
             assert page.locator(".has-error").count() == 2
             assert not Complaint.objects.exists()
@@ -85,7 +86,19 @@ class WebComplaintOnPhoneTests(StaticLiveServerTestCase):
             self.assert_no_sideways_scroll(page)
             page.screenshot(path=f"{SCREENSHOTS}/web-complaint-phone.png", full_page=True)
 
-            page.dblclick("button[type=submit]")  # a double tap
+            # Sending asks for the code texted to the number, on the same page: the photo
+            # chosen stays chosen, nothing is stored yet.
+            page.click("button.submit")
+            page.wait_for_selector("#code-step:not([hidden])")
+            assert "138******45" in page.inner_text("#code-sent")
+            assert page.input_value("#id_employer_name") == "辽源市鑫盛建筑工程有限公司"
+            assert not Complaint.objects.exists()
+            message = OutboxMessage.objects.filter(payload__template="phone_code").latest("id")
+            page.fill("#id_code", message.payload["code"])
+            self.assert_no_sideways_scroll(page)
+            page.screenshot(path=f"{SCREENSHOTS}/web-complaint-code-phone.png", full_page=True)
+
+            page.dblclick("button.submit")  # a double tap
             page.wait_for_url(f"{self.live_server_url}/ts/done/**")
             code = page.inner_text("#query-code").strip()
             assert len(code) == 8, code
