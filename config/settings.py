@@ -356,6 +356,18 @@ QINGLING_PERSON_LINKS = [
     "qingling.employment.selectors.seekers.people_linked_under",
     "qingling.sanctions.selectors.people_linked_under",
 ]
+# Which organizations a county's staff may see besides those registered in the county:
+# each entry is a callable that takes a division-code prefix and returns a queryset of the
+# ids of the organizations linked to a division under it (the employer of a complaint, the
+# respondent of a case or of an inspection's finding, a posting's employer, a listing).
+# Parties adds its own link (a party to a project there) without asking.
+QINGLING_ORGANIZATION_LINKS = [
+    "qingling.intake.selectors.organizations_linked_under",
+    "qingling.cases.selectors.organizations_linked_under",
+    "qingling.inspections.selectors.organizations_linked_under",
+    "qingling.employment.selectors.postings.organizations_linked_under",
+    "qingling.sanctions.selectors.organizations_linked_under",
+]
 # Services that recompute an app's stored provisional working-day deadlines (f(actor=…) →
 # the objects changed). Loading a year's schedule calls them in its transaction; the worker
 # runs them as jobs too. Core imports none of these apps.

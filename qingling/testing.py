@@ -98,9 +98,15 @@ def make_person(
 
 
 def make_organization(
-    rng: random.Random, *, name: str = "辽源市鑫盛建筑工程有限公司", actor: User | None = None
+    rng: random.Random,
+    *,
+    name: str = "辽源市鑫盛建筑工程有限公司",
+    division: Division | None = None,
+    actor: User | None = None,
 ) -> Organization:
-    return organization_register(name=name, credit_code=fake_credit_code(rng), actor=actor)
+    return organization_register(
+        name=name, credit_code=fake_credit_code(rng), division=division, actor=actor
+    )
 
 
 def make_project(

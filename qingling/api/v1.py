@@ -151,7 +151,9 @@ def list_organizations(
     offset: int = Query(0, ge=0),
 ) -> object:
     _require(request, Perm.PARTY_VIEW)
-    return party_selectors.organization_search(user=request.user, query=q)[offset : offset + limit]
+    return party_selectors.organization_list_for_user(user=request.user, query=q)[
+        offset : offset + limit
+    ]
 
 
 @organizations.get(
@@ -162,7 +164,7 @@ def list_organizations(
 )
 def get_organization(request: HttpRequest, public_id: uuid.UUID) -> Organization:
     _require(request, Perm.PARTY_VIEW)
-    return party_selectors.organization_get(user=request.user, public_id=public_id)
+    return party_selectors.organization_get_for_user(user=request.user, public_id=public_id)
 
 
 @organizations.post(

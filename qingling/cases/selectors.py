@@ -407,3 +407,13 @@ def people_linked_under(prefix: str) -> QuerySet[Claim, Any]:
     the workers of its cases.
     """
     return Claim.objects.filter(case__division__code__startswith=prefix).values("worker_id")
+
+
+def organizations_linked_under(prefix: str) -> QuerySet[Case, Any]:
+    """The ids of the respondents of the cases under this division-code prefix.
+
+    Registered in ``QINGLING_ORGANIZATION_LINKS``: a county's staff see the organizations
+    their cases are against (the payers of a case are its respondent or the parties of its
+    project, linked by parties itself).
+    """
+    return Case.objects.filter(division__code__startswith=prefix).values("respondent_id")

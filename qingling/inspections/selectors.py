@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
@@ -12,7 +13,7 @@ from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
 from qingling.core.models import Division
 from qingling.inspections.models import Campaign, Evidence, Finding, Inspection
 from qingling.parties.models import Organization, Project
-from qingling.parties.selectors import project_list_for_user
+from qingling.parties.selectors import organization_list_for_user, project_list_for_user
 
 
 def _inspections_visible(*, user: object) -> QuerySet[Inspection]:
@@ -163,9 +164,15 @@ def project_choices(*, user: object) -> QuerySet[Project]:
     return project_list_for_user(user=user).order_by("division_id", "name", "id")
 
 
-def respondent_choices(*, project: Project) -> QuerySet[Organization]:
-    """The organizations that are parties to the project (who may be responsible)."""
-    return Organization.objects.filter(project_parties__project=project).distinct().order_by("name")
+def respondent_choices(*, user: object, project: Project) -> QuerySet[Organization]:
+    """The organizations that are parties to the project (who may be responsible), of those
+    the user may see (``organization_list_for_user``)."""
+    return (
+        organization_list_for_user(user=user)
+        .filter(project_parties__project=project)
+        .distinct()
+        .order_by("name")
+    )
 
 
 @dataclass(frozen=True)
@@ -269,3 +276,15 @@ def campaign_progress(*, campaign: Campaign, user: object) -> CampaignProgress:
         .order_by("done", "division_id", "name")
     )
     return CampaignProgress(rows=[TargetProgress(p, p.done, p.last_done) for p in projects])
+
+
+def organizations_linked_under(prefix: str) -> QuerySet[Finding, Any]:
+    """The ids of the organizations held responsible for a finding of an inspection under
+    this division-code prefix.
+
+    Registered in ``QINGLING_ORGANIZATION_LINKS`` (the inspected project's parties are
+    linked by parties itself).
+    """
+    return Finding.objects.filter(
+        inspection__division__code__startswith=prefix, respondent__isnull=False
+    ).values("respondent_id")

@@ -174,7 +174,7 @@ def inspection_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     user = _user(request)
     inspection = selectors.inspection_get_for_user(user=user, public_id=public_id)
     findings = list(selectors.inspection_findings(inspection=inspection))
-    respondents = selectors.respondent_choices(project=inspection.project)
+    respondents = selectors.respondent_choices(user=user, project=inspection.project)
     respondent_form = RespondentForm()
     respondent_form.fields["respondent"].queryset = respondents  # type: ignore[attr-defined]
     return render(
@@ -270,7 +270,7 @@ def _finding_act(request: HttpRequest, finding: Finding, action: str, user: User
     elif action == "respondent":
         form = RespondentForm(request.POST)
         form.fields["respondent"].queryset = selectors.respondent_choices(  # type: ignore[attr-defined]
-            project=finding.inspection.project
+            user=user, project=finding.inspection.project
         )
         data = _valid(form)
         respondent = data["respondent"]

@@ -244,3 +244,15 @@ def people_linked_under(prefix: str) -> QuerySet[Complaint, Any]:
     return Complaint.objects.filter(
         division__code__startswith=prefix, complainant__isnull=False
     ).values("complainant_id")
+
+
+def organizations_linked_under(prefix: str) -> QuerySet[Complaint, Any]:
+    """The ids of the employers of complaints placed under this division-code prefix.
+
+    Registered in ``QINGLING_ORGANIZATION_LINKS``: a county's staff see the employers
+    complained about to it. An unplaced complaint links its employer to nobody but
+    city-wide staff (who triage it).
+    """
+    return Complaint.objects.filter(
+        division__code__startswith=prefix, employer__isnull=False
+    ).values("employer_id")

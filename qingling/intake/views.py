@@ -35,7 +35,7 @@ from qingling.intake.forms import (
 )
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
 from qingling.intake.models import Channel, Complaint
-from qingling.parties.selectors import organization_get
+from qingling.parties.selectors import organization_get_for_user
 
 REPLY_CHANNELS = {Channel.HOTLINE_12345, Channel.HOTLINE_12333, Channel.NATIONAL_PLATFORM}
 
@@ -187,7 +187,7 @@ def _details(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -
 
 
 def _employer(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> Complaint:
-    organization = organization_get(user=request.user, public_id=data["organization"])
+    organization = organization_get_for_user(user=request.user, public_id=data["organization"])
     return services.complaint_details_update(
         complaint=complaint, employer=organization, actor=request.user
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qingling.core.forms import ImportFileField
@@ -77,6 +78,21 @@ class OrganizationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
 
+    def __init__(
+        self,
+        *args: object,
+        divisions: QuerySet[Division] | None = None,
+        division_required: bool = False,
+        **kwargs: object,
+    ) -> None:
+        """``divisions``: those the user may record (a county's staff: their county's);
+        ``division_required``: a county's staff must record one (else the organization
+        would leave their sight)."""
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if divisions is not None:
+            self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
+        self.fields["division"].required = division_required
+
 
 class ProjectForm(forms.Form):
     name = forms.CharField(label=_("Project name"), max_length=200)
@@ -113,10 +129,20 @@ class ProjectForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
 
-    def __init__(self, *args: object, divisions: object = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        divisions: object = None,
+        organizations: QuerySet[Organization] | None = None,
+        **kwargs: object,
+    ) -> None:
+        """``organizations``: those the user may pick (``organization_list_for_user``)."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if divisions is not None:
             self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
+        if organizations is not None:
+            for name in ("builder", "general_contractor"):
+                self.fields[name].queryset = organizations  # type: ignore[attr-defined]
 
 
 class ProjectPartyForm(forms.Form):
@@ -146,8 +172,17 @@ class ProjectPartyForm(forms.Form):
         queryset=ProjectParty.objects.none(), required=False, label=_("Engaged by")
     )
 
-    def __init__(self, *args: object, project: Project | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        project: Project | None = None,
+        organizations: QuerySet[Organization] | None = None,
+        **kwargs: object,
+    ) -> None:
+        """``organizations``: those the user may pick (``organization_list_for_user``)."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if organizations is not None:
+            self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
         if project is not None:
             self.fields["engaged_by"].queryset = (  # type: ignore[attr-defined]
                 ProjectParty.objects.filter(project=project).select_related(

@@ -123,10 +123,70 @@ def person_get(*, user: object, public_id: uuid.UUID) -> Person:
         raise Http404 from None
 
 
-def organization_search(*, user: object, query: str = "") -> QuerySet[Organization]:
+def _organizations_linked_under(prefix: str) -> list[QuerySet[Any, Any]]:
+    """The querysets of the ids of the organizations linked to a division under ``prefix``:
+    a party to a project there (parties' own), and what ``QINGLING_ORGANIZATION_LINKS``
+    names (complaints, cases, inspections' findings, postings, listings)."""
+    links: list[QuerySet[Any, Any]] = [
+        ProjectParty.objects.filter(
+            organization__isnull=False, project__division__code__startswith=prefix
+        ).values("organization_id")
+    ]
+    links += [
+        source(prefix) for source in _link_sources(tuple(settings.QINGLING_ORGANIZATION_LINKS))
+    ]
+    return links
+
+
+def organization_jurisdiction_filter(*, user: object) -> Q:
+    """The organizations the user may see, as a filter on ``Organization``.
+
+    The same rule as for people (``person_jurisdiction_filter``) and for cases: city-wide
+    staff see every organization, also those on no file yet; a county's staff those
+    registered in a division of the county, and those linked to a record of it (a party
+    to a project there, the employer of a complaint placed there, the respondent of a
+    case there, the respondent of an inspection's finding there, the employer of a
+    posting there, a listing from a case there); anyone else none. The later apps give
+    their links through ``QINGLING_ORGANIZATION_LINKS``, so parties imports none of them.
+    """
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or not can(user, Perm.PARTY_VIEW):
+        return Q(pk__in=[])
+    if covers_whole_city(user):
+        return Q()
+    linked = (Q(pk__in=ids) for ids in _organizations_linked_under(prefix))
+    return reduce(operator.or_, linked, Q(division__code__startswith=prefix))
+
+
+def organization_edit_filter(*, user: object) -> Q:
+    """The organizations the user may edit (a subset of those they may see).
+
+    City-wide staff edit every organization. A county's staff edit those registered in a
+    division of their county, and those with no division recorded that are linked to a
+    record of their county. Not those registered in another county that merely work in
+    theirs (a builder of a project there): the record of who an organization is (its
+    name, credit code, legal representative) is kept by the county it is registered in,
+    and a change made from another county would silently change it under that county's
+    cases. An organization with no division recorded belongs to no county yet, so whoever
+    works with it keeps it.
+    """
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or not can(user, Perm.PARTY_EDIT):
+        return Q(pk__in=[])
+    if covers_whole_city(user):
+        return Q()
+    linked = reduce(operator.or_, (Q(pk__in=ids) for ids in _organizations_linked_under(prefix)))
+    return Q(division__code__startswith=prefix) | (Q(division__isnull=True) & linked)
+
+
+def organization_list_for_user(*, user: object, query: str = "") -> QuerySet[Organization]:
+    """The organizations the user may see (``organization_jurisdiction_filter``), found by
+    credit code or by a part of the name."""
     if not can(user, Perm.PARTY_VIEW):
         return Organization.objects.none()
-    organizations = Organization.objects.select_related("division", "legal_representative")
+    organizations = Organization.objects.filter(
+        organization_jurisdiction_filter(user=user)
+    ).select_related("division", "legal_representative")
     query = " ".join(query.split())
     if not query:
         return organizations
@@ -136,14 +196,30 @@ def organization_search(*, user: object, query: str = "") -> QuerySet[Organizati
         return organizations.filter(name__icontains=query)
 
 
-def organization_get(*, user: object, public_id: uuid.UUID) -> Organization:
-    _visible_or_404(user)
+def organization_get_for_user(*, user: object, public_id: uuid.UUID) -> Organization:
+    """The organization if the user may see it; 404 otherwise, as for one that does not
+    exist (so its existence is not revealed)."""
     try:
-        return Organization.objects.select_related("division", "legal_representative").get(
-            public_id=public_id
-        )
+        return organization_list_for_user(user=user).get(public_id=public_id)
     except Organization.DoesNotExist:
         raise Http404 from None
+
+
+def organization_visible(*, user: object, organization: Organization) -> bool:
+    """Whether the user may see this organization (see organization_jurisdiction_filter)."""
+    return (
+        can(user, Perm.PARTY_VIEW)
+        and Organization.objects.filter(
+            organization_jurisdiction_filter(user=user), pk=organization.pk
+        ).exists()
+    )
+
+
+def organization_may_edit(*, user: object, organization: Organization) -> bool:
+    """Whether the user may edit this organization (see organization_edit_filter)."""
+    return Organization.objects.filter(
+        organization_edit_filter(user=user), pk=organization.pk
+    ).exists()
 
 
 def project_list_for_user(*, user: object, query: str = "") -> QuerySet[Project]:
@@ -204,9 +280,13 @@ def block_key_filter(field: str, parts: NameParts) -> Q | None:
 
 
 def organization_match_candidates(
-    *, name: str, credit_code: str = "", limit: int = 5
+    *, name: str, credit_code: str = "", limit: int = 5, user: object = None
 ) -> list[tuple[Organization, float]]:
     """Organizations on file that may be the employer called `name`, best first, with scores.
+
+    Without ``user`` the whole city's (the intake's on-arrival suggestions, read by
+    city-wide staff, and the matching of a system's push); with it only those the user may
+    see (``organization_jurisdiction_filter``), for a form in which they pick one.
 
     Why a stored key: `Organization.name_key` holds ``<initials>:<pinyin>`` of the
     trade name (字号), set by `_organization_apply` and indexed. Every name that can
@@ -243,12 +323,15 @@ def organization_match_candidates(
     if parts.pinyin:
         ranked = rank_keys(parts, [row[1] for row in rows], limit=max(MATCH_SHORTLIST, 4 * limit))
         shortlist.update(rows[position][0] for position in ranked)
+    found = Organization.objects.filter(pk__in=shortlist).select_related("division")
+    if user is not None:
+        found = found.filter(organization_jurisdiction_filter(user=user))
     scored = [
         (
             organization,
             similarity(name, organization.name, code_a=code, code_b=organization.credit_code),
         )
-        for organization in Organization.objects.filter(pk__in=shortlist).select_related("division")
+        for organization in found
     ]
     kept = [(org, score) for org, score in scored if score >= CANDIDATE_THRESHOLD]
     kept.sort(key=lambda pair: (-pair[1], pair[0].name, pair[0].pk))

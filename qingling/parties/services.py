@@ -11,12 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
-from qingling.accounts.permissions import covers
+from qingling.accounts.permissions import covers, covers_whole_city
 from qingling.core.exceptions import (
     ApplicationError,
     Conflict,
     Forbidden,
     InvalidInput,
+    NotFound,
     TooManyRequests,
 )
 from qingling.core.models import Division
@@ -36,6 +37,8 @@ from qingling.parties.models import Organization, Person, Project, ProjectParty,
 from qingling.parties.selectors import (
     PersonalField,
     id_number_filter,
+    organization_may_edit,
+    organization_visible,
     person_in_jurisdiction,
     personal_number_read,
 )
@@ -271,6 +274,9 @@ def organization_register(
     address: str = "",
     actor: Actor,
 ) -> Organization:
+    """Register an organization; a county's staff only in a division of their county (or
+    with none, as the posting import does: it is then seen by the county once linked)."""
+    _require_organization_division(actor, division, current=None)
     organization = Organization()
     _organization_apply(
         organization,
@@ -301,6 +307,11 @@ def organization_update(
     address: str,
     actor: Actor,
 ) -> Organization:
+    """Change an organization's record, if the actor may edit it
+    (``selectors.organization_edit_filter``): refused as not found when they may not see
+    it, forbidden when they see it but it is registered in another county."""
+    _require_organization_editable(actor, organization)
+    _require_organization_division(actor, division, current=organization.division)
     before = audit_snapshot(organization, ORGANIZATION_AUDIT_FIELDS)
     _organization_apply(
         organization,
@@ -319,6 +330,48 @@ def organization_update(
         after=audit_snapshot(organization, ORGANIZATION_AUDIT_FIELDS),
     )
     return organization
+
+
+def _require_organization_editable(actor: Actor, organization: Organization) -> None:
+    if actor is None or organization_may_edit(user=actor, organization=organization):
+        return
+    if organization_visible(user=actor, organization=organization):
+        raise Forbidden(
+            _(
+                "%(name)s is registered outside your jurisdiction; staff of its own "
+                "division keep its record."
+            )
+            % {"name": organization.name},
+            code="organization_outside_jurisdiction",
+        )
+    raise NotFound(_("No such organization."))
+
+
+def _require_organization_visible(actor: Actor, organization: Organization) -> None:
+    """Refuse (as not found) an organization the actor may not see, so that naming it in a
+    record of their county does not bring it into their sight."""
+    if actor is not None and not organization_visible(user=actor, organization=organization):
+        raise NotFound(
+            _("No such organization."),
+            extra={"fields": {"organization": [_("Not found.")]}},
+        )
+
+
+def _require_organization_division(
+    actor: Actor, division: Division | None, *, current: Division | None
+) -> None:
+    """A county's staff record an organization in a division of their county only, and do
+    not clear a recorded one (it would leave their county's keeping); city-wide staff
+    record any division, also outside the city."""
+    if actor is None or covers_whole_city(actor):
+        return
+    if division is not None:
+        _require_jurisdiction(actor, division)
+    elif current is not None:
+        raise Forbidden(
+            _("Choose a division of your jurisdiction."),
+            extra={"fields": {"division": [_("Required.")]}},
+        )
 
 
 def _require_jurisdiction(actor: Actor, division: Division) -> None:
@@ -396,8 +449,13 @@ def project_party_add(
     engaged_by: ProjectParty | None = None,
     actor: Actor,
 ) -> ProjectParty:
-    """Add a party to a project: an organization by role, or a work team by its leader."""
+    """Add a party to a project: an organization by role, or a work team by its leader.
+
+    The organization must be one the actor may see (the project would otherwise link an
+    organization of another county to theirs)."""
     _require_jurisdiction(actor, project.division)
+    if organization is not None and role != ProjectParty.Role.TEAM:
+        _require_organization_visible(actor, organization)
     is_team = role == ProjectParty.Role.TEAM
     if is_team and leader is None:
         raise InvalidInput(

@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qingling.accounts.decorators import require_perm
-from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
+from qingling.accounts.permissions import Perm, can, covers_whole_city, jurisdiction_prefix
 from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error
 from qingling.core.selectors import division_list
@@ -30,7 +31,7 @@ from qingling.parties.forms import (
     RosterImportForm,
 )
 from qingling.parties.imports import RosterImportResult, parse_roster_xlsx
-from qingling.parties.models import Project
+from qingling.parties.models import Organization, Project
 
 PAGE_SIZE = 50
 
@@ -166,7 +167,9 @@ def person_reveal(request: HttpRequest, public_id: uuid.UUID, field: str) -> Htt
 
 @require_perm(Perm.PARTY_VIEW)
 def organization_list(request: HttpRequest) -> HttpResponse:
-    organizations = selectors.organization_search(user=request.user, query=request.GET.get("q", ""))
+    organizations = selectors.organization_list_for_user(
+        user=request.user, query=request.GET.get("q", "")
+    )
     return _list(request, "parties/organization_list.html", organizations)
 
 
@@ -197,13 +200,26 @@ def _organization_save(
         return services.organization_update(organization=organization, **fields)
 
 
+def _organization_divisions(user: Any, organization: Organization | None = None) -> dict[str, Any]:
+    """The division choices of the organization form: any for city-wide staff; for a
+    county's staff their county's, required when registering (else the new organization
+    would be out of their sight) or when one is recorded already
+    (``services._require_organization_division``)."""
+    if covers_whole_city(user):
+        return {}
+    return {
+        "divisions": division_list(within=jurisdiction_prefix(user) or "-"),
+        "division_required": organization is None or organization.division_id is not None,
+    }
+
+
 ORGANIZATION_FIELD_MAP = {"id_number": "representative_id_number", "phone": "representative_phone"}
 
 
 @require_perm(Perm.PARTY_EDIT)
 @require_http_methods(["GET", "POST"])
 def organization_create(request: HttpRequest) -> HttpResponse:
-    form = OrganizationForm(request.POST or None)
+    form = OrganizationForm(request.POST or None, **_organization_divisions(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             organization = _organization_save(request, form)
@@ -218,9 +234,12 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.PARTY_EDIT)
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    organization = selectors.organization_get(user=request.user, public_id=public_id)
+    organization = selectors.organization_get_for_user(user=request.user, public_id=public_id)
+    if not selectors.organization_may_edit(user=request.user, organization=organization):
+        raise PermissionDenied
     form = OrganizationForm(
         request.POST or None,
+        **_organization_divisions(request.user, organization),
         initial={
             "name": organization.name,
             "credit_code": organization.credit_code,
@@ -243,12 +262,15 @@ def organization_edit(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
 
 @require_perm(Perm.PARTY_VIEW)
 def organization_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    organization = selectors.organization_get(user=request.user, public_id=public_id)
+    organization = selectors.organization_get_for_user(user=request.user, public_id=public_id)
     return render(
         request,
         "parties/organization_detail.html",
         {
             "organization": organization,
+            "can_edit": selectors.organization_may_edit(
+                user=request.user, organization=organization
+            ),
             "projects": selectors.organization_projects(
                 user=request.user, organization=organization
             ),
@@ -266,7 +288,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(
-        request.POST or None, divisions=division_list(within=jurisdiction_prefix(request.user))
+        request.POST or None,
+        divisions=division_list(within=jurisdiction_prefix(request.user)),
+        organizations=selectors.organization_list_for_user(user=request.user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -398,7 +422,11 @@ def project_roster_import(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def project_party_create(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     project = selectors.project_get_for_user(user=request.user, public_id=public_id)
-    form = ProjectPartyForm(request.POST or None, project=project)
+    form = ProjectPartyForm(
+        request.POST or None,
+        project=project,
+        organizations=selectors.organization_list_for_user(user=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

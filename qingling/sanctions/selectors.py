@@ -120,3 +120,11 @@ def people_linked_under(prefix: str) -> QuerySet[ListingPerson, Any]:
     return ListingPerson.objects.filter(listing__case__division__code__startswith=prefix).values(
         "person_id"
     )
+
+
+def organizations_linked_under(prefix: str) -> QuerySet[Listing, Any]:
+    """The ids of the organizations listed from a case under this division-code prefix.
+
+    Registered in ``QINGLING_ORGANIZATION_LINKS``.
+    """
+    return Listing.objects.filter(case__division__code__startswith=prefix).values("organization_id")

@@ -185,3 +185,36 @@ class WorkdaysTests(ApiTestCase):
     def test_requires_sign_in(self) -> None:
         response = self.client.get("/api/v1/workdays/add", {"start": "2021-02-08", "days": "5"})
         self.assertEnvelope(response, 401, "unauthenticated")
+
+
+class OrganizationsJurisdictionTests(ApiTestCase):
+    """Issue 17, 8: the API lists and opens organizations by the same rule as the pages."""
+
+    def setUp(self) -> None:
+        self.xian_org = organization_register(
+            name="西安区某建筑公司", division=self.xian_division, actor=None
+        )
+        self.longshan_org = organization_register(
+            name="龙山区某劳务公司", division=self.longshan, actor=None
+        )
+
+    def test_a_county_inspector_lists_and_opens_only_the_countys_organizations(self) -> None:
+        self.client.force_login(self.inspector)
+        listed = self.client.get(ORGANIZATIONS)
+        self.assertEqual([row["name"] for row in listed.json()], ["龙山区某劳务公司"])
+        self.assertEqual(
+            self.client.get(f"{ORGANIZATIONS}/{self.longshan_org.public_id}").status_code, 200
+        )
+        self.assertEnvelope(
+            self.client.get(f"{ORGANIZATIONS}/{self.xian_org.public_id}"), 404, "not_found"
+        )
+
+    def test_the_chief_lists_every_organization(self) -> None:
+        self.client.force_login(self.chief)
+        listed = self.client.get(ORGANIZATIONS)
+        self.assertEqual(
+            {row["name"] for row in listed.json()}, {"西安区某建筑公司", "龙山区某劳务公司"}
+        )
+        self.assertEqual(
+            self.client.get(f"{ORGANIZATIONS}/{self.xian_org.public_id}").status_code, 200
+        )

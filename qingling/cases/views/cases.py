@@ -136,13 +136,13 @@ def _open_choices(request: HttpRequest, complaint: Complaint, data: Any) -> Open
         seen.add(complaint.employer.pk)
     if complaint.employer_name:
         for organization, score in parties_selectors.organization_match_candidates(
-            name=complaint.employer_name
+            name=complaint.employer_name, user=request.user
         ):
             if organization.pk not in seen:
                 choices.respondents.append((organization, score))
                 seen.add(organization.pk)
     if query := " ".join(str(data.get("respondent_q", "")).split()):
-        found = parties_selectors.organization_search(user=request.user, query=query)[:10]
+        found = parties_selectors.organization_list_for_user(user=request.user, query=query)[:10]
         for organization in found:
             if organization.pk not in seen:
                 choices.respondents.append((organization, None))
@@ -241,7 +241,9 @@ def _case_open(request: HttpRequest, choices: OpenChoices, data: dict[str, Any])
             code="invalid",
             extra={"fields": {"division": [_("Required.")]}},
         )
-    respondent = parties_selectors.organization_get(user=request.user, public_id=data["respondent"])
+    respondent = parties_selectors.organization_get_for_user(
+        user=request.user, public_id=data["respondent"]
+    )
     project = (
         parties_selectors.project_get_for_user(user=request.user, public_id=data["project"])
         if data.get("project")

@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Collection, Iterable
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -180,3 +181,13 @@ def board_posting_get(*, today: dt.date, public_id: uuid.UUID) -> Posting:
     if posting is None:
         raise Http404
     return posting
+
+
+def organizations_linked_under(prefix: str) -> QuerySet[Posting, Any]:
+    """The ids of the employers of the postings whose place of work is under this
+    division-code prefix.
+
+    Registered in ``QINGLING_ORGANIZATION_LINKS``: a county's staff see the employers
+    hiring in it.
+    """
+    return Posting.objects.filter(place__code__startswith=prefix).values("employer_id")

@@ -19,7 +19,7 @@ class ProjectPartyAddTests(BaseTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         cls.project = make_project(division=cls.longshan)
-        cls.organization = make_organization(cls.rng, name="甲公司")
+        cls.organization = make_organization(cls.rng, name="甲公司", division=cls.longshan)
         cls.other = make_organization(cls.rng, name="乙公司")
 
     def test_adds_one_builder_and_one_general_contractor(self) -> None:

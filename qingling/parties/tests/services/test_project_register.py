@@ -13,8 +13,8 @@ from qingling.testing import BaseTestCase, make_organization, make_person
 @override_settings(LANGUAGE_CODE="en")
 class ProjectRegisterTests(BaseTestCase):
     def test_registers_a_project_with_builder_and_general_contractor(self) -> None:
-        builder = make_organization(self.rng, name="建设单位")
-        contractor = make_organization(self.rng, name="总包单位")
+        builder = make_organization(self.rng, name="建设单位", division=self.longshan)
+        contractor = make_organization(self.rng, name="总包单位", division=self.longshan)
         officer = make_person(self.rng, name="劳资员")
         project = project_register(
             name=" 龙山区  福民小区 ",
@@ -38,7 +38,7 @@ class ProjectRegisterTests(BaseTestCase):
         )
 
     def test_records_an_audit_event_per_write(self) -> None:
-        builder = make_organization(self.rng)
+        builder = make_organization(self.rng, division=self.longshan)
         project = project_register(
             name="福民小区",
             division=self.longshan,

@@ -232,3 +232,136 @@ class OrganizationListViewTests(BaseTestCase):
             response = self.client.get(self.url)
         self.assertEqual(len(response.context["page"]), 30)
         self.assertContains(response, "法人29")
+
+
+@override_settings(LANGUAGE_CODE="en")
+class OrganizationJurisdictionViewTests(BaseTestCase):
+    """Issue 17, 8: a county inspector saw and edited every county's organizations."""
+
+    def setUp(self) -> None:
+        self.xian_org = make_organization(
+            self.rng, name="西安区某建筑公司", division=self.xian_division
+        )
+        self.longshan_org = make_organization(
+            self.rng, name="龙山区某劳务公司", division=self.longshan
+        )
+
+    def _pages(self, organization: Organization) -> dict[str, str]:
+        return {
+            "detail": reverse("parties:organization_detail", args=[organization.public_id]),
+            "edit": reverse("parties:organization_edit", args=[organization.public_id]),
+        }
+
+    def test_a_county_inspector_cannot_list_open_or_edit_another_countys_organization(
+        self,
+    ) -> None:
+        self.client.force_login(self.inspector)
+        listed = self.client.get(reverse("parties:organization_list"))
+        self.assertEqual([o.name for o in listed.context["page"]], ["龙山区某劳务公司"])
+        self.assertNotContains(listed, "西安区某建筑公司")
+        by_code = self.client.get(
+            reverse("parties:organization_list"), {"q": self.xian_org.credit_code}
+        )
+        self.assertEqual(list(by_code.context["page"]), [])
+        for name, url in self._pages(self.xian_org).items():
+            with self.subTest(name):
+                self.assertEqual(self.client.get(url).status_code, 404)
+        response = self.client.post(
+            self._pages(self.xian_org)["edit"], organization_form(name="改名公司")
+        )
+        self.assertEqual(response.status_code, 404)
+        self.xian_org.refresh_from_db()
+        self.assertEqual(self.xian_org.name, "西安区某建筑公司")
+        self.assertIs(AuditEvent.objects.filter(action="organization.update").exists(), False)
+
+    def test_a_county_inspector_sees_an_organization_linked_to_a_project_of_the_county(
+        self,
+    ) -> None:
+        project_party_add(
+            project=make_project(division=self.longshan),
+            role="builder",
+            organization=self.xian_org,
+            actor=None,
+        )
+        self.client.force_login(self.inspector)
+        detail = self.client.get(self._pages(self.xian_org)["detail"])
+        self.assertContains(detail, "西安区某建筑公司")
+        # Registered in 西安区: seen from 龙山区, but its record is kept by 西安区.
+        self.assertNotContains(detail, self._pages(self.xian_org)["edit"])
+        self.assertEqual(self.client.get(self._pages(self.xian_org)["edit"]).status_code, 403)
+        listed = self.client.get(reverse("parties:organization_list"))
+        self.assertEqual(
+            {o.name for o in listed.context["page"]}, {"西安区某建筑公司", "龙山区某劳务公司"}
+        )
+
+    def test_a_county_inspector_edits_their_countys_organization_within_the_county(
+        self,
+    ) -> None:
+        self.client.force_login(self.inspector)
+        url = self._pages(self.longshan_org)["edit"]
+        self.assertContains(self.client.get(self._pages(self.longshan_org)["detail"]), url)
+        moved = self.client.post(url, organization_form(name="新名称", division="220403"))
+        self.assertIn("division", moved.context["form"].errors)
+        saved = self.client.post(url, organization_form(name="新名称", division="220402"))
+        self.assertRedirects(saved, self._pages(self.longshan_org)["detail"])
+        self.longshan_org.refresh_from_db()
+        self.assertEqual(
+            (self.longshan_org.name, self.longshan_org.division), ("新名称", self.longshan)
+        )
+
+    def test_a_county_inspector_registers_only_in_a_division_of_the_county(self) -> None:
+        self.client.force_login(self.inspector)
+        url = reverse("parties:organization_create")
+        for division in ("", "220403"):
+            with self.subTest(division=division):
+                response = self.client.post(url, organization_form(division=division))
+                self.assertIn("division", response.context["form"].errors)
+        response = self.client.post(url, organization_form(division="220402"))
+        organization = Organization.objects.get(name="辽源市鑫盛建筑工程有限公司")
+        self.assertRedirects(response, self._pages(organization)["detail"])
+
+    def test_the_chief_sees_and_edits_every_organization(self) -> None:
+        self.client.force_login(self.chief)
+        listed = self.client.get(reverse("parties:organization_list"))
+        self.assertEqual(len(listed.context["page"]), 2)
+        for organization in (self.xian_org, self.longshan_org):
+            for name, url in self._pages(organization).items():
+                with self.subTest(organization.name, page=name):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_the_outsider_sees_none(self) -> None:
+        self.client.force_login(self.outsider)
+        self.assertEqual(self.client.get(reverse("parties:organization_list")).status_code, 403)
+        for name, url in self._pages(self.longshan_org).items():
+            with self.subTest(name):
+                self.assertIn(self.client.get(url).status_code, (403, 404))
+
+    def test_project_forms_offer_only_the_organizations_the_inspector_may_see(self) -> None:
+        self.client.force_login(self.inspector)
+        project = make_project(division=self.longshan)
+        for url in (
+            reverse("parties:project_create"),
+            reverse("parties:project_party_create", args=[project.public_id]),
+        ):
+            with self.subTest(url):
+                response = self.client.get(url)
+                self.assertContains(response, "龙山区某劳务公司")
+                self.assertNotContains(response, "西安区某建筑公司")
+        response = self.client.post(
+            reverse("parties:project_party_create", args=[project.public_id]),
+            {"role": "builder", "organization": self.xian_org.pk},
+        )
+        self.assertIn("organization", response.context["form"].errors)
+        self.assertIs(project.parties.exists(), False)
+
+    def test_the_county_list_query_count_does_not_grow_with_the_rows(self) -> None:
+        self.client.force_login(self.inspector)
+        url = reverse("parties:organization_list")
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(url)
+        for index in range(10):
+            make_organization(self.rng, name=f"龙山区{index}公司", division=self.longshan)
+            make_organization(self.rng, name=f"西安区{index}公司", division=self.xian_division)
+        with self.assertNumQueries(len(one)):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["page"]), 11)

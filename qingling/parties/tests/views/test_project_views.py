@@ -91,8 +91,8 @@ class ProjectCreateViewTests(BaseTestCase):
     url = reverse("parties:project_create")
 
     def test_registers_a_project_with_its_parties_and_wage_officer(self) -> None:
-        builder = make_organization(self.rng, name="建设单位")
-        contractor = make_organization(self.rng, name="总包单位")
+        builder = make_organization(self.rng, name="建设单位", division=self.longshan)
+        contractor = make_organization(self.rng, name="总包单位", division=self.longshan)
         phone = fake_mobile(self.rng)
         self.client.force_login(self.inspector)
         response = self.client.post(
@@ -168,8 +168,8 @@ class ProjectPartyCreateViewTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        cls.first = make_organization(cls.rng, name="甲公司")
-        cls.second = make_organization(cls.rng, name="乙公司")
+        cls.first = make_organization(cls.rng, name="甲公司", division=cls.longshan)
+        cls.second = make_organization(cls.rng, name="乙公司", division=cls.longshan)
         cls.project = make_project(division=cls.longshan, builder=cls.first)
         cls.url = reverse("parties:project_party_create", args=[cls.project.public_id])
 
