@@ -29,7 +29,7 @@ from qingling.testing import make_accepted_complaint
 # What the restored database holds, printed as JSON by `qingling shell` in the other process.
 LOOK = """
 import hashlib, json
-from qingling.core.models import JobLease
+from qingling.core.models import ImportJob
 from qingling.intake.models import Complaint
 print(json.dumps({
     "complaints": {
@@ -39,7 +39,7 @@ print(json.dumps({
         )
         for c in Complaint.objects.all()
     },
-    "job_leases": JobLease.objects.count(),
+    "import_jobs": ImportJob.objects.count(),
 }))
 """
 
@@ -141,21 +141,21 @@ class BackupRestoreTests(EvidenceTestCase):
 
     def test_migrates_forward_a_backup_from_an_older_version(self) -> None:
         call_command("backup", str(self.backup), stdout=open(os.devnull, "w"))  # noqa: SIM115
-        # Make it a backup from before core's migration 0005 (the job leases).
+        # Make it a backup from before core's latest migration, 0006 (the import jobs).
         database = self.backup / "database.sqlite3"
         with sqlite3.connect(database) as db:
-            db.execute("DROP TABLE core_joblease")
-            db.execute("DELETE FROM django_migrations WHERE app='core' AND name='0005_job_lease'")
+            db.execute("DROP TABLE core_importjob")
+            db.execute("DELETE FROM django_migrations WHERE app='core' AND name='0006_import_job'")
         db.close()
         manifest_path = self.backup / "manifest.json"
         manifest = json.loads(manifest_path.read_text("utf-8"))
-        manifest["migrations"]["core"].remove("0005_job_lease")
+        manifest["migrations"]["core"].remove("0006_import_job")
         manifest["database"]["sha256"] = hashlib.sha256(database.read_bytes()).hexdigest()
         manifest_path.write_text(json.dumps(manifest), "utf-8")
         restored = self.qingling("restore", str(self.backup))
         self.assertEqual(restored.returncode, 0, restored.stderr)
-        self.assertIn("migrations applied since the backup: core.0005_job_lease", restored.stdout)
-        self.assertEqual(self.look()["job_leases"], 0)  # the table exists again
+        self.assertIn("migrations applied since the backup: core.0006_import_job", restored.stdout)
+        self.assertEqual(self.look()["import_jobs"], 0)  # the table exists again
 
     def test_refuses_a_backup_whose_file_changed_before_touching_anything(self) -> None:
         call_command("backup", str(self.backup), stdout=open(os.devnull, "w"))  # noqa: SIM115

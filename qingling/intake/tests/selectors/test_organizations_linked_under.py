@@ -11,7 +11,7 @@ class OrganizationsLinkedUnderTests(BaseTestCase):
         complaint_details_update(
             complaint=make_accepted_complaint(division_code="220403"),
             employer=employer,
-            actor=None,
+            actor=self.intake,
         )
         self.assertEqual(
             list(organizations_linked_under("220403").values_list("employer_id", flat=True)),
