@@ -41,6 +41,7 @@ from qingling.core.services import (
     Actor,
     audit_event_record,
     audit_snapshot,
+    deadline_recount_store,
     status_compare_and_swap,
 )
 from qingling.core.validators import normalize_id_number
@@ -730,9 +731,6 @@ def claims_from_roster(*, case: Case, actor: Actor) -> int:
     return len(claims)
 
 
-RECOMPUTE_AUDIT_FIELDS = ("investigation_due", "investigation_due_provisional")
-
-
 def case_deadlines_recompute(*, actor: Actor) -> list[Case]:
     """Recompute the provisional investigation deadline of each open case from the same
     start and length as ``case_open`` and ``case_extend`` (``opened_on`` + 60 working days,
@@ -748,34 +746,13 @@ def case_deadlines_recompute(*, actor: Actor) -> list[Case]:
     for case in Case.objects.filter(status__in=OPEN_STATUSES, investigation_due_provisional=True):
         days = INVESTIGATION_WORKING_DAYS + (EXTENSION_WORKING_DAYS if case.extended else 0)
         due = add_working_days(case.opened_on, days, calendar=calendar)
-        if (due.date, due.provisional) == (case.investigation_due, True):
-            continue
-        with transaction.atomic():
-            seen = Case.objects.filter(
-                pk=case.pk,
-                status__in=OPEN_STATUSES,
-                extended=case.extended,
-                investigation_due=case.investigation_due,
-                investigation_due_provisional=True,
-            )
-            if (
-                seen.update(
-                    investigation_due=due.date,
-                    investigation_due_provisional=due.provisional,
-                    updated_at=clock.now(),
-                )
-                != 1
-            ):
-                continue  # closed, extended or moved meanwhile
-            before = audit_snapshot(case, RECOMPUTE_AUDIT_FIELDS)
-            case.investigation_due = due.date
-            case.investigation_due_provisional = due.provisional
-            audit_event_record(
-                actor=actor,
-                action="case.deadline_recompute",
-                obj=case,
-                before=before,
-                after=audit_snapshot(case, RECOMPUTE_AUDIT_FIELDS),
-            )
+        if deadline_recount_store(
+            obj=case,
+            field="investigation_due",
+            due=due,
+            still={"status__in": OPEN_STATUSES, "extended": case.extended},
+            action="case.deadline_recompute",
+            actor=actor,
+        ):
             changed.append(case)
     return changed

@@ -1,11 +1,12 @@
 """Helpers of HTML forms: an ApplicationError shown on the form that caused it, the
-date filters of list pages, and the file field of imports."""
+date filters of list pages, the file field of imports and the field of a texted code."""
 
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from qingling.core.exceptions import ApplicationError
 from qingling.core.workbooks import import_size_check
@@ -22,6 +23,29 @@ class ImportFileField(forms.FileField):
                 import_size_check(value.size)
             except ApplicationError as error:
                 raise forms.ValidationError(error.message, code="too_large") from None
+
+
+class PhoneCodeField(forms.CharField):
+    """The one-time code texted to a phone (``notify.services.phone_code_send``): a phone
+    keyboard of digits and the browser's offer to fill it from the message. Optional on
+    the form, because the first post asks for the code and the second carries it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Code from the text message"))
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": "one-time-code",
+                    "pattern": "[0-9]*",
+                    "class": "code-input",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
 
 
 def form_add_application_error(

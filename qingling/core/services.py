@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from qingling.core import clock
 from qingling.core.calendars import (
+    DeadlineDate,
     ScheduleEntry,
     ScheduleFileError,
     package_schedule,
@@ -190,6 +191,45 @@ def status_compare_and_swap(
         after=audit_snapshot(obj, fields),
         reason=reason,
     )
+
+
+def deadline_recount_store(
+    *,
+    obj: models.Model,
+    field: str,
+    due: DeadlineDate,
+    still: dict[str, Any],
+    action: str,
+    actor: Actor,
+) -> bool:
+    """Store a provisional deadline recounted after a year's schedule was loaded.
+
+    ``field`` is the date field; ``<field>_provisional`` its flag. Nothing is written when
+    the recount gives what is stored; otherwise a compare-and-swap on the stored date
+    (still provisional) and on ``still`` (e.g. the status the object must still have)
+    writes the new date and flag, and the move is audited with before and after. False
+    when nothing changed or the object moved meanwhile (decided, closed, extended …).
+    The one write behind every app's ``*_deadlines_recompute``.
+    """
+    flag = f"{field}_provisional"
+    stored = getattr(obj, field)
+    if (due.date, due.provisional) == (stored, True):
+        return False
+    with transaction.atomic():
+        seen = type(obj)._default_manager.filter(pk=obj.pk, **still, **{field: stored, flag: True})
+        if seen.update(**{field: due.date, flag: due.provisional, "updated_at": clock.now()}) != 1:
+            return False
+        before = audit_snapshot(obj, (field, flag))
+        setattr(obj, field, due.date)
+        setattr(obj, flag, due.provisional)
+        audit_event_record(
+            actor=actor,
+            action=action,
+            obj=obj,
+            before=before,
+            after=audit_snapshot(obj, (field, flag)),
+        )
+    return True
 
 
 def job_lease_acquire(*, name: str, holder: str, ttl: dt.timedelta, now: dt.datetime) -> bool:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qingling.core.forms import ImportFileField
+from qingling.core.forms import ImportFileField, PhoneCodeField
 from qingling.core.models import Division
 from qingling.employment.models import ContactChannel, Occupation, Posting, Trip
 from qingling.employment.selectors.trips import (
@@ -138,18 +138,7 @@ class SeekerForm(forms.Form):
         if not public:
             del self.fields["personalised"]  # the worker's own choice (PIPL Art. 24)
         else:
-            self.fields["code"] = forms.CharField(
-                label=gettext_lazy("Code from the text message"),
-                max_length=12,
-                required=False,
-                widget=forms.TextInput(
-                    attrs={
-                        "inputmode": "numeric",
-                        "autocomplete": "one-time-code",
-                        "pattern": "[0-9]*",
-                    }
-                ),
-            )
+            self.fields["code"] = PhoneCodeField()
         counties = city_counties()
         division = self.fields["division"]
         assert isinstance(division, forms.ChoiceField)

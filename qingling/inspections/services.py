@@ -31,6 +31,7 @@ from qingling.core.services import (
     Actor,
     audit_event_record,
     audit_snapshot,
+    deadline_recount_store,
     status_compare_and_swap,
 )
 from qingling.core.transitions import Transition
@@ -815,9 +816,6 @@ def finding_overdue_scan(*, today: dt.date) -> list[Finding]:
     return flagged
 
 
-RECOMPUTE_AUDIT_FIELDS = ("correction_due", "correction_due_provisional")
-
-
 def finding_deadlines_recompute(*, actor: Actor) -> list[Finding]:
     """Recompute the provisional correction deadline (限期整改) of each finding still to be
     corrected, from the same start and number of working days as ``finding_deadline_set``,
@@ -843,33 +841,13 @@ def finding_deadlines_recompute(*, actor: Actor) -> list[Finding]:
             days=finding.correction_working_days,
             calendar=calendar,
         )
-        if (due.date, due.provisional) == (finding.correction_due, True):
-            continue
-        with transaction.atomic():
-            seen = Finding.objects.filter(
-                pk=finding.pk,
-                status=Finding.Status.DEADLINE,
-                correction_due=finding.correction_due,
-                correction_due_provisional=True,
-            )
-            if (
-                seen.update(
-                    correction_due=due.date,
-                    correction_due_provisional=due.provisional,
-                    updated_at=clock.now(),
-                )
-                != 1
-            ):
-                continue  # corrected or moved meanwhile
-            before = audit_snapshot(finding, RECOMPUTE_AUDIT_FIELDS)
-            finding.correction_due = due.date
-            finding.correction_due_provisional = due.provisional
-            audit_event_record(
-                actor=actor,
-                action="finding.deadline_recompute",
-                obj=finding,
-                before=before,
-                after=audit_snapshot(finding, RECOMPUTE_AUDIT_FIELDS),
-            )
+        if deadline_recount_store(
+            obj=finding,
+            field="correction_due",
+            due=due,
+            still={"status": Finding.Status.DEADLINE},  # not corrected meanwhile
+            action="finding.deadline_recompute",
+            actor=actor,
+        ):
             changed.append(finding)
     return changed

@@ -29,6 +29,7 @@ from qingling.core.services import (
     Actor,
     audit_event_record,
     audit_snapshot,
+    deadline_recount_store,
     status_compare_and_swap,
 )
 from qingling.core.uploads import EXTENSIONS, evidence_check
@@ -646,9 +647,6 @@ def complaint_escalate_overdue(*, today: dt.date) -> list[Complaint]:
     return escalated
 
 
-RECOMPUTE_AUDIT_FIELDS = ("acceptance_due", "acceptance_due_provisional")
-
-
 def complaint_deadlines_recompute(*, actor: Actor) -> list[Complaint]:
     """Recompute the provisional decision deadline of each complaint still awaiting a
     decision, from the same start (``acceptance_due_from``) and the same 5 working days,
@@ -671,34 +669,14 @@ def complaint_deadlines_recompute(*, actor: Actor) -> list[Complaint]:
         due = workdays_add(
             start=complaint.acceptance_due_from, days=ACCEPTANCE_WORKING_DAYS, calendar=calendar
         )
-        if (due.date, due.provisional) == (complaint.acceptance_due, True):
-            continue
-        with transaction.atomic():
-            seen = Complaint.objects.filter(
-                pk=complaint.pk,
-                status__in=OPEN_STATUSES,
-                acceptance_due=complaint.acceptance_due,
-                acceptance_due_provisional=True,
-            )
-            if (
-                seen.update(
-                    acceptance_due=due.date,
-                    acceptance_due_provisional=due.provisional,
-                    updated_at=clock.now(),
-                )
-                != 1
-            ):
-                continue  # decided or moved meanwhile
-            before = audit_snapshot(complaint, RECOMPUTE_AUDIT_FIELDS)
-            complaint.acceptance_due = due.date
-            complaint.acceptance_due_provisional = due.provisional
-            audit_event_record(
-                actor=actor,
-                action="complaint.deadline_recompute",
-                obj=complaint,
-                before=before,
-                after=audit_snapshot(complaint, RECOMPUTE_AUDIT_FIELDS),
-            )
+        if deadline_recount_store(
+            obj=complaint,
+            field="acceptance_due",
+            due=due,
+            still={"status__in": OPEN_STATUSES},  # not decided meanwhile
+            action="complaint.deadline_recompute",
+            actor=actor,
+        ):
             changed.append(complaint)
     return changed
 

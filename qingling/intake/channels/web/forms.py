@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from qingling.core.forms import PhoneCodeField
 from qingling.core.selectors import division_list
 from qingling.intake.channels.base import ComplaintDraft, FieldErrors, decimal_or_none, int_or_none
 from qingling.intake.models import QUERY_CODE_LENGTH, Complaint
@@ -124,19 +125,7 @@ class WebComplaintForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
     )
 
-    code = forms.CharField(
-        label=_("Code from the text message"),
-        max_length=12,
-        required=False,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "pattern": "[0-9]*",
-                "class": "code-input",
-            }
-        ),
-    )
+    code = PhoneCodeField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
