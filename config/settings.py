@@ -295,7 +295,7 @@ QINGLING_PROVINCE = os.environ.get("QINGLING_PROVINCE", QINGLING_CITY_DIVISION[:
 # ≥ 10 workers, cumulative ¥30,000–100,000. Per province code, with the source of the
 # figures. Used by the blacklist's "threshold" ground and the transfer to the police.
 # A province without its own row uses QINGLING_CRIME_THRESHOLD_STAND_IN's figures and the
-# system check qingling.sanctions.W001 warns. Jilin's (22) figures were NOT FOUND in the
+# deploy check qingling.sanctions.W001 warns. Jilin's (22) figures were NOT FOUND in the
 # sources: Liaoning's 2013 figures stand in until the bureau confirms 吉林省高级人民法院's.
 QINGLING_CRIME_THRESHOLDS: dict[str, dict[str, Any]] = {
     "21": {
@@ -306,6 +306,15 @@ QINGLING_CRIME_THRESHOLDS: dict[str, dict[str, Any]] = {
         "document's number was not found in the sources)",
     },
 }
+# The bureau may set its own province's row from the environment: the two figures and
+# QINGLING_CRIME_THRESHOLD_SOURCE (the high court's document), all three together.
+if os.environ.get("QINGLING_CRIME_THRESHOLD_SOURCE"):
+    QINGLING_CRIME_THRESHOLDS[QINGLING_PROVINCE] = {
+        "name": QINGLING_PROVINCE,
+        "one_worker": Decimal(os.environ["QINGLING_CRIME_THRESHOLD_ONE_WORKER"]),
+        "ten_workers": Decimal(os.environ["QINGLING_CRIME_THRESHOLD_TEN_WORKERS"]),
+        "source": os.environ["QINGLING_CRIME_THRESHOLD_SOURCE"],
+    }
 QINGLING_CRIME_THRESHOLD_STAND_IN = "21"
 _crime_threshold = QINGLING_CRIME_THRESHOLDS.get(
     QINGLING_PROVINCE, QINGLING_CRIME_THRESHOLDS[QINGLING_CRIME_THRESHOLD_STAND_IN]

@@ -1,5 +1,6 @@
 """System checks: every province's crime threshold lies inside the national ranges
-(E001), and the deployment's province has set its own (W001)."""
+(E001) with a source (E002), and — in ``qingling check --deploy`` — the deployment's
+province has set its own (W001)."""
 
 from decimal import Decimal
 from typing import Any
@@ -52,7 +53,7 @@ def crime_threshold_check(**kwargs: Any) -> list[checks.CheckMessage]:
     return found
 
 
-@checks.register()
+@checks.register(deploy=True)
 def crime_threshold_province_check(**kwargs: Any) -> list[checks.CheckMessage]:
     """The figures in force must be the deployment's own province's."""
     province = settings.QINGLING_PROVINCE

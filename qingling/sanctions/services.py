@@ -685,7 +685,8 @@ def _rguard_sending_recorded(referral: Referral, details: dict[str, Any], now: d
     if (
         not isinstance(sent_at, dt.datetime)
         or sent_at.tzinfo is None
-        or not referral.decided_at <= sent_at <= now
+        # a form gives minutes: the decision's own minute is in time
+        or not referral.decided_at.replace(second=0, microsecond=0) <= sent_at <= now
     ):
         raise _refuse(
             _("Give the moment it was handed over, between the decision and now."),
