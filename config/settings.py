@@ -13,6 +13,7 @@ import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -297,17 +298,70 @@ QINGLING_DOCUMENT_KIND_CODES = {
 QINGLING_LISTING_NUMBER_FORMAT = os.environ.get(
     "QINGLING_LISTING_NUMBER_FORMAT", "辽人社失信〔{year}〕{seq}号"
 )
-# 拒不支付劳动报酬罪 "数额较大" (法释〔2013〕3号 Art. 3), which the province's high court
+# The deployment's province (GB/T 2260, two digits): by default the city's.
+QINGLING_PROVINCE = os.environ.get("QINGLING_PROVINCE", QINGLING_CITY_DIVISION[:2])
+# 拒不支付劳动报酬罪 "数额较大" (法释〔2013〕3号 Art. 3), which each province's high court
 # fixes inside the national ranges: one worker, ≥ 3 months' pay, ¥5,000–20,000; or
-# ≥ 10 workers, cumulative ¥30,000–100,000. Used by the blacklist's "threshold" ground.
-# Jilin's figures were NOT FOUND in the sources: 10,000 / 50,000 (what neighbouring
-# Liaoning set in 2013) stand in until the bureau confirms 吉林省高级人民法院's figures.
+# ≥ 10 workers, cumulative ¥30,000–100,000. Per province code, with the source of the
+# figures. Used by the blacklist's "threshold" ground and the transfer to the police.
+# A province without its own row uses QINGLING_CRIME_THRESHOLD_STAND_IN's figures and the
+# deploy check qingling.sanctions.W001 warns. Jilin's (22) figures were NOT FOUND in the
+# sources: Liaoning's 2013 figures stand in until the bureau confirms 吉林省高级人民法院's.
+QINGLING_CRIME_THRESHOLDS: dict[str, dict[str, Any]] = {
+    "21": {
+        "name": "辽宁省",
+        "one_worker": Decimal(10000),
+        "ten_workers": Decimal(50000),
+        "source": "辽宁省高级人民法院, 2013 (figures as cited in docs/sanctions.md; the "
+        "document's number was not found in the sources)",
+    },
+}
+# The bureau may set its own province's row from the environment: the two figures and
+# QINGLING_CRIME_THRESHOLD_SOURCE (the high court's document), all three together.
+if os.environ.get("QINGLING_CRIME_THRESHOLD_SOURCE"):
+    QINGLING_CRIME_THRESHOLDS[QINGLING_PROVINCE] = {
+        "name": QINGLING_PROVINCE,
+        "one_worker": Decimal(os.environ["QINGLING_CRIME_THRESHOLD_ONE_WORKER"]),
+        "ten_workers": Decimal(os.environ["QINGLING_CRIME_THRESHOLD_TEN_WORKERS"]),
+        "source": os.environ["QINGLING_CRIME_THRESHOLD_SOURCE"],
+    }
+QINGLING_CRIME_THRESHOLD_STAND_IN = "21"
+_crime_threshold = QINGLING_CRIME_THRESHOLDS.get(
+    QINGLING_PROVINCE, QINGLING_CRIME_THRESHOLDS[QINGLING_CRIME_THRESHOLD_STAND_IN]
+)
+# The figures in force (the environment may still override each).
 QINGLING_CRIME_THRESHOLD_ONE_WORKER = Decimal(
-    os.environ.get("QINGLING_CRIME_THRESHOLD_ONE_WORKER", "10000")
+    os.environ.get("QINGLING_CRIME_THRESHOLD_ONE_WORKER", str(_crime_threshold["one_worker"]))
 )
 QINGLING_CRIME_THRESHOLD_TEN_WORKERS = Decimal(
-    os.environ.get("QINGLING_CRIME_THRESHOLD_TEN_WORKERS", "50000")
+    os.environ.get("QINGLING_CRIME_THRESHOLD_TEN_WORKERS", str(_crime_threshold["ten_workers"]))
 )
+# Transfer to the police (移送, 国务院令第310号). The number of the transfer letter
+# (涉嫌犯罪案件移送书); {year} and {seq} are filled in.
+QINGLING_REFERRAL_NUMBER_FORMAT = os.environ.get(
+    "QINGLING_REFERRAL_NUMBER_FORMAT", "辽人社移〔{year}〕{seq}号"
+)
+# The police organ (同级公安机关, Art. 5) and the procuratorate (抄送 and 立案监督, Arts. 9, 14)
+# offered for a case, by the case's division code, else the city's; staff may type another.
+QINGLING_POLICE_ORGANS = {
+    "220400": "辽源市公安局",
+    "220402": "辽源市公安局龙山分局",
+    "220403": "辽源市公安局西安分局",
+}
+QINGLING_PROSECUTORS = {
+    "220400": "辽源市人民检察院",
+    "220402": "辽源市龙山区人民检察院",
+    "220403": "辽源市西安区人民检察院",
+}
+# 310号令's "3日" are calendar days (legal.md: no working-day qualifier). Whether a period
+# whose last day is a rest day ends on the next working day is not in the sources: the
+# platform applies that rule (民法典 Art. 203) unless this is False (docs/legal-rules.md).
+QINGLING_REFERRAL_DAYS_END_ON_WORKING_DAY = envbool(
+    "QINGLING_REFERRAL_DAYS_END_ON_WORKING_DAY", True
+)
+# The worker warns this long before a transfer's clock runs out (the platform's choice).
+QINGLING_REFERRAL_WARN_DAYS_BEFORE = 1  # the day-counted periods: on the day before the last
+QINGLING_REFERRAL_WARN_HOURS_BEFORE = 6  # the 24 hours to send
 # Who may not be pushed to workers: each entry is a callable that takes organization ids and
 # returns {id: reason} for those it flags (an open wage-arrears case, the blacklist …).
 # The employment app asks these without depending on the apps that answer.
@@ -315,6 +369,13 @@ QINGLING_EMPLOYER_FLAGS = [
     "qingling.cases.selectors.organizations_with_open_case",
     "qingling.sanctions.selectors.organizations_listed",
 ]
+# What a case must have on record to close with an outcome: {outcome: callable(case=…) →
+# bool}. Cases imports no sanctions: closing as "transferred to the police" asks sanctions
+# whether a transfer was sent.
+QINGLING_CLOSING_RECORDS = {"police": "qingling.sanctions.selectors.case_has_sent_referral"}
+# Facts other apps show on the case page: each callable(case=…, user=…) returns a list of
+# ``qingling.cases.selectors.CaseFact`` (the transfer to the police and its stage).
+QINGLING_CASE_FACTS = ["qingling.sanctions.selectors.case_referral_facts"]
 # Full personal numbers (ID, mobile) one member of staff may learn per window: a reveal
 # and a search by a full number count alike (docs/security.md, "Personal numbers").
 QINGLING_PERSONAL_DATA_LIMIT = int(os.environ.get("QINGLING_PERSONAL_DATA_LIMIT", "20"))
@@ -387,6 +448,7 @@ QINGLING_WORKER_JOBS = [
     "qingling.cases.jobs.deadlines_scan",
     "qingling.inspections.jobs.findings_overdue",
     "qingling.sanctions.jobs.listings_expire",
+    "qingling.sanctions.jobs.referral_clocks",
     "qingling.employment.jobs.postings_expire",
     "qingling.notify.jobs.outbox_deliver",
     "qingling.core.jobs.import_jobs_run",

@@ -37,6 +37,7 @@ class Perm(StrEnum):
     CAMPAIGN_MANAGE = "campaign.manage"
     LISTING_PROPOSE = "listing.propose"
     LISTING_DECIDE = "listing.decide"
+    REFERRAL_DECIDE = "referral.decide"  # the bureau's head approves a transfer to the police
     EMPLOYMENT_VIEW = "employment.view"
     EMPLOYMENT_WORK = "employment.work"
 
@@ -90,7 +91,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.LISTING_PROPOSE,
         }
     ),
-    Role.DIRECTOR: frozenset({P.PARTY_VIEW, P.PERSONAL_DATA_REVEAL, *CHIEF, P.EMPLOYMENT_VIEW}),
+    Role.DIRECTOR: frozenset(
+        {P.PARTY_VIEW, P.PERSONAL_DATA_REVEAL, *CHIEF, P.EMPLOYMENT_VIEW, P.REFERRAL_DECIDE}
+    ),
     Role.EMPLOYMENT_OFFICER: frozenset(
         {*PARTIES, P.EMPLOYMENT_VIEW, P.EMPLOYMENT_WORK, P.STATS_VIEW}
     ),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -23,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
@@ -417,3 +419,23 @@ def organizations_linked_under(prefix: str) -> QuerySet[Case, Any]:
     project, linked by parties itself).
     """
     return Case.objects.filter(division__code__startswith=prefix).values("respondent_id")
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    """A line another app shows on the case page (e.g. the transfer to the police), with
+    an optional link; the apps that know are asked through ``QINGLING_CASE_FACTS``."""
+
+    key: str
+    label: str
+    value: str
+    url: str = ""
+    link_text: str = ""
+
+
+def case_facts(*, case: Case, user: object) -> list[CaseFact]:
+    """The facts the callables in ``settings.QINGLING_CASE_FACTS`` give for this case."""
+    found: list[CaseFact] = []
+    for path in settings.QINGLING_CASE_FACTS:
+        found.extend(import_string(path)(case=case, user=user))
+    return found

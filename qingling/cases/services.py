@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
@@ -302,6 +303,21 @@ def _guard_withdrawn_only(case: Case, details: dict[str, Any]) -> None:
         )
 
 
+def _guard_closing_record(case: Case, outcome: str) -> None:
+    """An outcome that another app's record must back (``QINGLING_CLOSING_RECORDS``:
+    "transferred to the police" needs a transfer that was sent, which sanctions knows)."""
+    path = settings.QINGLING_CLOSING_RECORDS.get(outcome)
+    if path and not import_string(path)(case=case):
+        raise TransitionNotAllowed(
+            _(
+                "The case cannot close as %(outcome)s: no transfer to the police (移送, "
+                "国务院令第310号) was sent for it."
+            )
+            % {"outcome": CaseOutcome(outcome).label},
+            extra={"fields": {"outcome": [_("No transfer to the police was sent.")]}},
+        )
+
+
 GUARDS: dict[str, Callable[[Case, dict[str, Any]], None]] = {
     "two_inspectors": _guard_two_inspectors,
     "order_due": _guard_order_due,
@@ -359,6 +375,7 @@ def case_transition(
                 _("Money is still outstanding: the case cannot close as %(outcome)s.")
                 % {"outcome": CaseOutcome(outcome).label}
             )
+        _guard_closing_record(case, outcome)
     now = clock.now()
     values: dict[str, Any] = {"status": target, "status_changed_at": now, "updated_at": now}
     if target == CaseStatus.ORDER_ISSUED:

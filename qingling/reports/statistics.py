@@ -4,7 +4,8 @@ A figure is a *metric*: a small function of the period and the scope that runs o
 aggregate query and returns a JSON value (an int, a decimal string, or an object of
 ints). Each app owns its figures, over its own records, in its ``statistics`` module
 (``qingling.intake.statistics``: complaints; ``qingling.cases.statistics``: cases and
-money; ``qingling.inspections.statistics``; ``qingling.employment.statistics``), listed
+money; ``qingling.inspections.statistics``; ``qingling.employment.statistics``;
+``qingling.sanctions.statistics``: transfers to the police), listed
 in a ``FIGURES`` tuple; they are registered here with ``metric("key", label)``, in a
 fixed order, and ``statistics_for_period`` runs every registered metric in that order.
 A new key is one more function in its app, one more line in its ``FIGURES`` and its
@@ -32,6 +33,7 @@ from qingling.core.models import Division
 from qingling.employment import statistics as employment_figures
 from qingling.inspections import statistics as inspection_figures
 from qingling.intake import statistics as complaint_figures
+from qingling.sanctions import statistics as sanction_figures
 
 M = TypeVar("M", bound=Model)
 MAX_PERIOD_DAYS = 366 * 20
@@ -172,5 +174,6 @@ for _key, _label, _function in (
     *case_figures.FIGURES,
     *inspection_figures.FIGURES,
     *employment_figures.FIGURES,
+    *sanction_figures.FIGURES,
 ):
     metric(_key, _label)(_function)

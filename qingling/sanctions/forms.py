@@ -1,12 +1,15 @@
-"""HTML input for the blacklist pages: each form is one service call or one filter."""
+"""HTML input for the sanctions pages (the blacklist and the transfers to the police):
+each form is one service call or one filter."""
 
 from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from qingling.sanctions.lifecycle import ListingGround, ListingStatus
+from qingling.sanctions.lifecycle import ListingGround, ListingStatus, ReferralStatus
+from qingling.sanctions.models import Evasion, Referral
 
 Choices = Sequence[tuple[str, str]]
 
@@ -78,3 +81,110 @@ class EarlyRemovalForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     note = _text(_("Reason"), required=True)
+
+
+# --- the transfer to the police ----------------------------------------------------------------
+
+EVIDENCE_ACCEPT = "image/jpeg,image/png,image/heic,application/pdf"
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.Field):
+    """Any number of files; the service checks each one's type (by content) and size."""
+
+    widget = MultipleFileInput
+
+    def to_python(self, value: Any) -> list[UploadedFile]:
+        if not value:
+            return []
+        files = value if isinstance(value, list | tuple) else [value]
+        return [f for f in files if f]
+
+
+class ReferralFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("open", _("Under way")), *ReferralStatus.choices],
+    )
+
+
+class EvasionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the employer did"), choices=Evasion.Kind.choices)
+    observed_on = forms.DateField(label=_("Observed on"), widget=_date_input())
+    description = _text(
+        _("Facts and how they were established"),
+        required=True,
+        help_text=_("E.g. the premises empty since …, the phone off, the notice posted on …"),
+    )
+    evidence = EvidenceField(
+        label=_("Evidence (photos or PDF)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+    )
+
+
+class ReferralProposeForm(forms.Form):
+    three_months_pay = forms.BooleanField(
+        label=_("A worker is owed three months' pay or more (法释〔2013〕3号 Art. 3 (1))"),
+        required=False,
+    )
+    report = _text(
+        _("Transfer report (移送报告)"),
+        required=True,
+        help_text=_("The facts, the amounts, the order and its service, the evidence."),
+    )
+
+
+class ReferralApproveForm(forms.Form):
+    note = _text(_("Note"))
+
+
+class ReferralReasonForm(forms.Form):
+    note = _text(_("Reason"), required=True)
+
+
+class ReferralSendForm(forms.Form):
+    sent_at = forms.DateTimeField(
+        label=_("Handed over at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    police_organ = forms.CharField(label=_("Police organ"), max_length=100)
+    police_officer = forms.CharField(label=_("Receiving officer"), max_length=100)
+    items = forms.MultipleChoiceField(
+        label=_("What was sent (国务院令第310号 Art. 6)"),
+        choices=Referral.Item.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(Referral.REQUIRED_ITEMS),
+    )
+    prosecutor_copied = forms.CharField(
+        label=_("Copy sent to the procuratorate (抄送检察院)"),
+        max_length=100,
+        required=False,
+        help_text=_("Leave empty if no copy was sent."),
+    )
+    note = _text(_("Other materials; why late, if after the 24 hours"))
+
+
+class PoliceAnswerForm(forms.Form):
+    decided_on = forms.DateField(label=_("Date of the police's decision"), widget=_date_input())
+    document = forms.CharField(label=_("The police's document (name and number)"), max_length=200)
+
+
+class PoliceNoticeForm(PoliceAnswerForm):
+    notice_received_on = forms.DateField(label=_("Notice received on"), widget=_date_input())
+
+
+class ReconsiderationForm(forms.Form):
+    requested_on = forms.DateField(label=_("Asked for on"), widget=_date_input())
+    note = _text(_("Why the case should be opened"), required=True)
+
+
+class SupervisionForm(forms.Form):
+    requested_on = forms.DateField(label=_("Asked for on"), widget=_date_input())
+    prosecutor = forms.CharField(label=_("Procuratorate"), max_length=100)
+    note = _text(_("The request"))

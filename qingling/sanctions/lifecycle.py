@@ -99,3 +99,104 @@ def term_end(listed_on: dt.date, *, years: int = TERM_YEARS) -> dt.date:
 def repair_possible_from(repaid_on: dt.date) -> dt.date:
     """The first day early removal may be approved: 6 calendar months after repayment."""
     return add_months(repaid_on, REPAIR_MONTHS)
+
+
+# --- the transfer to the police (移送, 国务院令第310号) ----------------------------------------
+#
+# Proposed by an inspector of the case (the transfer report, Art. 5); the head of the
+# bureau (the director) approves or refuses within 3 days; approved, the letter and its
+# attachments go to the police within 24 hours (Arts. 5–6); the police open a criminal
+# case (立案) or decline (Art. 8); a declined transfer may go to reconsideration (复议)
+# within 3 days of the notice, and the police answer within 3 days; a refusal upheld goes
+# to the procuratorate's supervision (立案监督) within 3 days (Art. 9), which the bureau may
+# also ask for directly. ``referral_transition`` in services.py applies the table.
+
+REFERRAL_DAYS = 3  # 310号令 Art. 5 (decision), Art. 9 (reconsideration, supervision)
+REFERRAL_SEND_HOURS = 24  # 310号令 Art. 5: approved, transferred within 24 hours
+
+
+class ReferralStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed (移送报告)")
+    APPROVED = "approved", _("approved by the head (批准移送)")
+    REFUSED = "refused", _("not approved (不批准移送)")
+    SENT = "sent", _("sent to the police (已移送)")
+    ACCEPTED = "accepted", _("accepted by the police (公安立案)")
+    DECLINED = "declined", _("declined by the police (不予立案)")
+    RECONSIDERATION = "reconsideration", _("reconsideration requested (提请复议)")
+    UPHELD = "upheld", _("refusal upheld on reconsideration (复议维持)")
+    SUPERVISION = "supervision", _("procuratorate's supervision requested (立案监督)")
+    ENDED = "ended", _("ended without a criminal case")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class ReferralActor(models.TextChoices):
+    """Who takes a step: an inspector of the case (lead or co-inspector), or the head of
+    the bureau (the director: 正职负责人或者主持工作的负责人, 310号令 Art. 5)."""
+
+    CASE_INSPECTOR = "case_inspector", _("an inspector of the case")
+    HEAD = "head", _("the head of the bureau")
+
+
+class ReferralClock(models.TextChoices):
+    """The bureau's own periods that the worker watches."""
+
+    DECISION = "decision", _("the head's decision (3 days, Art. 5)")
+    SENDING = "sending", _("sending to the police (24 hours, Art. 5)")
+    RECONSIDERATION = "reconsideration", _("asking for reconsideration (3 days, Art. 9)")
+    SUPERVISION = "supervision", _("asking for the procuratorate's supervision (3 days, Art. 9)")
+
+
+R = ReferralStatus
+RA = ReferralActor
+REFERRAL_TRANSITIONS: tuple[Transition, ...] = (
+    Transition(R.PROPOSED, R.APPROVED, RA.HEAD),
+    Transition(R.PROPOSED, R.REFUSED, RA.HEAD, guard="reason_given"),
+    Transition(R.PROPOSED, R.WITHDRAWN, RA.CASE_INSPECTOR, guard="reason_given"),
+    Transition(R.APPROVED, R.SENT, RA.CASE_INSPECTOR, guard="sending_recorded"),
+    Transition(R.SENT, R.ACCEPTED, RA.CASE_INSPECTOR, guard="police_answer"),
+    Transition(R.SENT, R.DECLINED, RA.CASE_INSPECTOR, guard="police_notice"),
+    Transition(R.DECLINED, R.RECONSIDERATION, RA.CASE_INSPECTOR, guard="reconsideration_in_time"),
+    Transition(R.DECLINED, R.SUPERVISION, RA.CASE_INSPECTOR, guard="supervision_requested"),
+    Transition(R.DECLINED, R.ENDED, RA.HEAD, guard="reason_given"),
+    Transition(R.RECONSIDERATION, R.ACCEPTED, RA.CASE_INSPECTOR, guard="police_answer"),
+    Transition(R.RECONSIDERATION, R.UPHELD, RA.CASE_INSPECTOR, guard="police_notice"),
+    Transition(R.UPHELD, R.SUPERVISION, RA.CASE_INSPECTOR, guard="supervision_in_time"),
+    Transition(R.UPHELD, R.ENDED, RA.HEAD, guard="reason_given"),
+    Transition(R.SUPERVISION, R.ACCEPTED, RA.CASE_INSPECTOR, guard="police_answer"),
+    Transition(R.SUPERVISION, R.ENDED, RA.CASE_INSPECTOR, guard="reason_given"),
+)
+# A case has at most one of these at a time; the others are final.
+REFERRAL_LIVE_STATUSES = frozenset(
+    {R.PROPOSED, R.APPROVED, R.SENT, R.ACCEPTED, R.DECLINED, R.RECONSIDERATION, R.UPHELD}
+    | {R.SUPERVISION}
+)
+REFERRAL_FINAL_STATUSES = frozenset({R.REFUSED, R.ACCEPTED, R.ENDED, R.WITHDRAWN})
+REFERRAL_OPEN_STATUSES = frozenset(REFERRAL_LIVE_STATUSES - REFERRAL_FINAL_STATUSES)
+# The clock that runs in a status, if any.
+REFERRAL_CLOCK_OF_STATUS = {
+    R.PROPOSED: ReferralClock.DECISION,
+    R.APPROVED: ReferralClock.SENDING,
+    R.DECLINED: ReferralClock.RECONSIDERATION,
+    R.UPHELD: ReferralClock.SUPERVISION,
+}
+
+
+def referral_transition_for(source: str, target: str, actors: frozenset[str]) -> Transition | None:
+    """The step from ``source`` to ``target`` that one of ``actors`` may take."""
+    return next(
+        (
+            t
+            for t in REFERRAL_TRANSITIONS
+            if t.source == source and t.target == target and t.actor in actors
+        ),
+        None,
+    )
+
+
+def referral_allowed_targets(source: str, actors: frozenset[str]) -> list[str]:
+    """The statuses a person acting as ``actors`` may move a referral in ``source`` to."""
+    found: list[str] = []
+    for t in REFERRAL_TRANSITIONS:
+        if t.source == source and t.actor in actors and t.target not in found:
+            found.append(t.target)
+    return found

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from qingling.sanctions import views
+from qingling.sanctions.views import listings
 
 app_name = "blacklist"
-urlpatterns = [path("", views.blacklist, name="list")]
+urlpatterns = [path("", listings.blacklist, name="list")]

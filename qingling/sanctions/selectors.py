@@ -1,5 +1,7 @@
-"""Reads of the blacklist: the staff list and its access helper, a case's arrears after
-its order, the employment flag source and the public list."""
+"""Reads of sanctions: the blacklist (the staff list and its access helper, a case's
+arrears after its order, the employment flag source and the public list) and the
+transfer to the police (the crime threshold in force, the conditions a case meets, the
+case page's facts and the closing check)."""
 
 import datetime as dt
 import uuid
@@ -8,18 +10,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
+from qingling.accounts.permissions import Perm, can, covers, jurisdiction_prefix
 from qingling.cases.amounts import ZERO
+from qingling.cases.deadlines import order_overdue
 from qingling.cases.models import Case
-from qingling.cases.selectors import claims_outstanding
+from qingling.cases.selectors import CaseFact, claims_outstanding
 from qingling.core import clock
 from qingling.core.models import Division
-from qingling.sanctions.lifecycle import ListingStatus
-from qingling.sanctions.models import Listing, ListingPerson
+from qingling.sanctions.lifecycle import REFERRAL_OPEN_STATUSES, ListingStatus
+from qingling.sanctions.models import Evasion, Listing, ListingPerson, Referral
 
 
 def listing_list_for_user(*, user: object, status: str = "") -> QuerySet[Listing]:
@@ -128,3 +134,223 @@ def organizations_linked_under(prefix: str) -> QuerySet[Listing, Any]:
     Registered in ``QINGLING_ORGANIZATION_LINKS``.
     """
     return Listing.objects.filter(case__division__code__startswith=prefix).values("organization_id")
+
+
+# --- the transfer to the police (移送) ---------------------------------------------------------
+
+ONE_WORKER = 1
+TEN_WORKERS = 10  # 法释〔2013〕3号 Art. 3 (2): ten or more workers, cumulative amount
+
+
+@dataclass(frozen=True)
+class CrimeThreshold:
+    """数额较大 in force (法释〔2013〕3号 Art. 3): the deployment's province, its two figures
+    and their source; ``stand_in`` when the province has no row of its own and another
+    province's figures are used (system check ``qingling.sanctions.W001``)."""
+
+    province: str
+    one_worker: Decimal
+    ten_workers: Decimal
+    source: str
+    stand_in: bool
+
+
+def crime_threshold() -> CrimeThreshold:
+    province = settings.QINGLING_PROVINCE
+    own = settings.QINGLING_CRIME_THRESHOLDS.get(province)
+    row = own or settings.QINGLING_CRIME_THRESHOLDS[settings.QINGLING_CRIME_THRESHOLD_STAND_IN]
+    source = str(row.get("source", ""))
+    if own is None:
+        source = _("%(source)s — standing in: province %(province)s has not set its own") % {
+            "source": source,
+            "province": province,
+        }
+    return CrimeThreshold(
+        province=province,
+        one_worker=Decimal(settings.QINGLING_CRIME_THRESHOLD_ONE_WORKER),
+        ten_workers=Decimal(settings.QINGLING_CRIME_THRESHOLD_TEN_WORKERS),
+        source=source,
+        stand_in=own is None,
+    )
+
+
+@dataclass(frozen=True)
+class ReferralConditions:
+    """What a case's records say about the elements of 拒不支付劳动报酬罪 (刑法 Art. 276-1,
+    法释〔2013〕3号 Arts. 2–4), computed on ``today`` from the claims, payments, the order
+    and the evasion evidence; the "three months' pay" is the inspector's statement."""
+
+    threshold: CrimeThreshold
+    workers_unpaid: int
+    total_unpaid: Decimal
+    largest_unpaid: Decimal
+    three_months_pay: bool
+    order_issued_on: dt.date | None
+    order_due: dt.date | None
+    order_unpaid: bool
+    evasions: tuple[str, ...]  # the Evasion.Kind values on record
+
+    @property
+    def one_worker_amount(self) -> bool:
+        return (
+            self.workers_unpaid >= ONE_WORKER and self.largest_unpaid >= self.threshold.one_worker
+        )
+
+    @property
+    def one_worker(self) -> bool:
+        """Art. 3 (1): one worker, three months' pay or more, at least the province's figure."""
+        return self.one_worker_amount and self.three_months_pay
+
+    @property
+    def ten_workers(self) -> bool:
+        """Art. 3 (2): ten or more workers, together at least the province's figure."""
+        return (
+            self.workers_unpaid >= TEN_WORKERS and self.total_unpaid >= self.threshold.ten_workers
+        )
+
+    @property
+    def amount_reached(self) -> bool:
+        return self.one_worker or self.ten_workers
+
+    @property
+    def evasion(self) -> bool:
+        return bool(self.evasions)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "province": self.threshold.province,
+            "one_worker_figure": str(self.threshold.one_worker),
+            "ten_workers_figure": str(self.threshold.ten_workers),
+            "threshold_source": self.threshold.source,
+            "workers_unpaid": self.workers_unpaid,
+            "total_unpaid": str(self.total_unpaid),
+            "largest_unpaid": str(self.largest_unpaid),
+            "three_months_pay": self.three_months_pay,
+            "one_worker": self.one_worker,
+            "ten_workers": self.ten_workers,
+            "order_issued_on": self.order_issued_on.isoformat() if self.order_issued_on else None,
+            "order_due": self.order_due.isoformat() if self.order_due else None,
+            "order_unpaid": self.order_unpaid,
+            "evasions": list(self.evasions),
+        }
+
+
+def referral_conditions(
+    *, case: Case, today: dt.date, three_months_pay: bool = False
+) -> ReferralConditions:
+    """The conditions of a transfer as the case's records show them today: what each
+    worker is still owed (``cases.selectors.claims_outstanding``), the order to pay left
+    unpaid after its date (``cases.deadlines.order_overdue``) and the evasion evidence."""
+    owed = [amount for amount in claims_outstanding(case=case) if amount > 0]
+    return ReferralConditions(
+        threshold=crime_threshold(),
+        workers_unpaid=len(owed),
+        total_unpaid=sum(owed, ZERO),
+        largest_unpaid=max(owed, default=ZERO),
+        three_months_pay=three_months_pay,
+        order_issued_on=case.order_issued_on,
+        order_due=case.order_due,
+        order_unpaid=order_overdue(case, today=today),
+        evasions=tuple(sorted(set(case.evasions.values_list("kind", flat=True)))),
+    )
+
+
+def case_evasions(*, case: Case) -> QuerySet[Evasion]:
+    return case.evasions.prefetch_related("files").select_related("recorded_by")
+
+
+def police_organ_for(case: Case) -> str:
+    """The police organ offered for the case: its division's, else the city's."""
+    organs = settings.QINGLING_POLICE_ORGANS
+    return str(organs.get(case.division_id) or organs.get(settings.QINGLING_CITY_DIVISION, ""))
+
+
+def prosecutor_for(case: Case) -> str:
+    prosecutors = settings.QINGLING_PROSECUTORS
+    return str(
+        prosecutors.get(case.division_id) or prosecutors.get(settings.QINGLING_CITY_DIVISION, "")
+    )
+
+
+def referral_list_for_user(*, user: object, status: str = "") -> QuerySet[Referral]:
+    """Transfers from cases of the user's jurisdiction."""
+    prefix = jurisdiction_prefix(user)
+    if prefix is None or not can(user, Perm.CASE_VIEW):
+        return Referral.objects.none()
+    divisions = Division.objects.filter(code__startswith=prefix).values("code")
+    referrals = Referral.objects.filter(case__division_id__in=divisions).select_related(
+        "case", "case__respondent", "case__division"
+    )
+    if status == "open":
+        referrals = referrals.filter(status__in=REFERRAL_OPEN_STATUSES)
+    elif status:
+        referrals = referrals.filter(status=status)
+    return referrals
+
+
+def referral_get_for_user(*, user: object, public_id: uuid.UUID) -> Referral:
+    try:
+        return referral_list_for_user(user=user).get(public_id=public_id)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+
+
+def case_referrals(*, case: Case) -> QuerySet[Referral]:
+    return case.referrals.order_by("-proposed_on", "-id")
+
+
+def case_has_sent_referral(*, case: Case) -> bool:
+    """Whether a transfer of this case reached the police (``sent_at`` recorded).
+
+    Registered in ``QINGLING_CLOSING_RECORDS``: a case closes as "transferred to the
+    police" only then."""
+    return Referral.objects.filter(case=case, sent_at__isnull=False).exists()
+
+
+def case_referral_facts(*, case: Case, user: object) -> list[CaseFact]:
+    """The case page's line about the transfer to the police (registered in
+    ``QINGLING_CASE_FACTS``): the latest transfer, its stage and the police's decision,
+    or a link to propose one for an inspector of the case whose order is unpaid."""
+    label = _("Transfer to the police")
+    referral = case_referrals(case=case).first()
+    if referral is not None:
+        value = referral.get_status_display()
+        if referral.sent_at:
+            value += " · " + _("sent %(when)s to %(organ)s") % {
+                "when": timezone_local(referral.sent_at),
+                "organ": referral.police_organ,
+            }
+        if referral.accepted_on:
+            value += " · " + _("police opened a criminal case on %(date)s (%(doc)s)") % {
+                "date": referral.accepted_on.isoformat(),
+                "doc": referral.accepted_document,
+            }
+        elif referral.declined_on:
+            value += " · " + _("police declined on %(date)s (%(doc)s)") % {
+                "date": referral.declined_on.isoformat(),
+                "doc": referral.declined_document,
+            }
+        return [
+            CaseFact(
+                key="referral",
+                label=label,
+                value=value,
+                url=reverse("sanctions:referral_detail", args=[referral.public_id]),
+                link_text=_("Open the transfer"),
+            )
+        ]
+    if can(user, Perm.CASE_WORK) and covers(user, case.division_id) and case.order_issued_on:
+        return [
+            CaseFact(
+                key="referral",
+                label=label,
+                value="—",
+                url=reverse("sanctions:referral_propose", args=[case.public_id]),
+                link_text=_("Propose a transfer to the police"),
+            )
+        ]
+    return []
+
+
+def timezone_local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

@@ -1,39 +1,69 @@
-"""Writes of the blacklist (失信联合惩戒名单): proposing a listing, the one transition
-service, and the daily removal of listings whose term has ended. Every write is audited
-on the listing, so its history is its audit trail."""
+"""Writes of sanctions. The blacklist (失信联合惩戒名单): proposing a listing, the one
+transition service, and the daily removal of listings whose term has ended. The transfer
+to the police (移送, 国务院令第310号): the evasion evidence, proposing a transfer, its one
+transition service and the clocks the worker watches. Every write is audited on its
+object, so an object's history is its audit trail."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingling.accounts.permissions import Perm, can, covers
+from qingling.cases.lifecycle import OPEN_STATUSES
 from qingling.cases.models import Case, Payment
 from qingling.cases.selectors import case_outstanding, case_payer_choices
+from qingling.cases.services import case_inspectors
 from qingling.core import clock
+from qingling.core.calendars import DeadlineDate
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
+from qingling.core.selectors import calendar_days_add
 from qingling.core.services import (
     Actor,
     audit_event_record,
     audit_snapshot,
     status_compare_and_swap,
 )
+from qingling.core.uploads import EXTENSIONS, evidence_check
 from qingling.parties.models import Organization, Person
 from qingling.sanctions.lifecycle import (
     ACTIVE_STATUSES,
+    REFERRAL_CLOCK_OF_STATUS,
+    REFERRAL_DAYS,
+    REFERRAL_LIVE_STATUSES,
+    REFERRAL_SEND_HOURS,
     ListingGround,
     ListingStatus,
+    ReferralActor,
+    ReferralClock,
+    ReferralStatus,
     StepActor,
+    referral_transition_for,
     repair_possible_from,
     term_end,
     transition_for,
 )
-from qingling.sanctions.models import Listing, ListingPerson
-from qingling.sanctions.selectors import Arrears, case_arrears_after_order
+from qingling.sanctions.models import (
+    Evasion,
+    EvasionFile,
+    Listing,
+    ListingPerson,
+    Referral,
+    ReferralAlert,
+)
+from qingling.sanctions.selectors import (
+    Arrears,
+    ReferralConditions,
+    case_arrears_after_order,
+    referral_conditions,
+)
 
 ONE_WORKER = 1
 TEN_WORKERS = 10  # 法释〔2013〕3号 Art. 3 (2): ten or more workers, cumulative amount
@@ -383,3 +413,589 @@ def listings_expire_scan(*, today: dt.date) -> int:
             continue  # removed by another run meanwhile
         removed += 1
     return removed
+
+
+# --- the transfer to the police (移送, 国务院令第310号) ------------------------------------------
+
+REFERRAL_AUDIT_FIELDS = (
+    "number",
+    "status",
+    "case",
+    "decision_due",
+    "decided_at",
+    "send_due_at",
+    "sent_at",
+    "police_organ",
+    "police_officer",
+    "items",
+    "prosecutor_copied",
+    "accepted_on",
+    "accepted_document",
+    "declined_on",
+    "declined_document",
+    "declined_notice_on",
+    "reconsideration_due",
+    "reconsideration_requested_on",
+    "upheld_on",
+    "upheld_document",
+    "upheld_notice_on",
+    "supervision_due",
+    "supervision_requested_on",
+    "supervision_prosecutor",
+)
+
+
+class ReferralNotAllowed(ApplicationError):
+    status = 403
+
+    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message, code="referral_transition_not_allowed", extra=extra)
+
+
+class ReferralConditionsNotMet(ApplicationError):
+    """The case's records do not show the elements of 法释〔2013〕3号 Arts. 3–4."""
+
+    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message, code="referral_conditions_not_met", extra=extra)
+
+
+def referral_days_after(start: dt.date, days: int = REFERRAL_DAYS) -> DeadlineDate:
+    """The last day of a 310号令 period of ``days`` days from ``start``: calendar days, the
+    start day not counted (民法典 Art. 201); one that ends on a rest day ends on the next
+    working day (民法典 Art. 203) unless ``QINGLING_REFERRAL_DAYS_END_ON_WORKING_DAY`` is off
+    (docs/legal-rules.md: the sources do not say which)."""
+    if settings.QINGLING_REFERRAL_DAYS_END_ON_WORKING_DAY:
+        return calendar_days_add(start=start, days=days)
+    return DeadlineDate(start + dt.timedelta(days=days), provisional=False)
+
+
+def _require_case_inspector(case: Case, actor: Actor, message: str) -> None:
+    if not (
+        actor is not None
+        and can(actor, Perm.CASE_WORK)
+        and any(a.inspector_id == actor.pk for a in case_inspectors(case))
+    ):
+        raise Forbidden(message)
+
+
+def _store_file(evasion: Evasion, upload: UploadedFile, kind: str) -> EvasionFile:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    row = EvasionFile(
+        evasion=evasion,
+        original_name=(upload.name or "")[:200],
+        content_type=kind,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+    )
+    row.file.save(f"{digest.hexdigest()[:32]}{EXTENSIONS[kind]}", upload, save=False)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def evasion_record(
+    *,
+    case: Case,
+    kind: str,
+    observed_on: dt.date,
+    description: str,
+    uploads: Sequence[UploadedFile] = (),
+    actor: Actor,
+) -> Evasion:
+    """Record evidence that the employer evades payment (转移财产, 逃匿 …), with its files:
+    one of the conditions a transfer to the police shows (法释〔2013〕3号 Art. 2)."""
+    _require_case_inspector(case, actor, _("Only an inspector of the case records evidence."))
+    if kind not in Evasion.Kind.values:
+        raise _refuse(_("Choose what the employer did."), field="kind")
+    if observed_on > clock.local_today():
+        raise _refuse(_("The date cannot be in the future."), field="observed_on")
+    description = description.strip()
+    if not description:
+        raise _refuse(_("Describe the facts and how they were established."), field="description")
+    problems: dict[str, list[str]] = {}
+    checked = evidence_check(
+        list(uploads),
+        add_error=lambda field, message: problems.setdefault(field, []).append(message),
+    )
+    if problems:
+        raise InvalidInput(" ".join(problems["evidence"]), extra={"fields": problems})
+    evasion = Evasion.objects.create(
+        case=case,
+        kind=kind,
+        observed_on=observed_on,
+        description=description,
+        recorded_by_id=getattr(actor, "pk", None),
+    )
+    stored = [_store_file(evasion, upload, content_type) for upload, content_type in checked]
+    audit_event_record(
+        actor=actor,
+        action="evasion.record",
+        obj=evasion,
+        after={
+            "case_number": case.number,
+            "kind": kind,
+            "observed_on": observed_on.isoformat(),
+            "files": [f.sha256 for f in stored],
+        },
+    )
+    return evasion
+
+
+def _refusal_below_threshold(conditions: ReferralConditions) -> str:
+    threshold = conditions.threshold
+    return _(
+        "Below the crime threshold (数额较大, 法释〔2013〕3号 Art. 3): %(workers)d worker(s) owed "
+        "%(total)s yuan, at most %(largest)s yuan to one worker%(months)s; the province's "
+        "figures are %(one)s yuan for one worker owed three months' pay or more, or %(ten)s "
+        "yuan for 10 or more workers."
+    ) % {
+        "workers": conditions.workers_unpaid,
+        "total": conditions.total_unpaid,
+        "largest": conditions.largest_unpaid,
+        "months": ""
+        if conditions.three_months_pay or not conditions.one_worker_amount
+        else _(" (three months' pay or more not stated)"),
+        "one": threshold.one_worker,
+        "ten": threshold.ten_workers,
+    }
+
+
+@transaction.atomic
+def referral_propose(
+    *, case: Case, report: str, three_months_pay: bool = False, actor: Actor
+) -> Referral:
+    """Propose transferring the case to the police (the transfer report, 310号令 Art. 5).
+
+    Refused unless the case's records show the amount of 法释〔2013〕3号 Art. 3 (one
+    worker owed three months' pay or more and at least the province's figure, or ten or
+    more workers owed at least the cumulative figure) and the order to pay of Art. 4 left
+    unpaid after its date. Evasion evidence is shown with the conditions, not required:
+    the crime is also refusing to pay while able to. The conditions found are kept on the
+    transfer as they were when it was proposed.
+    """
+    _require_case_inspector(case, actor, _("Only an inspector of the case proposes a transfer."))
+    if case.status not in OPEN_STATUSES:
+        raise _refuse(_("Case %(number)s is closed.") % {"number": case.number}, field="case")
+    report = report.strip()
+    if not report:
+        raise _refuse(
+            _("Write the transfer report: the facts, the amounts and the evidence."),
+            field="report",
+        )
+    today = clock.local_today()
+    conditions = referral_conditions(case=case, today=today, three_months_pay=three_months_pay)
+    problems: dict[str, list[str]] = {}
+    if not conditions.amount_reached:
+        field = (
+            "three_months_pay"
+            if conditions.one_worker_amount and not conditions.three_months_pay
+            else "case"
+        )
+        problems.setdefault(field, []).append(_refusal_below_threshold(conditions))
+    if not conditions.order_unpaid:
+        problems.setdefault("case", []).append(
+            _(
+                "No order to pay left unpaid after its date (责令支付仍不支付, 法释〔2013〕3号 "
+                "Art. 4): issue the order (限期改正指令书) and let its date pass."
+            )
+        )
+    if problems:
+        message = " ".join(m for messages in problems.values() for m in messages)
+        raise ReferralConditionsNotMet(
+            _("A transfer to the police is refused: %(why)s") % {"why": message},
+            extra={"fields": problems, "conditions": conditions.as_json()},
+        )
+    duplicate = Conflict(
+        _("Case %(number)s already has a transfer to the police under way.")
+        % {"number": case.number},
+        code="referral_duplicate",
+    )
+    if Referral.objects.filter(case=case, status__in=REFERRAL_LIVE_STATUSES).exists():
+        raise duplicate
+    due = referral_days_after(today)
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                case=case,
+                report=report,
+                three_months_pay=three_months_pay,
+                conditions=conditions.as_json(),
+                proposed_on=today,
+                proposed_by_id=getattr(actor, "pk", None),
+                decision_due=due.date,
+                decision_due_provisional=due.provisional,
+                status_changed_at=clock.now(),
+            )
+    except IntegrityError:  # proposed by someone else at the same moment
+        raise duplicate from None
+    audit_event_record(
+        actor=actor,
+        action="referral.propose",
+        obj=referral,
+        after={
+            **audit_snapshot(referral, REFERRAL_AUDIT_FIELDS),
+            "case_number": case.number,
+            "conditions": conditions.as_json(),
+        },
+        reason=report,
+    )
+    return referral
+
+
+def referral_step_actors(referral: Referral, actor: Actor) -> frozenset[str]:
+    """Which step-actors of the referral table ``actor`` is for this transfer."""
+    found = set()
+    case = referral.case
+    if (
+        actor is not None
+        and can(actor, Perm.CASE_WORK)
+        and any(a.inspector_id == actor.pk for a in case_inspectors(case))
+    ):
+        found.add(ReferralActor.CASE_INSPECTOR)
+    if can(actor, Perm.REFERRAL_DECIDE) and covers(actor, case.division_id):
+        found.add(ReferralActor.HEAD)
+    return frozenset(found)
+
+
+def _text(details: dict[str, Any], name: str) -> str:
+    return str(details.get(name) or "").strip()
+
+
+def _date_between(
+    details: dict[str, Any], name: str, low: dt.date | None, high: dt.date, message: str
+) -> dt.date:
+    value = _a_date(details, name)
+    if value is None or value > high or (low is not None and value < low):
+        raise _refuse(message, field=name)
+    return value
+
+
+def _rguard_reason_given(referral: Referral, details: dict[str, Any], now: dt.datetime) -> None:
+    if not _text(details, "note"):
+        raise _refuse(_("Give the reason."), field="note")
+
+
+def _rguard_sending_recorded(referral: Referral, details: dict[str, Any], now: dt.datetime) -> None:
+    """What went, when, to which police organ and officer (310号令 Arts. 5–7)."""
+    sent_at = details.get("sent_at")
+    assert referral.decided_at is not None
+    if (
+        not isinstance(sent_at, dt.datetime)
+        or sent_at.tzinfo is None
+        # a form gives minutes: the decision's own minute is in time
+        or not referral.decided_at.replace(second=0, microsecond=0) <= sent_at <= now
+    ):
+        raise _refuse(
+            _("Give the moment it was handed over, between the decision and now."),
+            field="sent_at",
+        )
+    if not _text(details, "police_organ"):
+        raise _refuse(_("Name the police organ it was sent to."), field="police_organ")
+    if not _text(details, "police_officer"):
+        raise _refuse(_("Name the officer who received it."), field="police_officer")
+    items = set(details.get("items") or ())
+    missing = [item for item in Referral.REQUIRED_ITEMS if item not in items]
+    if missing or not items <= set(Referral.Item.values):
+        raise _refuse(
+            _(
+                "The transfer letter, the investigation report, the copy of the case file and "
+                "the evidence list go with every transfer (国务院令第310号 Art. 6)."
+            ),
+            field="items",
+        )
+    assert referral.send_due_at is not None
+    if sent_at > referral.send_due_at and not _text(details, "note"):
+        raise _refuse(
+            _("It was sent after the 24 hours (国务院令第310号 Art. 5): say why."), field="note"
+        )
+
+
+def _rguard_police_answer(referral: Referral, details: dict[str, Any], now: dt.datetime) -> None:
+    """The police's decision: its date and its document."""
+    low = referral.sent_at.date() if referral.sent_at else None
+    _date_between(
+        details,
+        "decided_on",
+        low,
+        timezone.localdate(now),
+        _("Give the date of the police's decision, from the sending to today."),
+    )
+    if not _text(details, "document"):
+        raise _refuse(_("Give the police's document (its name and number)."), field="document")
+
+
+def _rguard_police_notice(referral: Referral, details: dict[str, Any], now: dt.datetime) -> None:
+    """A refusal (不予立案, or upheld on reconsideration): its date, document and the day the
+    bureau received the notice, which starts the bureau's next 3 days (Art. 9)."""
+    _rguard_police_answer(referral, details, now)
+    decided = details["decided_on"]
+    _date_between(
+        details,
+        "notice_received_on",
+        decided,
+        timezone.localdate(now),
+        _("Give the day the notice was received, from its date to today."),
+    )
+
+
+def _in_window(
+    details: dict[str, Any], name: str, start: dt.date | None, due: dt.date | None, now: dt.datetime
+) -> dt.date:
+    day = _date_between(
+        details,
+        name,
+        start,
+        timezone.localdate(now),
+        _("Give the day it was asked for, from the notice to today."),
+    )
+    if due is not None and day > due:
+        raise _refuse(
+            _(
+                "The 3 days of 国务院令第310号 Art. 9 ended on %(due)s; ask the procuratorate for "
+                "its supervision (立案监督) instead."
+            )
+            % {"due": due.isoformat()},
+            field=name,
+        )
+    return day
+
+
+def _rguard_reconsideration_in_time(
+    referral: Referral, details: dict[str, Any], now: dt.datetime
+) -> None:
+    _in_window(
+        details, "requested_on", referral.declined_notice_on, referral.reconsideration_due, now
+    )
+    if not _text(details, "note"):
+        raise _refuse(_("Say why the case should be opened."), field="note")
+
+
+def _rguard_supervision_requested(
+    referral: Referral, details: dict[str, Any], now: dt.datetime
+) -> None:
+    start = referral.upheld_notice_on or referral.declined_notice_on
+    due = referral.supervision_due if referral.status == ReferralStatus.UPHELD else None
+    _in_window(details, "requested_on", start, due, now)
+    if not _text(details, "prosecutor"):
+        raise _refuse(_("Name the procuratorate."), field="prosecutor")
+
+
+GUARDS_REFERRAL: dict[str, Callable[[Referral, dict[str, Any], dt.datetime], None]] = {
+    "reason_given": _rguard_reason_given,
+    "sending_recorded": _rguard_sending_recorded,
+    "police_answer": _rguard_police_answer,
+    "police_notice": _rguard_police_notice,
+    "reconsideration_in_time": _rguard_reconsideration_in_time,
+    "supervision_requested": _rguard_supervision_requested,
+    "supervision_in_time": _rguard_supervision_requested,
+}
+
+
+def _next_referral_sequence(year: int) -> int:
+    top = Referral.objects.filter(year=year).aggregate(top=Max("sequence"))["top"]
+    return (top or 0) + 1
+
+
+def _referral_values(
+    referral: Referral, target: str, actor: Actor, note: str, details: dict[str, Any]
+) -> dict[str, Any]:
+    now = clock.now()
+    R = ReferralStatus
+    values: dict[str, Any] = {"status": target, "status_changed_at": now, "updated_at": now}
+    if target in (R.APPROVED, R.REFUSED):
+        values |= {"decided_at": now, "decided_by_id": getattr(actor, "pk", None)}
+        values |= {"decision_note": note}
+        if target == R.APPROVED:
+            values |= {
+                "send_due_at": now + dt.timedelta(hours=REFERRAL_SEND_HOURS),
+                "year": timezone.localdate(now).year,
+            }
+    elif target == R.SENT:
+        values |= {
+            "sent_at": details["sent_at"],
+            "police_organ": _text(details, "police_organ"),
+            "police_officer": _text(details, "police_officer"),
+            "items": [i for i in Referral.Item.values if i in set(details["items"])],
+            "items_note": note,
+            "prosecutor_copied": _text(details, "prosecutor_copied"),
+        }
+    elif target == R.ACCEPTED:
+        values |= {
+            "accepted_on": details["decided_on"],
+            "accepted_document": _text(details, "document"),
+        }
+    elif target == R.DECLINED:
+        received = details["notice_received_on"]
+        values |= {
+            "declined_on": details["decided_on"],
+            "declined_document": _text(details, "document"),
+            "declined_notice_on": received,
+            "reconsideration_due": referral_days_after(received).date,
+        }
+    elif target == R.RECONSIDERATION:
+        values |= {"reconsideration_requested_on": details["requested_on"]}
+        values |= {"reconsideration_note": note}
+    elif target == R.UPHELD:
+        received = details["notice_received_on"]
+        values |= {
+            "upheld_on": details["decided_on"],
+            "upheld_document": _text(details, "document"),
+            "upheld_notice_on": received,
+            "supervision_due": referral_days_after(received).date,
+        }
+    elif target == R.SUPERVISION:
+        values |= {
+            "supervision_requested_on": details["requested_on"],
+            "supervision_prosecutor": _text(details, "prosecutor"),
+            "supervision_note": note,
+        }
+    elif target in (R.ENDED, R.WITHDRAWN):
+        values |= {"end_note": note}
+    return values
+
+
+@transaction.atomic
+def referral_transition(
+    *, referral: Referral, target: str, actor: Actor, note: str = "", **details: Any
+) -> Referral:
+    """Move a transfer along the table, with the guards, compare-and-swap and an audit row.
+
+    ``details`` by step: sending — ``sent_at`` (aware), ``police_organ``,
+    ``police_officer``, ``items`` (``Referral.Item`` values), ``prosecutor_copied``; the
+    police's answer — ``decided_on``, ``document`` and, for a refusal,
+    ``notice_received_on``; reconsideration and supervision — ``requested_on`` (and
+    ``prosecutor``). ``note``: the head's decision note (the reason, when refused), the
+    other materials sent, the request, or why the transfer ended or was withdrawn.
+    """
+    actors = referral_step_actors(referral, actor)
+    step = referral_transition_for(referral.status, target, actors)
+    if step is None:
+        if (
+            referral_transition_for(referral.status, target, frozenset(ReferralActor.values))
+            is None
+        ):
+            raise ReferralNotAllowed(
+                _("A transfer that is %(status)s cannot become %(target)s.")
+                % {
+                    "status": referral.get_status_display(),
+                    "target": ReferralStatus(target).label,
+                }
+            )
+        raise ReferralNotAllowed(_("You may not take this step on this transfer."))
+    note = note.strip()
+    now = clock.now()
+    if step.guard:
+        GUARDS_REFERRAL[step.guard](referral, {**details, "note": note}, now)
+    values = _referral_values(referral, target, actor, note, details)
+    conflict = Conflict(
+        _("Someone else moved this transfer first; reload it."), code="referral_conflict"
+    )
+    for _attempt in range(5):  # two approvals at once: the unique sequence decides
+        if target == ReferralStatus.APPROVED:
+            year = values["year"]
+            sequence = _next_referral_sequence(year)
+            values |= {
+                "sequence": sequence,
+                "number": settings.QINGLING_REFERRAL_NUMBER_FORMAT.format(year=year, seq=sequence),
+            }
+        try:
+            with transaction.atomic():
+                status_compare_and_swap(
+                    obj=referral,
+                    values=values,
+                    conflict=conflict,
+                    actor=actor,
+                    action=f"referral.{target}",
+                    audit_fields=REFERRAL_AUDIT_FIELDS,
+                    reason=note,
+                )
+            return referral
+        except IntegrityError:
+            continue
+    raise Conflict(_("Could not number the letter; try again."), code="referral_number_conflict")
+
+
+# --- the clocks the worker watches --------------------------------------------------------------
+
+
+def referral_clock_due(referral: Referral) -> tuple[str, dt.date | dt.datetime] | None:
+    """The clock running in the transfer's status and when it runs out: a local date (the
+    last day) for the 3-day periods, an aware moment for the 24 hours."""
+    clock_name = REFERRAL_CLOCK_OF_STATUS.get(ReferralStatus(referral.status))
+    due: dt.date | dt.datetime | None = {
+        ReferralClock.DECISION: referral.decision_due,
+        ReferralClock.SENDING: referral.send_due_at,
+        ReferralClock.RECONSIDERATION: referral.reconsideration_due,
+        ReferralClock.SUPERVISION: referral.supervision_due,
+        None: None,
+    }[clock_name]
+    if clock_name is None or due is None:
+        return None
+    return clock_name, due
+
+
+def referral_clock_state(referral: Referral, *, now: dt.datetime) -> str:
+    """ "" (running), "warning" (about to run out) or "escalation" (run out)."""
+    found = referral_clock_due(referral)
+    if found is None:
+        return ""
+    _clock, due = found
+    if isinstance(due, dt.datetime):
+        if now > due:
+            return ReferralAlert.Level.ESCALATION
+        if now >= due - dt.timedelta(hours=settings.QINGLING_REFERRAL_WARN_HOURS_BEFORE):
+            return ReferralAlert.Level.WARNING
+        return ""
+    today = timezone.localdate(now)
+    if today > due:
+        return ReferralAlert.Level.ESCALATION
+    if today >= due - dt.timedelta(days=settings.QINGLING_REFERRAL_WARN_DAYS_BEFORE):
+        return ReferralAlert.Level.WARNING
+    return ""
+
+
+def _alert(referral: Referral, clock_name: str, level: str, due: str, now: dt.datetime) -> int:
+    """Write the alert once (the unique constraint), with its audit row."""
+    try:
+        with transaction.atomic():
+            ReferralAlert.objects.create(
+                referral=referral, clock=clock_name, level=level, due=due, at=now
+            )
+            audit_event_record(
+                actor=None,
+                action=f"referral.{level}",
+                obj=referral,
+                after={"clock": clock_name, "due": due, "case_number": referral.case.number},
+            )
+    except IntegrityError:
+        return 0
+    return 1
+
+
+def referral_clocks_scan(*, now: dt.datetime) -> dict[str, int]:
+    """Warn before and escalate (督办) after each of the bureau's clocks — the head's
+    decision, the sending, the reconsideration and the supervision requests — once each
+    per transfer; safe to run twice. An escalation also stands for the warning that was
+    never given (a clock found already run out gets the escalation only)."""
+    counts = {"warning": 0, "escalation": 0}
+    running = Referral.objects.filter(status__in=list(REFERRAL_CLOCK_OF_STATUS)).select_related(
+        "case"
+    )
+    done = set(
+        ReferralAlert.objects.filter(referral__in=running).values_list(
+            "referral_id", "clock", "level"
+        )
+    )
+    for referral in running:
+        level = referral_clock_state(referral, now=now)
+        found = referral_clock_due(referral)
+        if not level or found is None:
+            continue
+        clock_name, due = found
+        if (referral.pk, clock_name, level) in done:
+            continue
+        counts[level] += _alert(referral, clock_name, level, due.isoformat(), now)
+    return counts

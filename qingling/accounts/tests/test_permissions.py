@@ -29,6 +29,7 @@ E_VIEW = Perm.EMPLOYMENT_VIEW
 E_WORK = Perm.EMPLOYMENT_WORK
 L_PROPOSE = Perm.LISTING_PROPOSE
 L_DECIDE = Perm.LISTING_DECIDE
+R_DECIDE = Perm.REFERRAL_DECIDE
 
 
 class CanTests(BaseTestCase):
@@ -132,6 +133,7 @@ class CanTests(BaseTestCase):
                     CAMPAIGN,
                     E_VIEW,
                     L_DECIDE,
+                    R_DECIDE,
                 },
             ),
             (

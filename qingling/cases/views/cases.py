@@ -400,6 +400,7 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             },
             "claims_import_form": ClaimsImportForm(),
             "timeline": _timeline(case, selectors.case_timeline(case=case)),
+            "facts": selectors.case_facts(case=case, user=user),
         },
     )
 

@@ -37,6 +37,10 @@ class DeployCheckTests(SimpleTestCase):
             QINGLING_CSRF_TRUSTED_ORIGINS="https://qingling.example.gov.cn",
             QINGLING_SECRET_KEY=secrets.token_urlsafe(48),
             QINGLING_DATA_KEY=secrets.token_urlsafe(48),
+            # the province's own crime thresholds (qingling.sanctions.W001 otherwise)
+            QINGLING_CRIME_THRESHOLD_ONE_WORKER="10000",
+            QINGLING_CRIME_THRESHOLD_TEN_WORKERS="50000",
+            QINGLING_CRIME_THRESHOLD_SOURCE="吉林省高级人民法院 (the bureau's copy)",
             QINGLING_VAR_DIR=str(ROOT / "var"),
         )
         result = subprocess.run(

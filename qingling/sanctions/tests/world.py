@@ -16,10 +16,16 @@ from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case
 from qingling.cases.services import claim_add
 from qingling.cases.tests.steps import advance
+from qingling.core import clock
 from qingling.parties.demo import fake_id_number
-from qingling.sanctions.lifecycle import ListingGround, ListingStatus
-from qingling.sanctions.models import Listing
-from qingling.sanctions.services import listing_propose, listing_transition
+from qingling.sanctions.lifecycle import ListingGround, ListingStatus, ReferralStatus
+from qingling.sanctions.models import Listing, Referral
+from qingling.sanctions.services import (
+    listing_propose,
+    listing_transition,
+    referral_propose,
+    referral_transition,
+)
 from qingling.testing import CURRENT_TIME, make_case
 
 ORDER_DUE = dt.date(2026, 12, 12)
@@ -85,3 +91,88 @@ def make_listing(
     return listing_transition(
         listing=listing, target=ListingStatus.LISTED, actor=test.chief, note="未提出陈述申辩"
     )
+
+
+POLICE = "辽源市公安局龙山分局"
+REFERRAL_PATHS: dict[str, tuple[str, ...]] = {
+    ReferralStatus.PROPOSED: (),
+    ReferralStatus.APPROVED: (ReferralStatus.APPROVED,),
+    ReferralStatus.SENT: (ReferralStatus.APPROVED, ReferralStatus.SENT),
+    ReferralStatus.ACCEPTED: (
+        ReferralStatus.APPROVED,
+        ReferralStatus.SENT,
+        ReferralStatus.ACCEPTED,
+    ),
+    ReferralStatus.DECLINED: (
+        ReferralStatus.APPROVED,
+        ReferralStatus.SENT,
+        ReferralStatus.DECLINED,
+    ),
+    ReferralStatus.RECONSIDERATION: (
+        ReferralStatus.APPROVED,
+        ReferralStatus.SENT,
+        ReferralStatus.DECLINED,
+        ReferralStatus.RECONSIDERATION,
+    ),
+    ReferralStatus.UPHELD: (
+        ReferralStatus.APPROVED,
+        ReferralStatus.SENT,
+        ReferralStatus.DECLINED,
+        ReferralStatus.RECONSIDERATION,
+        ReferralStatus.UPHELD,
+    ),
+    ReferralStatus.SUPERVISION: (
+        ReferralStatus.APPROVED,
+        ReferralStatus.SENT,
+        ReferralStatus.DECLINED,
+        ReferralStatus.RECONSIDERATION,
+        ReferralStatus.UPHELD,
+        ReferralStatus.SUPERVISION,
+    ),
+}
+
+
+def referral_step(test: Any, referral: Referral, target: str) -> Referral:
+    """Take one step the lawful way, with today's dates, as the person who takes it."""
+    today = clock.local_today()
+    details: dict[str, Any] = {}
+    actor = test.inspector
+    if target in (ReferralStatus.APPROVED, ReferralStatus.REFUSED):
+        actor = test.director
+    elif target == ReferralStatus.SENT:
+        details = {
+            "sent_at": clock.now(),
+            "police_organ": POLICE,
+            "police_officer": "王警官",
+            "items": list(Referral.REQUIRED_ITEMS),
+            "prosecutor_copied": "辽源市龙山区人民检察院",
+        }
+    elif target == ReferralStatus.ACCEPTED:
+        details = {"decided_on": today, "document": "立案决定书 龙公立〔2026〕9号"}
+    elif target in (ReferralStatus.DECLINED, ReferralStatus.UPHELD):
+        details = {
+            "decided_on": today,
+            "document": "不予立案通知书 龙公不立〔2026〕2号",
+            "notice_received_on": today,
+        }
+    elif target == ReferralStatus.RECONSIDERATION:
+        details = {"requested_on": today}
+    elif target == ReferralStatus.SUPERVISION:
+        details = {"requested_on": today, "prosecutor": "辽源市龙山区人民检察院"}
+    return referral_transition(
+        referral=referral, target=target, actor=actor, note="依法处理", **details
+    )
+
+
+def make_referral(test: Any, case: Case, *, status: str = ReferralStatus.PROPOSED) -> Referral:
+    """A transfer of the case, proposed today by its lead inspector and moved on to
+    ``status`` (one of ``REFERRAL_PATHS``)."""
+    referral = referral_propose(
+        case=case,
+        report="经责令支付后逾期仍不支付，拖欠三个月工资 10000 元",
+        three_months_pay=True,
+        actor=test.inspector,
+    )
+    for target in REFERRAL_PATHS[status]:
+        referral = referral_step(test, referral, target)
+    return referral

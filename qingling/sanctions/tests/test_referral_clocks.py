@@ -1,0 +1,101 @@
+import datetime as dt
+
+import time_machine
+from django.test import override_settings
+
+from qingling.core.models import AuditEvent
+from qingling.sanctions.jobs import referral_clocks
+from qingling.sanctions.lifecycle import ReferralStatus
+from qingling.sanctions.models import ReferralAlert
+from qingling.sanctions.services import referral_days_after
+from qingling.sanctions.tests.world import (
+    THRESHOLDS,
+    make_ordered_case,
+    make_referral,
+)
+from qingling.testing import BaseTestCase
+
+S = ReferralStatus
+
+
+def at(moment: str) -> time_machine.travel:
+    return time_machine.travel(dt.datetime.fromisoformat(moment), tick=False)
+
+
+def alerts() -> list[tuple[str, str]]:
+    return sorted(ReferralAlert.objects.values_list("clock", "level"))
+
+
+class ReferralDaysTests(BaseTestCase):
+    def test_three_days_ending_in_the_national_day_holiday_end_after_it(self) -> None:
+        # 2026-10-01..07 are holidays: 3 days from 28 September end on 8 October.
+        self.assertEqual(referral_days_after(dt.date(2026, 9, 28)).date, dt.date(2026, 10, 8))
+
+    def test_three_days_ending_on_a_working_day_are_calendar_days(self) -> None:
+        # Monday + 3 = Thursday; Thursday + 3 = Sunday, a rest day → Monday.
+        self.assertEqual(referral_days_after(dt.date(2026, 12, 14)).date, dt.date(2026, 12, 17))
+        self.assertEqual(referral_days_after(dt.date(2026, 12, 17)).date, dt.date(2026, 12, 21))
+
+    @override_settings(QINGLING_REFERRAL_DAYS_END_ON_WORKING_DAY=False)
+    def test_the_rest_day_rule_can_be_switched_off(self) -> None:
+        self.assertEqual(referral_days_after(dt.date(2026, 9, 28)).date, dt.date(2026, 10, 1))
+
+    def test_a_year_without_its_schedule_is_provisional(self) -> None:
+        due = referral_days_after(dt.date(2026, 12, 29))  # 1 January 2027, a Friday
+        self.assertEqual(due.date, dt.date(2027, 1, 4))
+        self.assertTrue(due.provisional)
+
+
+@THRESHOLDS
+class ReferralClocksTests(BaseTestCase):
+    def test_decision_clock_skips_the_weekend_warns_once_and_escalates_once(self) -> None:
+        case = make_ordered_case(self)
+        with at("2026-12-17 10:00+08:00"):  # Thursday: 3 days end on Sunday → Monday 21
+            referral = make_referral(self, case)
+        self.assertEqual(referral.decision_due, dt.date(2026, 12, 21))
+        with at("2026-12-19 10:00+08:00"):
+            referral_clocks()
+        self.assertEqual(alerts(), [])
+        with at("2026-12-20 10:00+08:00"):  # the day before the last
+            referral_clocks()
+            referral_clocks()
+        self.assertEqual(alerts(), [("decision", "warning")])
+        with at("2026-12-21 23:00+08:00"):  # still the last day
+            referral_clocks()
+        self.assertEqual(alerts(), [("decision", "warning")])
+        with at("2026-12-22 08:00+08:00"):
+            referral_clocks()
+            referral_clocks()
+        self.assertEqual(alerts(), [("decision", "escalation"), ("decision", "warning")])
+        self.assertEqual(AuditEvent.objects.filter(action="referral.escalation").count(), 1)
+        self.assertIsNone(AuditEvent.objects.get(action="referral.escalation").actor_id)
+
+    def test_sending_clock_counts_24_hours_from_the_decision(self) -> None:
+        case = make_ordered_case(self)
+        with at("2026-12-18 16:00+08:00"):  # Friday afternoon
+            make_referral(self, case, status=S.APPROVED)
+        with at("2026-12-19 09:59+08:00"):
+            referral_clocks()
+        self.assertEqual(alerts(), [])
+        with at("2026-12-19 10:00+08:00"):  # six hours left, on a Saturday
+            referral_clocks()
+        self.assertEqual(alerts(), [("sending", "warning")])
+        with at("2026-12-19 16:01+08:00"):  # the weekend does not stop the hours
+            referral_clocks()
+        self.assertEqual(alerts(), [("sending", "escalation"), ("sending", "warning")])
+
+    def test_a_clock_found_run_out_is_escalated_without_a_late_warning(self) -> None:
+        case = make_ordered_case(self)
+        with at("2026-12-14 10:00+08:00"):
+            make_referral(self, case, status=S.DECLINED)  # reconsideration until 17 Dec
+        with at("2026-12-18 10:00+08:00"):
+            referral_clocks()
+        self.assertEqual(alerts(), [("reconsideration", "escalation")])
+
+    def test_a_step_taken_in_time_stops_the_clock(self) -> None:
+        case = make_ordered_case(self)
+        with at("2026-12-14 10:00+08:00"):
+            make_referral(self, case, status=S.SENT)
+        with at("2027-03-01 10:00+08:00"):
+            referral_clocks()
+        self.assertEqual(alerts(), [])

@@ -1,0 +1,31 @@
+import datetime as dt
+
+import time_machine
+
+from qingling.reports.statistics import CITY, Period, Scope, statistics_for_period
+from qingling.sanctions import statistics
+from qingling.sanctions.lifecycle import ReferralStatus
+from qingling.sanctions.tests.world import AFTER_DUE, THRESHOLDS, make_ordered_case, make_referral
+from qingling.testing import BaseTestCase
+
+DECEMBER = Period(start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 31))
+NOVEMBER = Period(start=dt.date(2026, 11, 1), end=dt.date(2026, 11, 30))
+
+
+@THRESHOLDS
+@time_machine.travel(AFTER_DUE, tick=False)
+class ReferralFiguresTests(BaseTestCase):
+    def test_counts_transfers_sent_and_accepted_in_the_period(self) -> None:
+        make_referral(self, make_ordered_case(self), status=ReferralStatus.ACCEPTED)
+        make_referral(
+            self, make_ordered_case(self, employer_name="宏达劳务"), status=ReferralStatus.DECLINED
+        )
+        make_referral(self, make_ordered_case(self, employer_name="顺通建材"))  # only proposed
+        self.assertEqual(statistics.police_transfers(DECEMBER, CITY), 2)
+        self.assertEqual(statistics.police_accepted(DECEMBER, CITY), 1)
+        self.assertEqual(statistics.police_transfers(NOVEMBER, CITY), 0)
+        self.assertEqual(statistics.police_transfers(DECEMBER, Scope(prefix="220403")), 0)
+
+    def test_are_registered_after_the_other_figures(self) -> None:
+        figures = statistics_for_period(start=DECEMBER.start, end=DECEMBER.end)
+        self.assertEqual(list(figures)[-2:], ["police_transfers", "police_accepted"])
