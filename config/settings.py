@@ -279,6 +279,14 @@ QINGLING_CASE_NUMBER_FORMAT = os.environ.get(
 QINGLING_DOCUMENT_NUMBER_FORMAT = os.environ.get(
     "QINGLING_DOCUMENT_NUMBER_FORMAT", "辽人社监{kind}〔{year}〕{seq}号"
 )
+# The bureau as its documents name it: the header of every document and its 送达回证.
+QINGLING_BUREAU_NAME = os.environ.get("QINGLING_BUREAU_NAME", "辽源市人力资源和社会保障局")
+QINGLING_BUREAU_ADDRESS = os.environ.get("QINGLING_BUREAU_ADDRESS", "吉林省辽源市龙山区人民大街")
+QINGLING_BUREAU_PHONE = os.environ.get("QINGLING_BUREAU_PHONE", "0437-12333")
+# 公告送达: a public notice counts as served this many days after it is published
+# (民事诉讼法 Art. 95, 2021 revision: 30 days; applied through 行政处罚法 Art. 61). A day
+# count, so a province that reads its rules otherwise can set it; docs/legal-rules.md.
+QINGLING_PUBLIC_NOTICE_DAYS = int(os.environ.get("QINGLING_PUBLIC_NOTICE_DAYS", "30"))
 # The bureau's own document templates (<kind>.docx, e.g. order.docx; see
 # qingling/cases/doc_templates/build.py for the placeholders); a kind missing there
 # uses the shipped default. {kind} codes of the document numbers, per kind.
@@ -509,5 +517,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes.apps": {"level": "WARNING"},  # not a "BEGIN" line from every command
+        # not seven "Step n" lines for every PDF; fontTools' subsetting notes neither
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

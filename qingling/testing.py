@@ -14,9 +14,11 @@ Personas (password ``secret`` for all):
 
 import datetime as dt
 import random
-from typing import TYPE_CHECKING
+import shutil
+import tempfile
+from typing import TYPE_CHECKING, Any
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from qingling.accounts.models import OrgUnit, Role, User
 from qingling.accounts.services import org_unit_create, staff_create
@@ -48,6 +50,30 @@ class BaseTestCase(TestCase):
     city: Division
     longshan: Division
     xian_division: Division
+    _media: str
+    _media_override: Any
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        # Files (documents, proofs of service, evidence) go to a folder of the class's own,
+        # removed after it, never to the working copy's var/uploads.
+        cls._media = tempfile.mkdtemp(prefix="qingling-test-media-")
+        cls._media_override = override_settings(MEDIA_ROOT=cls._media)
+        cls._media_override.enable()
+        try:
+            super().setUpClass()
+        except Exception:
+            cls._media_override.disable()
+            shutil.rmtree(cls._media, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        try:
+            super().tearDownClass()
+        finally:
+            cls._media_override.disable()
+            shutil.rmtree(cls._media, ignore_errors=True)
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -79,6 +105,10 @@ class BaseTestCase(TestCase):
                     org_unit=unit,
                     password=PASSWORD,
                     actor=None,
+                    # documents name their inspectors with the 执法证号
+                    enforcement_card_number=f"22040200{len(username):02d}{username[:2].upper()}"
+                    if role == Role.INSPECTOR
+                    else "",
                 ),
             )
 

@@ -67,10 +67,26 @@ class StaffAdmin(AdministratorOnly, UserAdmin[User]):
     search_fields = ("username", "full_name")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Staff"), {"fields": ("full_name", "role", "org_unit", "is_active")}),
+        (
+            _("Staff"),
+            {"fields": ("full_name", "enforcement_card_number", "role", "org_unit", "is_active")},
+        ),
     )
     add_fieldsets = (
-        (None, {"fields": ("username", "full_name", "role", "org_unit", "password1", "password2")}),
+        (
+            None,
+            {
+                "fields": (
+                    "username",
+                    "full_name",
+                    "enforcement_card_number",
+                    "role",
+                    "org_unit",
+                    "password1",
+                    "password2",
+                )
+            },
+        ),
     )
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:

@@ -35,6 +35,10 @@ class User(AbstractUser):
     """A member of staff. Without a role and an org unit an account can do nothing."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    # 行政执法证号: an inspector named on a document served on a party must have one.
+    enforcement_card_number = models.CharField(
+        _("enforcement card number (执法证号)"), max_length=32, blank=True
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     org_unit = models.ForeignKey(
         OrgUnit,

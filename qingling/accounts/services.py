@@ -10,7 +10,14 @@ from qingling.core.exceptions import Forbidden, NotFound
 from qingling.core.models import Division
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 
-STAFF_AUDIT_FIELDS = ("username", "full_name", "role", "org_unit", "is_active")
+STAFF_AUDIT_FIELDS = (
+    "username",
+    "full_name",
+    "enforcement_card_number",
+    "role",
+    "org_unit",
+    "is_active",
+)
 
 
 @transaction.atomic
@@ -36,10 +43,12 @@ def staff_create(
     org_unit: OrgUnit | None,
     password: str,
     actor: Actor,
+    enforcement_card_number: str = "",
 ) -> User:
     user = User(
         username=username,
         full_name=full_name,
+        enforcement_card_number=enforcement_card_number.strip(),
         role=role,
         org_unit=org_unit,
         is_staff=role == Role.ADMINISTRATOR,

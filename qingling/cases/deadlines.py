@@ -10,9 +10,11 @@ scan), and a property test holds the two together (``tests/test_deadlines.py``),
   limit is for the case, not for one of its steps: it is watched in every open status
   (opened, investigating, order issued, closing requested) until the case is closed,
   so an order-issued case past its limit is overdue and the scan escalates it (督办).
-- **Order overdue**: the case is open, the order's date (``order_due``) has passed and
-  money is still outstanding (the case's stored ``total_outstanding``): an order whose
-  workers have been paid is carried out, whatever its date.
+- **Order overdue**: the case is open, the order has been served (``order_served_on``:
+  its due date runs from service, and an unserved order's date is not running), the
+  order's date (``order_due``) has passed and money is still outstanding (the case's
+  stored ``total_outstanding``): an order whose workers have been paid is carried out,
+  whatever its date.
 - **May extend**: see ``may_extend``.
 """
 
@@ -26,6 +28,11 @@ from qingling.cases.lifecycle import OPEN_STATUSES, CaseStatus
 
 INVESTIGATION_WORKING_DAYS = 60  # 劳动保障监察条例 Art. 17
 EXTENSION_WORKING_DAYS = 30  # once, with a chief's approval (Art. 17)
+# The order to pay (限期改正指令书) runs from its service: the inspector chooses how many
+# working days. No national figure exists (监察条例 Art. 26 says only "限期"); the range is
+# the platform's rule (docs/legal-rules.md).
+ORDER_WORKING_DAYS_MIN = 1
+ORDER_WORKING_DAYS_MAX = 30
 EXTENDABLE_STATUSES = frozenset(OPEN_STATUSES - {CaseStatus.CLOSING_REQUESTED})
 
 
@@ -40,6 +47,9 @@ class CaseDeadlines(Protocol):
 
     @property
     def extended(self) -> bool: ...
+
+    @property
+    def order_served_on(self) -> dt.date | None: ...
 
     @property
     def order_due(self) -> dt.date | None: ...
@@ -65,9 +75,10 @@ def investigation_overdue_q(*, today: dt.date) -> Q:
 
 
 def order_overdue(case: CaseDeadlines, *, today: dt.date) -> bool:
-    """Open, the order's date has passed, and money is still outstanding."""
+    """Open, the order served, its date passed, and money still outstanding."""
     return (
         case.status in OPEN_STATUSES
+        and case.order_served_on is not None
         and case.order_due is not None
         and case.order_due < today
         and case.total_outstanding > 0
@@ -75,8 +86,13 @@ def order_overdue(case: CaseDeadlines, *, today: dt.date) -> bool:
 
 
 def order_overdue_q(*, today: dt.date) -> Q:
-    """``order_overdue`` over a case row (a case without an order never matches)."""
-    return Q(status__in=OPEN_STATUSES, order_due__lt=today, total_outstanding__gt=0)
+    """``order_overdue`` over a case row (a case without a served order never matches)."""
+    return Q(
+        status__in=OPEN_STATUSES,
+        order_served_on__isnull=False,
+        order_due__lt=today,
+        total_outstanding__gt=0,
+    )
 
 
 def overdue_q(*, today: dt.date) -> Q:

@@ -36,6 +36,7 @@ from docx.document import Document as DocxDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
+from docx.shared import Mm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -97,6 +98,42 @@ EXTRA_KEYS = frozenset(
         "closing_note",
     }
 )
+# What each kind cannot be generated without: generation is refused naming the empty
+# ones. "worker_count" stands for the amounts (a case without a claim has none).
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    Kind.OPENING_APPROVAL: ("respondent", "facts", "legal_basis", "inspectors", "worker_count"),
+    Kind.INQUIRY_NOTICE: (
+        "respondent",
+        "legal_basis",
+        "inquiry_time",
+        "inquiry_place",
+        "materials",
+        "inspectors",
+    ),
+    Kind.ORDER: (
+        "respondent",
+        "facts",
+        "legal_basis",
+        "order_days",
+        "worker_count",
+        "total_due",
+        "inspectors",
+    ),
+    Kind.DECISION: (
+        "respondent",
+        "facts",
+        "legal_basis",
+        "payment_due",
+        "worker_count",
+        "total_due",
+        "inspectors",
+    ),
+    Kind.CLOSING_APPROVAL: ("respondent", "inspectors", "worker_count", "total_due"),
+}
+# A4 portrait with the margins of the national standard for official documents
+# (GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm).
+A4_WIDTH_MM, A4_HEIGHT_MM = 210, 297
+A4_MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 LABELLED_INFORMANT = re.compile(r"(投诉人|举报人|控告人)\s*[:：]\s*[^\s:：]")
 PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -106,6 +143,20 @@ W_T = qn("w:t")
 W_BR = qn("w:br")
 W_CR = qn("w:cr")
 W_TAB = qn("w:tab")
+
+
+class MissingFields(ApplicationError):
+    """A document would be generated with a required field empty: nothing is stored."""
+
+    status = 400
+
+    def __init__(self, kind: str, names: Sequence[str]) -> None:
+        super().__init__(
+            _("%(kind)s cannot be generated with these fields empty: %(names)s.")
+            % {"kind": Kind(kind).label, "names": ", ".join(names)},
+            code="document_fields_missing",
+            extra={"fields": {name: [_("Required.")] for name in names}, "missing": list(names)},
+        )
 
 
 class InformantDisclosure(ApplicationError):
@@ -322,6 +373,18 @@ def _paragraphs(document: DocxDocument) -> list[Paragraph]:
     return found
 
 
+def page_a4(document: DocxDocument) -> None:
+    """Every section A4 portrait with the official margins, whatever the template says
+    (python-docx's blank document, and many a bureau's template, is US Letter)."""
+    for section in document.sections:
+        section.page_width = Mm(A4_WIDTH_MM)
+        section.page_height = Mm(A4_HEIGHT_MM)
+        section.top_margin = Mm(A4_MARGINS_MM["top"])
+        section.bottom_margin = Mm(A4_MARGINS_MM["bottom"])
+        section.left_margin = Mm(A4_MARGINS_MM["left"])
+        section.right_margin = Mm(A4_MARGINS_MM["right"])
+
+
 def render_docx(template: Path, values: Mapping[str, str], workers: list[list[str]]) -> bytes:
     """Fill the template: ``values`` by name, ``workers`` (a header row and data rows) where
     a paragraph holds only ``{{workers_table}}``. Unknown placeholders are left visible."""
@@ -331,6 +394,7 @@ def render_docx(template: Path, values: Mapping[str, str], workers: list[list[st
         raise InvalidInput(
             _("The document template %(name)s cannot be read.") % {"name": template.name}
         ) from error
+    page_a4(document)
     text_values = dict(values)
     text_values[WORKERS_TABLE] = "\n".join("　".join(row) for row in workers[1:])
     seen: list[Any] = []  # merged cells repeat their paragraphs
@@ -391,10 +455,30 @@ def _complainants_text(case: Case) -> str:
 
 
 def _inspectors_text(case: Case) -> str:
+    """The case's inspectors by full name and 执法证号, the lead first. A document names
+    its inspectors as the law wants them identified: one without a card number, or
+    without a full name, refuses the document."""
     assignments = sorted(
         case_inspectors(case), key=lambda a: (a.role != CaseInspector.Role.LEAD, a.pk)
     )
-    return "、".join(a.inspector.get_full_name() or a.inspector.get_username() for a in assignments)
+    lacking = [
+        a.inspector.get_username()
+        for a in assignments
+        if not (a.inspector.enforcement_card_number.strip() and a.inspector.full_name.strip())
+    ]
+    if lacking:
+        raise InvalidInput(
+            _(
+                "The document names inspectors without a full name or enforcement card number "
+                "(执法证号): %(names)s. An administrator enters them on the staff record."
+            )
+            % {"names": ", ".join(lacking)},
+            extra={"fields": {"inspectors": [_("Enforcement card number missing.")]}},
+        )
+    return "、".join(
+        f"{a.inspector.full_name.strip()}（执法证号：{a.inspector.enforcement_card_number.strip()}）"
+        for a in assignments
+    )
 
 
 def _context(
@@ -407,6 +491,9 @@ def _context(
     outstanding = sum((c.outstanding for c in claims), ZERO)
     payment_due = f"{_date(case.order_due)}前" if case.order_due else "收到本决定书之日起十五日内"
     values = {
+        "bureau_name": settings.QINGLING_BUREAU_NAME,
+        "bureau_address": settings.QINGLING_BUREAU_ADDRESS,
+        "bureau_phone": settings.QINGLING_BUREAU_PHONE,
         "case_number": case.number,
         "date": _date(clock.local_today()),
         "year": str(clock.local_today().year),
@@ -420,15 +507,18 @@ def _context(
         "investigation_due": _date(case.investigation_due),
         "order_issued_on": _date(case.order_issued_on),
         "order_due": _date(case.order_due),
+        "order_days": str(case.order_days) if case.order_days else "",
         "payment_due": payment_due,
         "closed_on": _date(case.closed_on),
         "inspectors": _inspectors_text(case),
-        "worker_count": str(len(claims)),
+        "worker_count": str(len(claims)) if claims else "",
         "total_claimed": _yuan(sum((c.claimed for c in claims), ZERO)),
         "total_due": _yuan(due),
         "total_paid": _yuan(paid),
         "total_outstanding": _yuan(outstanding),
-        "facts": case.summary,
+        # served documents state what the inspector wrote for the employer, never the
+        # case summary (which may quote the complaint)
+        "facts": case.facts_for_respondent if served else case.summary,
         "legal_basis": DEFAULT_LEGAL_BASIS[kind],
         "opinion": "",
         "inquiry_time": "收到本通知书之日起三个工作日内",
@@ -506,15 +596,24 @@ def document_generate(
         raise Forbidden(_("Only the case's inspectors or a chief may generate its documents."))
     extra = {key: str(value) for key, value in (extra or {}).items()}
     _check_extra(extra)
-    if kind == Kind.ORDER and case.order_due is None:
+    if kind == Kind.ORDER and case.order_days is None:
         raise InvalidInput(
-            _("Issue the order with its due date first; the document states the date.")
+            _("Issue the order with its working days to pay first; the document states them.")
         )
     served = kind in Document.SERVED_ON_EMPLOYER
+    if served and not case.facts_for_respondent.strip():
+        message = _(
+            "Write the facts for the respondent first: a document served on the employer "
+            "states them, never the complaint's text."
+        )
+        raise InvalidInput(message, extra={"fields": {"facts_for_respondent": [message]}})
     claims = _claims(case)
     informants = case_informants(case) if served else []
     withheld = frozenset(i.person_id for i in informants if i.person_id is not None)
     values = _context(case, kind, extra, claims, served=served)
+    missing = [name for name in REQUIRED_FIELDS[kind] if not values.get(name, "").strip()]
+    if missing:
+        raise MissingFields(kind, missing)
     workers = _workers_rows(claims, withheld=withheld)
     people = {c.worker.name for c in claims} | {n for i in informants for n in i.names}
     template = _template_path(kind)
@@ -532,6 +631,7 @@ def document_generate(
             number=number,
             sha256=digest,
             generated_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
+            issued_on=clock.local_today(),
         )
         try:
             with transaction.atomic():
@@ -559,7 +659,51 @@ def document_generate(
 
 
 def document_list(*, case: Case) -> QuerySet[Document]:
-    return case.documents.select_related("generated_by").order_by("-created_at", "-id")
+    return (
+        case.documents.select_related("generated_by", "voided_by")
+        .prefetch_related("services")
+        .order_by("-created_at", "-id")
+    )
+
+
+@transaction.atomic
+def document_void(*, document: Document, reason: str, actor: Actor) -> Document:
+    """Void (作废) a wrong document with a reason: it keeps its number and its file and
+    is shown struck through; it can no longer be served. Voided once only, and never
+    once served (a served document is answered by a new one, not taken back)."""
+    case = document.case
+    if not (can(actor, Perm.CASE_WORK) and case_step_actors(case, actor)):
+        raise Forbidden(_("Only the case's inspectors or a chief may void its documents."))
+    reason = reason.strip()
+    if not reason:
+        message = _("Give the reason for voiding the document.")
+        raise InvalidInput(message, extra={"fields": {"reason": [message]}})
+    if document.services.exists():
+        raise Conflict(
+            _("%(number)s has been served and cannot be voided.") % {"number": document.number},
+            code="document_served",
+        )
+    now = clock.now()
+    updated = Document.objects.filter(pk=document.pk, voided_at=None).update(
+        voided_at=now,
+        void_reason=reason,
+        voided_by_id=actor.pk if actor is not None else None,
+        updated_at=now,
+    )
+    if updated != 1:
+        raise Conflict(
+            _("%(number)s is voided already.") % {"number": document.number},
+            code="document_voided",
+        )
+    document.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="case.document_void",
+        obj=case,
+        after={"document": document.number, "kind": document.kind},
+        reason=reason,
+    )
+    return document
 
 
 # --- the case file -----------------------------------------------------------------------------

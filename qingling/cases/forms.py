@@ -12,6 +12,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from qingling.cases.deadlines import ORDER_WORKING_DAYS_MAX, ORDER_WORKING_DAYS_MIN
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
 from qingling.cases.models import CaseInspector, Payment
 from qingling.core.forms import ImportFileField
@@ -117,7 +118,13 @@ class NoteForm(forms.Form):
 
 
 class OrderForm(forms.Form):
-    order_due = forms.DateField(label=_("Pay by"), widget=_date_input())
+    order_days = forms.IntegerField(
+        label=_("Working days to pay, from service"),
+        min_value=ORDER_WORKING_DAYS_MIN,
+        max_value=ORDER_WORKING_DAYS_MAX,
+        initial=10,
+        help_text=_("The due date is set when the order is served."),
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -205,4 +212,87 @@ class ClaimsImportForm(forms.Form):
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             }
         ),
+    )
+
+
+class FactsForRespondentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Facts for the respondent"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What the documents served on the employer state as the facts. Write it for the "
+            "employer: never paste the complaint, never name an informant."
+        ),
+    )
+
+
+# The fields each method of service needs besides the date (serving.service_record checks).
+SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
+    "direct": ("recipient_name", "recipient_role"),
+    "left": ("recipient_name", "recipient_role", "witnesses", "evidence"),
+    "post": ("tracking_number",),
+    "entrusted": ("entrusted_to", "recipient_name", "recipient_role"),
+    "public_notice": ("notice_place", "notice_days", "evidence"),
+    "electronic": ("electronic_address", "electronic_consent"),
+}
+
+
+class ServiceForm(forms.Form):
+    """Recording a service: the date and, for the chosen method, only what it needs."""
+
+    served_on = forms.DateField(label=_("Served on"), widget=_date_input())
+    recipient_name = forms.CharField(
+        label=_("Received (or refused) by"), max_length=100, required=False
+    )
+    recipient_role = forms.CharField(
+        label=_("Their role"), max_length=100, required=False, help_text=_("e.g. 法定代表人")
+    )
+    witnesses = forms.CharField(
+        label=_("Witnesses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("At least one: name and unit."),
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=64, required=False)
+    entrusted_to = forms.CharField(label=_("Entrusted to"), max_length=200, required=False)
+    notice_place = forms.CharField(
+        label=_("Where the notice is posted"), max_length=200, required=False
+    )
+    notice_days = forms.IntegerField(
+        label=_("Notice period (days)"), min_value=1, max_value=365, required=False
+    )
+    electronic_address = forms.CharField(
+        label=_("Electronic address"), max_length=200, required=False
+    )
+    electronic_consent = forms.BooleanField(
+        label=_("The party agreed in writing to electronic service"), required=False
+    )
+    evidence = forms.FileField(
+        label=_("Photo or PDF proof"),
+        required=False,
+        help_text=_("A photo of the document left or of the posted notice."),
+    )
+
+    def __init__(self, *args: Any, method: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.method = method
+        keep = {"served_on", *SERVICE_FIELDS.get(method, ())}
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+
+
+class SignedReceiptForm(forms.Form):
+    signed_receipt = forms.FileField(
+        label=_("Signed proof of service (scan or photo)"),
+        help_text=_("JPEG, PNG, HEIC or PDF."),
+    )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the document is voided"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

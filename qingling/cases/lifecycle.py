@@ -42,7 +42,7 @@ class StepActor(models.TextChoices):
 S = CaseStatus
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.OPENED, S.INVESTIGATING, StepActor.CASE_INSPECTOR, guard="two_inspectors"),
-    Transition(S.INVESTIGATING, S.ORDER_ISSUED, StepActor.CASE_INSPECTOR, guard="order_due"),
+    Transition(S.INVESTIGATING, S.ORDER_ISSUED, StepActor.CASE_INSPECTOR, guard="order_days"),
     Transition(
         S.INVESTIGATING, S.CLOSING_REQUESTED, StepActor.CASE_INSPECTOR, guard="claims_explained"
     ),

@@ -49,12 +49,21 @@ class Case(TimeStampedModel):
         Complaint, verbose_name=_("complaints"), related_name="cases", blank=True
     )
     summary = models.TextField(_("summary"), blank=True)
+    # What the documents served on the employer state as the facts: written by the
+    # inspector for the employer, never the complaint's text (监察条例 Art. 9).
+    facts_for_respondent = models.TextField(_("facts for the respondent"), blank=True)
     opened_on = models.DateField(_("opened on"))
     investigation_due = models.DateField(_("investigation due"))
     investigation_due_provisional = models.BooleanField(default=False)
     extended = models.BooleanField(_("extended by 30 working days"), default=False)
     extension_reason = models.TextField(_("extension reason"), blank=True)
     order_issued_on = models.DateField(_("order issued on"), null=True, blank=True)
+    # The order runs "from service": the inspector gives the working days when issuing
+    # it, and the due date is set when the order is served (services.service_record).
+    order_days = models.PositiveSmallIntegerField(
+        _("working days to pay from service"), null=True, blank=True
+    )
+    order_served_on = models.DateField(_("order served on"), null=True, blank=True)
     order_due = models.DateField(_("order due"), null=True, blank=True)
     extra_compensation_rate = models.DecimalField(
         _("extra compensation rate"),
@@ -277,11 +286,91 @@ class Document(TimeStampedModel):
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    pdf = models.FileField(upload_to="documents/%Y/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["case_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voided_at=None) | ~Q(void_reason=""), name="document_void_has_reason"
+            ),
+        ]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class Service(TimeStampedModel):
+    """A document served on a party (送达): how, when, on whom, by whom, and its 送达回证
+    (generated, then the signed scan uploaded). ``effective_on`` is the day it counts as
+    served: the day of service, or for a public notice (公告送达) the day its waiting
+    period ends; clocks that run "from service" start there."""
+
+    class Method(models.TextChoices):
+        DIRECT = "direct", _("direct service (直接送达)")
+        LEFT = "left", _("left at the premises (留置送达)")
+        POST = "post", _("by post (邮寄送达)")
+        ENTRUSTED = "entrusted", _("entrusted service (委托送达)")
+        PUBLIC_NOTICE = "public_notice", _("public notice (公告送达)")
+        ELECTRONIC = "electronic", _("electronic service (电子送达)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="services")
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    served_on = models.DateField(_("served on"))
+    effective_on = models.DateField(_("counts as served on"))
+    recipient_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("party served"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recipient_name = models.CharField(_("received by"), max_length=100, blank=True)
+    recipient_role = models.CharField(_("recipient's role"), max_length=100, blank=True)
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("served by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    witnesses = models.TextField(_("witnesses"), blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    entrusted_to = models.CharField(_("entrusted to"), max_length=200, blank=True)
+    notice_place = models.CharField(_("where the notice is posted"), max_length=200, blank=True)
+    notice_days = models.PositiveSmallIntegerField(_("notice period (days)"), null=True, blank=True)
+    electronic_address = models.CharField(_("electronic address"), max_length=200, blank=True)
+    electronic_consent = models.BooleanField(_("the party agreed in writing"), default=False)
+    evidence = models.FileField(_("photo or video proof"), upload_to="services/%Y/", blank=True)
+    evidence_sha256 = models.CharField(max_length=64, blank=True)
+    receipt = models.FileField(_("proof of service (送达回证)"), upload_to="services/%Y/")
+    receipt_sha256 = models.CharField(max_length=64)
+    signed_receipt = models.FileField(
+        _("signed proof of service"), upload_to="services/%Y/", blank=True
+    )
+    signed_receipt_sha256 = models.CharField(max_length=64, blank=True)
+    signed_receipt_uploaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "served_on", "id"]
+        indexes = [models.Index(fields=["effective_on"])]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.method} {self.served_on}"

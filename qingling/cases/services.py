@@ -19,6 +19,8 @@ from qingling.cases.amounts import case_totals
 from qingling.cases.deadlines import (
     EXTENSION_WORKING_DAYS,
     INVESTIGATION_WORKING_DAYS,
+    ORDER_WORKING_DAYS_MAX,
+    ORDER_WORKING_DAYS_MIN,
     investigation_overdue_q,
     may_extend,
     order_overdue_q,
@@ -63,6 +65,8 @@ CASE_AUDIT_FIELDS = (
     "division",
     "investigation_due",
     "extended",
+    "order_days",
+    "order_served_on",
     "order_due",
     "closed_on",
 )
@@ -269,17 +273,19 @@ def _guard_two_inspectors(case: Case, details: dict[str, Any]) -> None:
         )
 
 
-def _guard_order_due(case: Case, details: dict[str, Any]) -> None:
-    due = details.get("order_due")
+def _guard_order_days(case: Case, details: dict[str, Any]) -> None:
+    """The working days the employer has to pay, counted from the order's service."""
+    days = details.get("order_days")
     if (
-        not isinstance(due, dt.date)
-        or isinstance(due, dt.datetime)  # a local date, not a moment
-        or due <= clock.local_today()
+        not isinstance(days, int)
+        or isinstance(days, bool)
+        or not ORDER_WORKING_DAYS_MIN <= days <= ORDER_WORKING_DAYS_MAX
     ):
-        raise InvalidInput(
-            _("Give the order's due date, after today."),
-            extra={"fields": {"order_due": [_("A date after today.")]}},
-        )
+        message = _("Give the working days to pay from service, %(low)d to %(high)d.") % {
+            "low": ORDER_WORKING_DAYS_MIN,
+            "high": ORDER_WORKING_DAYS_MAX,
+        }
+        raise InvalidInput(message, extra={"fields": {"order_days": [message]}})
 
 
 def _guard_claims_explained(case: Case, details: dict[str, Any]) -> None:
@@ -320,7 +326,7 @@ def _guard_closing_record(case: Case, outcome: str) -> None:
 
 GUARDS: dict[str, Callable[[Case, dict[str, Any]], None]] = {
     "two_inspectors": _guard_two_inspectors,
-    "order_due": _guard_order_due,
+    "order_days": _guard_order_days,
     "claims_explained": _guard_claims_explained,
     "withdrawn_only": _guard_withdrawn_only,
 }
@@ -342,7 +348,9 @@ def case_transition(
 ) -> Case:
     """Move a case along the table, with the guards, compare-and-swap and an audit row.
 
-    ``details``: ``order_due`` (a date) for an order; ``outcome`` for closing.
+    ``details``: ``order_days`` (working days to pay, counted from the order's service)
+    for an order; ``outcome`` for closing. An order's due date is set when it is served
+    (``serving.service_record``), not here.
     """
     step = transition_for(case.status, target)
     if step is None:
@@ -381,7 +389,9 @@ def case_transition(
     if target == CaseStatus.ORDER_ISSUED:
         values |= {
             "order_issued_on": clock.local_today(),
-            "order_due": details["order_due"],
+            "order_days": details["order_days"],
+            "order_served_on": None,  # not running until the order is served
+            "order_due": None,
             "order_overdue_at": None,  # a new order is watched from its own date
         }
     if target == CaseStatus.CLOSED:
@@ -443,6 +453,26 @@ def case_extend(*, case: Case, reason: str, actor: Actor) -> Case:
         before=before,
         after=audit_snapshot(case, CASE_AUDIT_FIELDS),
         reason=reason,
+    )
+    return case
+
+
+@transaction.atomic
+def case_facts_for_respondent_set(*, case: Case, text: str, actor: Actor) -> Case:
+    """Write the facts the documents served on the employer state (never the complaint's
+    text: the informant is protected, 监察条例 Art. 9)."""
+    _require_case_worker(case, actor)
+    text = text.strip()
+    _require(len(text) <= 4000, _("At most %(limit)d characters.") % {"limit": 4000}, field="text")
+    before = audit_snapshot(case, ("facts_for_respondent",))
+    case.facts_for_respondent = text
+    case.save(update_fields=["facts_for_respondent", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action="case.facts_for_respondent",
+        obj=case,
+        before=before,
+        after=audit_snapshot(case, ("facts_for_respondent",)),
     )
     return case
 
@@ -641,6 +671,13 @@ def case_extra_compensation_set(*, case: Case, rate: Decimal, reason: str, actor
         raise Forbidden(_("A section chief or the director of this area sets the rate."))
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("The case is closed."), code="case_closed")
+    _require(
+        case.order_served_on is not None,
+        _(
+            "The order to pay has not been served: its due date is not running, so no extra "
+            "compensation is due yet. Record its service first."
+        ),
+    )
     _require(
         case.order_due is not None and case.order_due < clock.local_today(),
         _("Extra compensation is due only after the order's date has passed."),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingling.cases.amounts import MONEY, ZERO, claim_outstanding_on_sql
 from qingling.cases.lifecycle import CaseStatus
-from qingling.cases.models import Case, Claim, Payment
+from qingling.cases.models import Case, Claim, Payment, Service
 
 M = TypeVar("M", bound=Model)
 CENT = Decimal("0.01")
@@ -204,6 +204,18 @@ def payment_page(*, payments: QuerySet[Payment], number: Any) -> Page[Payment]:
     return Paginator(rows, PAGE_SIZE).get_page(number)
 
 
+def documents_served(period: PeriodLike, scope: ScopeLike) -> int:
+    """Documents served on a party (送达): distinct documents with a service recorded on a
+    day of the period (for a public notice, the day it was published)."""
+    return (
+        scope.apply(Service.objects.all(), "case__division")
+        .filter(served_on__gte=period.start, served_on__lte=period.end)
+        .values("document_id")
+        .distinct()
+        .count()
+    )
+
+
 # key, label, function: in the order they are registered.
 FIGURES = (
     ("cases_opened", _("Cases opened"), cases_opened),
@@ -212,4 +224,5 @@ FIGURES = (
     ("amount_recovered", _("Amount recovered (yuan)"), amount_recovered),
     ("cases_outstanding", _("Cases open at the end of the period"), cases_outstanding),
     ("amount_outstanding", _("Amount outstanding at the end (yuan)"), amount_outstanding),
+    ("documents_served", _("Documents served"), documents_served),
 )

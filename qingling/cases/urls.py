@@ -23,6 +23,31 @@ urlpatterns = [
         documents.document_download,
         name="document_download",
     ),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/pdf/",
+        documents.document_pdf_download,
+        name="document_pdf",
+    ),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/serve/",
+        documents.document_serve_view,
+        name="document_serve",
+    ),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/void/",
+        documents.document_void_view,
+        name="document_void",
+    ),
+    path(
+        "<uuid:public_id>/services/<uuid:service_id>/receipt/",
+        documents.service_receipt_upload_view,
+        name="service_receipt_upload",
+    ),
+    path(
+        "<uuid:public_id>/services/<uuid:service_id>/<str:which>/",
+        documents.service_file_download,
+        name="service_file",
+    ),
     path("<uuid:public_id>/claims/import/", cases.claims_import_view, name="claims_import"),
     path("<uuid:public_id>/archive/", documents.case_archive_download, name="case_archive"),
 ]

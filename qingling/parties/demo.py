@@ -111,6 +111,11 @@ STAFF = (
 )
 
 
+def demo_card_number(n: int) -> str:
+    """A made-up 行政执法证号 for the demo's inspectors (the documents print it)."""
+    return f"22040019{n:03d}"
+
+
 @dataclass
 class DemoCity:
     staff: list[User]
@@ -139,8 +144,9 @@ def demo_city_build(
             org_unit=units[s.unit],
             password=DEMO_PASSWORD,
             actor=None,
+            enforcement_card_number=demo_card_number(n) if s.role == Role.INSPECTOR else "",
         )
-        for s in STAFF
+        for n, s in enumerate(STAFF, start=1)
     ]
     used_ids: set[str] = set()
 

@@ -46,16 +46,19 @@ from faker import Faker
 
 from qingling.accounts.models import OrgUnit, Role, User
 from qingling.accounts.services import staff_create
+from qingling.cases.documents import document_generate
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
-from qingling.cases.models import Case, Claim, Payment
+from qingling.cases.models import Case, Claim, Document, Payment, Service
 from qingling.cases.services import (
     case_deadlines_scan,
+    case_facts_for_respondent_set,
     case_open,
     case_transition,
     claim_add,
     claim_update,
     payment_record,
 )
+from qingling.cases.serving import ServiceDetails, service_record
 from qingling.core import clock
 from qingling.core.calendars import add_working_days
 from qingling.core.models import Division
@@ -100,7 +103,13 @@ from qingling.intake.services import (
     complaint_request_material,
     source_system_create,
 )
-from qingling.parties.demo import DEMO_PASSWORD, demo_city_build, fake_credit_code, fake_id_number
+from qingling.parties.demo import (
+    DEMO_PASSWORD,
+    demo_card_number,
+    demo_city_build,
+    fake_credit_code,
+    fake_id_number,
+)
 from qingling.parties.demo import fake_mobile as _fake_mobile
 from qingling.parties.models import Organization, Project, ProjectParty
 
@@ -131,6 +140,7 @@ EXTRA_STAFF = (
     ("employment3", "杨就业", Role.EMPLOYMENT_OFFICER, "辽源市就业服务局"),
     ("employment4", "朱就业", Role.EMPLOYMENT_OFFICER, "辽源市就业服务局"),
 )
+ORDER_WORKING_DAYS = 10  # to pay, from the order's service (the same day, directly)
 COUNTY_INSPECTOR = {
     "220402": "longshan",
     "220403": "xian",
@@ -373,7 +383,7 @@ class _Season:
             city = demo_city_build(seed=self.rng.randrange(10**6), workers=0)
             units = {unit.name: unit for unit in OrgUnit.objects.all()}
             self.staff = {user.username: user for user in city.staff}
-            for username, full_name, role, unit in EXTRA_STAFF:
+            for n, (username, full_name, role, unit) in enumerate(EXTRA_STAFF, start=101):
                 self.staff[username] = staff_create(
                     username=username,
                     full_name=full_name,
@@ -381,6 +391,7 @@ class _Season:
                     org_unit=units[unit],
                     password=DEMO_PASSWORD,
                     actor=self.staff["admin"],
+                    enforcement_card_number=demo_card_number(n) if role == Role.INSPECTOR else "",
                 )
             self.projects = sorted(city.projects, key=lambda p: (p.division_id, p.name))
             for channel, name in (
@@ -692,16 +703,37 @@ class _Season:
     def issue_order(self, matter: _Matter) -> None:
         case = matter.case
         assert case is not None
-        due = add_working_days(self.today, 10, calendar=work_calendar()).date
+        due = add_working_days(self.today, ORDER_WORKING_DAYS, calendar=work_calendar()).date
+        lead = self.lead(matter)
         with clock.frozen_at(self.at(self.today, 11)):
             case.refresh_from_db()
             case_transition(
                 case=case,
                 target=CaseStatus.ORDER_ISSUED,
-                actor=self.lead(matter),
+                actor=lead,
                 note="下达《劳动保障监察限期改正指令书》，责令限期支付拖欠工资",
-                order_due=due,
+                order_days=ORDER_WORKING_DAYS,
             )
+            case = case_facts_for_respondent_set(
+                case=case,
+                text=f"经查，你单位在{matter.project.name}项目中拖欠农民工工资，至今未予支付。",
+                actor=lead,
+            )
+            order = document_generate(case=case, kind=Document.Kind.ORDER, actor=lead)
+        with clock.frozen_at(self.at(self.today, 11, 30)):
+            # served on the respondent directly the same day: the due date runs from today
+            service_record(
+                document=order,
+                details=ServiceDetails(
+                    method=Service.Method.DIRECT,
+                    served_on=self.today,
+                    recipient_name=f"{matter.respondent.name}负责人",
+                    recipient_role="法定代表人",
+                ),
+                actor=lead,
+            )
+        case.refresh_from_db()
+        assert case.order_due == due
 
     def pay(self, matter: _Matter, workers: Sequence[_Worker], batch: int) -> None:
         case = matter.case

@@ -27,10 +27,11 @@ from docx import Document as new_document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 HERE = Path(__file__).resolve().parent
-BUREAU = "辽源市人力资源和社会保障局"
+BUREAU = "{{bureau_name}}"  # QINGLING_BUREAU_NAME, filled in when a document is generated
+SEAL = "（印章）"  # where the bureau's seal goes on the printed copy
 FIXED_TIME = dt.datetime(2021, 3, 1, tzinfo=dt.UTC)  # reproducible files
 
 
@@ -49,6 +50,13 @@ def _base(title: str) -> DocxDocument:
     properties.modified = FIXED_TIME
     properties.revision = 1
     properties.comments = ""
+    section = document.sections[0]  # A4 portrait, GB/T 9704 margins
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    header = section.header.paragraphs[0]
+    header.text = "{{bureau_name}}　地址：{{bureau_address}}　电话：{{bureau_phone}}"
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer = document.sections[0].footer.paragraphs[0]
     footer.text = "{{document_number}}　案件编号：{{case_number}}"
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -126,7 +134,7 @@ def inquiry_notice() -> DocxDocument:
         "本局将依法处理。"
     )
     document.add_paragraph("劳动保障监察员：{{inspectors}}")
-    _signature(document, BUREAU, "{{date}}")
+    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
     return document
 
 
@@ -137,8 +145,9 @@ def order() -> DocxDocument:
         "　　经调查，你单位存在拖欠劳动者工资的违法行为（工程项目：{{project}}）。{{facts}}"
     )
     document.add_paragraph(
-        "　　根据{{legal_basis}}，现责令你单位于{{order_due}}前改正，向下列劳动者支付"
-        "拖欠的工资共计{{total_due}}元（已支付{{total_paid}}元，尚欠{{total_outstanding}}元）："
+        "　　根据{{legal_basis}}，现责令你单位自收到本指令书之日起{{order_days}}个工作日内"
+        "改正，向下列劳动者支付拖欠的工资共计{{total_due}}元（已支付{{total_paid}}元，"
+        "尚欠{{total_outstanding}}元）："
     )
     document.add_paragraph("{{workers_table}}")
     document.add_paragraph(
@@ -147,7 +156,7 @@ def order() -> DocxDocument:
         "工资失信联合惩戒对象名单；涉嫌拒不支付劳动报酬罪的，依法移送公安机关。"
     )
     document.add_paragraph("劳动保障监察员：{{inspectors}}")
-    _signature(document, BUREAU, "{{date}}")
+    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
     return document
 
 
@@ -171,7 +180,7 @@ def decision() -> DocxDocument:
         "申请人民法院强制执行。"
     )
     document.add_paragraph("劳动保障监察员：{{inspectors}}")
-    _signature(document, BUREAU, "{{date}}")
+    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
     return document
 
 
@@ -203,12 +212,38 @@ def closing_approval() -> DocxDocument:
     return document
 
 
+def service_receipt() -> DocxDocument:
+    """送达回证: the proof of service the recipient signs; not a numbered case document."""
+    document = _base("送达回证")
+    _form(
+        document,
+        [
+            ("送达文书", "{{served_document}}"),
+            ("文书编号", "{{served_number}}"),
+            ("受送达人", "{{recipient}}"),
+            ("送达方式", "{{method}}"),
+            ("送达地点", "{{place}}"),
+            ("送达日期", "{{served_on}}"),
+            ("视为送达日期", "{{effective_on}}"),
+            ("送达人", "{{served_by}}"),
+            ("见证人", "{{witnesses}}"),
+            ("邮件单号", "{{tracking_number}}"),
+            ("受送达人签名（盖章）", ""),
+            ("签收日期", ""),
+            ("备注", "{{notes}}"),
+        ],
+    )
+    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
+    return document
+
+
 BUILDERS = {
     "opening_approval": opening_approval,
     "inquiry_notice": inquiry_notice,
     "order": order,
     "decision": decision,
     "closing_approval": closing_approval,
+    "service_receipt": service_receipt,
 }
 
 

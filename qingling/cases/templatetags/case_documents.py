@@ -1,17 +1,43 @@
 """``{% case_documents case as panel %}``: what the case page's documents card shows, so
 that ``cases/_documents.html`` needs nothing from the page's view but the case."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from django import template
+from django import forms, template
 
 from qingling.accounts.permissions import Perm, can
 from qingling.cases.documents import document_list
-from qingling.cases.models import Case
+from qingling.cases.forms import (
+    SERVICE_FIELDS,
+    FactsForRespondentForm,
+    ServiceForm,
+    SignedReceiptForm,
+    VoidForm,
+)
+from qingling.cases.lifecycle import OPEN_STATUSES
+from qingling.cases.models import Case, Document, Service
 from qingling.cases.services import case_step_actors
 from qingling.cases.views.documents import document_forms
+from qingling.core import clock
 
 register = template.Library()
+
+
+@dataclass
+class ServiceRow:
+    service: Service
+    receipt_form: forms.Form | None = None
+
+
+@dataclass
+class DocumentRow:
+    document: Document
+    served: bool
+    services: list[ServiceRow] = field(default_factory=list)
+    serve_form: ServiceForm | None = None
+    serve_method: str = ""
+    void_form: forms.Form | None = None
 
 
 @register.simple_tag(takes_context=True)
@@ -19,8 +45,52 @@ def case_documents(context: template.Context, case: Case) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     can_generate = can(user, Perm.CASE_WORK) and bool(case_step_actors(case, user))
+    can_serve = can_generate and case.status in OPEN_STATUSES
+    query = getattr(request, "GET", {})
+    chosen_document = query.get("serve", "")
+    chosen_method = query.get("method", "")
+    rows = []
+    for document in document_list(case=case):
+        services = list(document.services.all())
+        row = DocumentRow(
+            document=document,
+            served=bool(services),
+            services=[
+                ServiceRow(
+                    service=s,
+                    receipt_form=SignedReceiptForm(prefix=f"receipt-{s.pk}")
+                    if can_generate
+                    else None,
+                )
+                for s in services
+            ],
+        )
+        servable = (
+            can_serve and not document.voided and document.kind in Document.SERVED_ON_EMPLOYER
+        )
+        if servable:
+            row.serve_method = (
+                chosen_method
+                if chosen_document == str(document.public_id) and chosen_method in SERVICE_FIELDS
+                else Service.Method.DIRECT
+            )
+            row.serve_form = ServiceForm(
+                method=row.serve_method,
+                prefix=f"serve-{document.pk}",
+                initial={"served_on": clock.local_today()},
+            )
+        if can_generate and not document.voided and not services:
+            row.void_form = VoidForm(prefix=f"void-{document.pk}")
+        rows.append(row)
     return {
-        "documents": list(document_list(case=case)),
+        "rows": rows,
+        "methods": Service.Method.choices,
+        "chosen": chosen_document,
         "forms": document_forms() if can_generate else [],
         "can_generate": can_generate,
+        "facts_form": FactsForRespondentForm(
+            prefix="facts", initial={"text": case.facts_for_respondent}
+        )
+        if can_serve
+        else None,
     }

@@ -11,7 +11,7 @@ import docx
 from django.test import override_settings
 
 from qingling.cases.models import Case
-from qingling.cases.services import claim_add
+from qingling.cases.services import case_facts_for_respondent_set, claim_add
 from qingling.intake.channels.base import ComplaintDraft
 from qingling.intake.models import Channel, Complaint
 from qingling.intake.services import complaint_register
@@ -83,6 +83,9 @@ def build_world(test: BaseTestCase, *, co_inspector: bool = True) -> World:
         id_number=informant_id,
         claimed=Decimal("3000.00"),
         actor=test.inspector,
+    )
+    case = case_facts_for_respondent_set(
+        case=case, text="经查，你单位拖欠下列劳动者工资，至今未支付。", actor=test.inspector
     )
     return World(case, second_id, informant_id, named, anonymous)
 

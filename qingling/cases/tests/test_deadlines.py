@@ -30,6 +30,7 @@ ROW = st.fixed_dictionaries(
         "status": st.sampled_from(CaseStatus.values),
         "investigation_due": DAYS,
         "extended": st.booleans(),
+        "order_served_on": st.none() | DAYS,
         "order_due": st.none() | DAYS,
         "total_outstanding": st.sampled_from([Decimal("0.00"), Decimal("0.01"), Decimal("9.99")]),
     }
@@ -43,7 +44,7 @@ class CaseDeadlineFactsTests(HypothesisTestCase, BaseTestCase):
     def test_the_query_expressions_are_the_python_rules(self, row: dict[str, object]) -> None:
         case = make_case(self)
         values = dict(row)
-        for name in ("investigation_due", "order_due"):
+        for name in ("investigation_due", "order_served_on", "order_due"):
             if values[name] is not None:
                 values[name] = TODAY + dt.timedelta(days=int(values[name]))  # type: ignore[call-overload]
         if values["status"] == CaseStatus.CLOSED:
@@ -85,6 +86,7 @@ class CaseDeadlineRulesTests(BaseTestCase):
         case = Case(
             status=CaseStatus.ORDER_ISSUED,
             investigation_due=TODAY,
+            order_served_on=TODAY - dt.timedelta(days=10),
             order_due=TODAY - dt.timedelta(days=1),
             total_outstanding=Decimal("0.00"),
         )
@@ -92,6 +94,16 @@ class CaseDeadlineRulesTests(BaseTestCase):
         case.total_outstanding = Decimal("0.01")
         self.assertTrue(order_overdue(case, today=TODAY))
         case.order_due = TODAY
+        self.assertFalse(order_overdue(case, today=TODAY))
+
+    def test_an_unserved_order_is_never_overdue(self) -> None:
+        case = Case(
+            status=CaseStatus.ORDER_ISSUED,
+            investigation_due=TODAY,
+            order_served_on=None,
+            order_due=TODAY - dt.timedelta(days=5),
+            total_outstanding=Decimal("100.00"),
+        )
         self.assertFalse(order_overdue(case, today=TODAY))
 
     def test_may_extend_once_before_the_limit_and_not_while_closing(self) -> None:

@@ -10,12 +10,14 @@ from pathlib import Path
 from unittest import mock
 
 import docx
+import pypdf
 import time_machine
 from django.test import override_settings
 
 from qingling.cases.documents import (
     WITHHELD_NAME,
     InformantDisclosure,
+    MissingFields,
     case_archive,
     case_informants,
     document_generate,
@@ -24,9 +26,9 @@ from qingling.cases.documents import (
     mask_personal,
     render_docx,
 )
-from qingling.cases.lifecycle import CaseStatus
-from qingling.cases.models import Document
-from qingling.cases.services import payment_record
+from qingling.cases.models import Case, Claim, Document
+from qingling.cases.pdf import document_pdf
+from qingling.cases.services import case_facts_for_respondent_set, payment_record
 from qingling.cases.tests.documents_world import (
     ANONYMOUS_PHONE,
     INFORMANT,
@@ -39,7 +41,7 @@ from qingling.cases.tests.documents_world import (
     docx_text,
     use_temporary_media,
 )
-from qingling.cases.tests.steps import advance
+from qingling.cases.tests.steps import ORDER_DAYS, ORDER_UNSERVED, advance
 from qingling.core.exceptions import Forbidden, InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.core.personal_data import mask_id_number
@@ -58,9 +60,11 @@ class DocumentGenerateTests(BaseTestCase):
     def setUp(self) -> None:
         self.media = Path(use_temporary_media(self))
         self.world = build_world(self)
-        self.case = advance(self, self.world.case, CaseStatus.ORDER_ISSUED)
+        self.case = advance(self, self.world.case, ORDER_UNSERVED)
 
     def generate(self, kind: str, **extra: str) -> Document:
+        if kind == Kind.OPENING_APPROVAL:  # the case has no summary: the form needs facts
+            extra.setdefault("facts", "工地拖欠工资，经初步核实属实。")
         return document_generate(case=self.case, kind=kind, actor=self.inspector, extra=extra)
 
     def test_each_kind_is_a_docx_with_its_number_the_respondent_and_the_amounts(self) -> None:
@@ -82,10 +86,9 @@ class DocumentGenerateTests(BaseTestCase):
         self.assertIn([WORKER, "10,000.00", "0.00", "10,000.00"], [r[1:] for r in rows])
         self.assertIn([SECOND_WORKER, "5,000.00", "0.00", "5,000.00"], [r[1:] for r in rows])
         self.case.refresh_from_db()
-        assert self.case.order_due is not None
-        due = self.case.order_due
+        self.assertIsNone(self.case.order_due)  # runs from service: the order states the days
         with self.case.documents.get().file.open("rb") as stored:
-            self.assertIn(f"{due.year}年{due.month}月{due.day}日", docx_text(stored.read()))
+            self.assertIn(f"自收到本指令书之日起{ORDER_DAYS}个工作日内", docx_text(stored.read()))
 
     def test_numbers_count_per_kind_and_per_year(self) -> None:
         first = self.generate(Kind.ORDER)
@@ -258,7 +261,7 @@ def split_run_template(path: Path) -> None:
 class BureauTemplateTests(BaseTestCase):
     def setUp(self) -> None:
         use_temporary_media(self)
-        self.case = advance(self, build_world(self).case, CaseStatus.ORDER_ISSUED)
+        self.case = advance(self, build_world(self).case, ORDER_UNSERVED)
         folder = tempfile.TemporaryDirectory()
         self.addCleanup(folder.cleanup)
         self.folder = Path(folder.name)
@@ -314,7 +317,7 @@ class CaseArchiveTests(BaseTestCase):
     def setUp(self) -> None:
         use_temporary_media(self)
         self.world = build_world(self)
-        self.case = advance(self, self.world.case, CaseStatus.ORDER_ISSUED)
+        self.case = advance(self, self.world.case, ORDER_UNSERVED)
         claim = self.case.claims.get(worker__name=WORKER)
         payment_record(
             claim=claim,
@@ -326,7 +329,9 @@ class CaseArchiveTests(BaseTestCase):
             actor=self.inspector,
         )
         self.documents = [
-            document_generate(case=self.case, kind=kind, actor=self.inspector)
+            document_generate(
+                case=self.case, kind=kind, actor=self.inspector, extra={"facts": "属实。"}
+            )
             for kind in (Kind.OPENING_APPROVAL, Kind.ORDER)
         ]
 
@@ -397,3 +402,107 @@ class CaseArchiveTests(BaseTestCase):
             with self.subTest(persona=persona), self.assertRaises(Forbidden):
                 case_archive(case=self.case, actor=persona)
         self.assertFalse(AuditEvent.objects.filter(action="case.archive_download").exists())
+
+
+@time_machine.travel(CURRENT_TIME, tick=False)
+@override_settings(LANGUAGE_CODE="en")  # the tests read the English messages
+class DocumentFitToServeTests(BaseTestCase):
+    """A4, the bureau's header, inspectors with their 执法证号, no empty required field, the
+    facts written for the respondent, and a PDF that carries the Chinese text."""
+
+    def setUp(self) -> None:
+        use_temporary_media(self)
+        self.world = build_world(self)
+        self.case = advance(self, self.world.case, ORDER_UNSERVED)
+
+    def generate(self, kind: str, **extra: str) -> Document:
+        return document_generate(case=self.case, kind=kind, actor=self.inspector, extra=extra)
+
+    def test_every_kind_is_a4_with_the_bureaus_header_and_a_seal_area(self) -> None:
+        for kind in Kind.values:
+            with self.subTest(kind=kind):
+                document = self.generate(kind, facts="经查属实。")
+                with document.file.open("rb") as stored:
+                    data = stored.read()
+                section = docx.Document(io.BytesIO(data)).sections[0]
+                width, height = section.page_width, section.page_height
+                assert width is not None and height is not None
+                self.assertEqual((round(width.mm), round(height.mm)), (210, 297))
+                text = docx_text(data)
+                self.assertIn("辽源市人力资源和社会保障局", text)
+                self.assertIn("0437-12333", text)
+                if kind in Document.SERVED_ON_EMPLOYER:
+                    self.assertIn("（印章）", text)
+
+    def test_a_bureaus_letter_sized_template_is_printed_on_a4(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "t.docx"
+            docx.Document().save(str(path))  # python-docx's blank: US Letter
+            data = render_docx(path, {}, [["a"]])
+        section = docx.Document(io.BytesIO(data)).sections[0]
+        self.assertEqual(round(section.page_width.mm), 210)  # type: ignore[union-attr]
+
+    @override_settings(QINGLING_BUREAU_NAME="东辽县人力资源和社会保障局")
+    def test_the_header_comes_from_the_settings(self) -> None:
+        with self.generate(Kind.INQUIRY_NOTICE).file.open("rb") as stored:
+            self.assertIn("东辽县人力资源和社会保障局", docx_text(stored.read()))
+
+    def test_inspectors_are_named_in_full_with_their_card_numbers(self) -> None:
+        with self.generate(Kind.ORDER).file.open("rb") as stored:
+            text = docx_text(stored.read())
+        self.assertIn(f"inspector（执法证号：{self.inspector.enforcement_card_number}）", text)
+
+    def test_an_inspector_without_a_card_number_refuses_the_document(self) -> None:
+        type(self.inspector2).objects.filter(pk=self.inspector2.pk).update(
+            enforcement_card_number=""
+        )
+        with self.assertRaisesMessage(InvalidInput, "inspector2"):
+            self.generate(Kind.ORDER)
+        self.assertFalse(Document.objects.exists())
+
+    def test_an_empty_required_field_refuses_the_document_naming_it(self) -> None:
+        with self.assertRaises(MissingFields) as raised:
+            self.generate(Kind.OPENING_APPROVAL)  # the case has no summary
+        self.assertEqual(raised.exception.extra["missing"], ["facts"])
+        self.assertIn("facts", raised.exception.message)
+        Claim.objects.filter(case=self.case).delete()
+        with self.assertRaises(MissingFields) as raised:
+            self.generate(Kind.ORDER)
+        self.assertIn("worker_count", raised.exception.extra["missing"])
+        self.assertFalse(Document.objects.exists())
+
+    def test_a_served_document_needs_the_facts_written_for_the_respondent(self) -> None:
+        case_facts_for_respondent_set(case=self.case, text="", actor=self.inspector)
+        for kind in SERVED:
+            with self.subTest(kind=kind), self.assertRaises(InvalidInput) as raised:
+                self.generate(kind, facts="经查属实。")
+            self.assertIn("facts_for_respondent", raised.exception.extra["fields"])
+
+    def test_a_served_document_states_the_respondent_facts_never_the_complaint(self) -> None:
+        Case.objects.filter(pk=self.case.pk).update(summary="投诉人王建国称工地拖欠工资")
+        case_facts_for_respondent_set(
+            case=self.case, text="经查，你单位拖欠工资。", actor=self.inspector
+        )
+        self.case.refresh_from_db()
+        with self.generate(Kind.ORDER).file.open("rb") as stored:
+            text = docx_text(stored.read())
+        self.assertIn("经查，你单位拖欠工资。", text)
+        self.assertNotIn("工地拖欠工资", text)
+
+    def test_the_pdf_is_a4_and_carries_the_chinese_text(self) -> None:
+        document = self.generate(Kind.ORDER)
+        data = document_pdf(document=document, actor=self.inspector)
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        box = reader.pages[0].mediabox
+        self.assertEqual(
+            (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)), (210, 297)
+        )
+        text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+        self.assertIn("劳动保障监察限期改正指令书", text)
+        self.assertIn(RESPONDENT, text)
+        self.assertIn(WORKER, text)
+        self.assertNotIn(INFORMANT, text)
+        document.refresh_from_db()
+        self.assertEqual(hashlib.sha256(data).hexdigest(), document.pdf_sha256)
+        self.assertEqual(document_pdf(document=document, actor=self.intake), data)  # kept
+        self.assertEqual(AuditEvent.objects.filter(action="case.document_pdf").count(), 1)

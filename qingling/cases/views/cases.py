@@ -31,6 +31,7 @@ from qingling.cases.forms import (
     ClaimsImportForm,
     CloseForm,
     ExtraCompensationForm,
+    FactsForRespondentForm,
     InspectorAssignForm,
     InspectorRemoveForm,
     NoteForm,
@@ -46,7 +47,7 @@ from qingling.cases.lifecycle import (
     StepActor,
     allowed_targets,
 )
-from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment
+from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment, Service
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error
@@ -379,6 +380,7 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "can_extend": is_chief and may_extend(case, today=today),
             "can_compensate": is_chief
             and is_open
+            and case.order_served_on is not None
             and case.order_due is not None
             and case.order_due < today,
             "forms": {
@@ -419,7 +421,7 @@ CaseAction = Callable[[HttpRequest, Case, dict[str, Any]], object]
 
 def _transition(target: str, **fixed: Any) -> CaseAction:
     def act(request: HttpRequest, case: Case, data: dict[str, Any]) -> Case:
-        details = {key: data[key] for key in ("order_due", "outcome") if key in data}
+        details = {key: data[key] for key in ("order_days", "outcome") if key in data}
         return services.case_transition(
             case=case,
             target=target,
@@ -500,6 +502,12 @@ ACTIONS: dict[str, tuple[type[forms.Form], CaseAction]] = {
     "remove": (InspectorRemoveForm, _remove),
     "claim_add": (ClaimAddForm, _claim_add),
     "claims_from_roster": (forms.Form, _claims_from_roster),
+    "facts": (
+        FactsForRespondentForm,
+        lambda r, c, d: services.case_facts_for_respondent_set(
+            case=c, text=d["text"], actor=r.user
+        ),
+    ),
 }
 
 
@@ -625,6 +633,12 @@ EVENT_LABELS = {
     "case.deadline_warning": gettext_lazy("Deadline warning"),
     "case.escalate": gettext_lazy("Escalated (督办)"),
     "case.order_overdue": gettext_lazy("Order unpaid after its date"),
+    "case.document": gettext_lazy("Document generated"),
+    "case.document_served": gettext_lazy("Document served (送达)"),
+    "case.document_void": gettext_lazy("Document voided (作废)"),
+    "case.document_pdf": gettext_lazy("PDF made for printing"),
+    "case.service_receipt": gettext_lazy("Signed proof of service uploaded"),
+    "case.facts_for_respondent": gettext_lazy("Facts for the respondent written"),
 }
 FIELD_LABELS = {
     "number": gettext_lazy("Case number"),
@@ -636,6 +650,13 @@ FIELD_LABELS = {
     "investigation_due": gettext_lazy("Investigation due"),
     "extended": gettext_lazy("Extended"),
     "order_due": gettext_lazy("Pay by"),
+    "order_days": gettext_lazy("Working days to pay, from service"),
+    "order_served_on": gettext_lazy("Order served on"),
+    "document": gettext_lazy("Document"),
+    "method": gettext_lazy("Method"),
+    "served_on": gettext_lazy("Served on"),
+    "effective_on": gettext_lazy("Counts as served on"),
+    "facts_for_respondent": gettext_lazy("Facts for the respondent"),
     "closed_on": gettext_lazy("Closed on"),
     "complaints": gettext_lazy("Complaints"),
     "lead": gettext_lazy("Lead inspector"),
@@ -661,6 +682,7 @@ VALUE_LABELS: dict[str, dict[str, Any]] = {
     "outcome": dict(CaseOutcome.choices),
     "role": dict(CaseInspector.Role.choices),
     "payer_kind": dict(Payment.Payer.choices),
+    "method": dict(Service.Method.choices),
 }
 
 

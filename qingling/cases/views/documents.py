@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +17,16 @@ from django.views.decorators.http import require_GET, require_POST
 from qingling.accounts.decorators import require_perm
 from qingling.accounts.permissions import Perm
 from qingling.cases import selectors, services
-from qingling.cases.documents import DOCX_CONTENT_TYPE, case_archive, document_generate
-from qingling.cases.models import Document
+from qingling.cases.documents import (
+    DOCX_CONTENT_TYPE,
+    case_archive,
+    document_generate,
+    document_void,
+)
+from qingling.cases.forms import SERVICE_FIELDS, ServiceForm, SignedReceiptForm, VoidForm
+from qingling.cases.models import Case, Document, Service
+from qingling.cases.pdf import PDF_CONTENT_TYPE, document_pdf
+from qingling.cases.serving import ServiceDetails, service_record, service_signed_receipt_upload
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError
 
@@ -43,8 +52,8 @@ class DocumentGenerateForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy(
-            "Leave empty to use the case summary. Never name an informant in a document "
-            "served on the employer."
+            "Leave empty to use the case's facts (for a document served on the employer, the "
+            "facts written for the respondent). Never name an informant in it."
         ),
     )
     inquiry_time = forms.CharField(
@@ -127,6 +136,26 @@ def document_download(
 
 @require_perm(Perm.CASE_VIEW)
 @require_GET
+def document_pdf_download(
+    request: HttpRequest, public_id: uuid.UUID, document_id: uuid.UUID
+) -> FileResponse:
+    """The printable PDF (A4), made from the stored DOCX on first request."""
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    document = case.documents.filter(public_id=document_id).first()
+    if document is None:
+        raise Http404
+    response = FileResponse(
+        io.BytesIO(document_pdf(document=document, actor=request.user)),
+        content_type=PDF_CONTENT_TYPE,
+        as_attachment=True,
+        filename=f"{document.number}_{document.get_kind_display()}.pdf",
+    )
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+@require_perm(Perm.CASE_VIEW)
+@require_GET
 def case_archive_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     """The whole case file as one ZIP; the download is audited."""
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
@@ -136,6 +165,143 @@ def case_archive_download(request: HttpRequest, public_id: uuid.UUID) -> FileRes
         content_type="application/zip",
         as_attachment=True,
         filename=f"{case.number}_{clock.local_today():%Y%m%d}.zip",
+    )
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+# --- service (送达) and voiding ----------------------------------------------------------------
+
+
+def _document_for_change(
+    request: HttpRequest, public_id: uuid.UUID, document_id: uuid.UUID
+) -> tuple[Case, Document]:
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    if not services.case_step_actors(case, request.user):
+        raise PermissionDenied
+    document = case.documents.filter(public_id=document_id).first()
+    if document is None:
+        raise Http404
+    return case, document
+
+
+def _back(case: Case) -> HttpResponse:
+    return redirect(f"{reverse('cases:case_detail', args=[case.public_id])}#documents")
+
+
+def _errors(form: forms.Form) -> str:
+    return "; ".join(
+        f"{form.fields[name].label}: {' '.join(map(str, errors))}"
+        if name in form.fields
+        else " ".join(map(str, errors))
+        for name, errors in form.errors.items()
+    )
+
+
+@require_perm(Perm.CASE_WORK)
+@require_POST
+def document_serve_view(
+    request: HttpRequest, public_id: uuid.UUID, document_id: uuid.UUID
+) -> HttpResponse:
+    """Record the service of a document with the fields of the method chosen."""
+    case, document = _document_for_change(request, public_id, document_id)
+    method = request.POST.get("method", "")
+    if method not in SERVICE_FIELDS:
+        messages.error(request, _("Choose how the document was served."))
+        return _back(case)
+    form = ServiceForm(request.POST, request.FILES, method=method, prefix=f"serve-{document.pk}")
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return _back(case)
+    data = form.cleaned_data
+    details = ServiceDetails(
+        method=method,
+        served_on=data["served_on"],
+        **{
+            name: data[name]
+            for name in SERVICE_FIELDS[method]
+            if name != "evidence" and data.get(name) is not None
+        },
+    )
+    try:
+        service = service_record(
+            document=document, details=details, evidence=data.get("evidence"), actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(number)s served; it counts as served on %(date)s.")
+            % {"number": document.number, "date": service.effective_on.isoformat()},
+        )
+    return _back(case)
+
+
+@require_perm(Perm.CASE_WORK)
+@require_POST
+def document_void_view(
+    request: HttpRequest, public_id: uuid.UUID, document_id: uuid.UUID
+) -> HttpResponse:
+    case, document = _document_for_change(request, public_id, document_id)
+    form = VoidForm(request.POST, prefix=f"void-{document.pk}")
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return _back(case)
+    try:
+        document_void(document=document, reason=form.cleaned_data["reason"], actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(number)s is voided.") % {"number": document.number})
+    return _back(case)
+
+
+@require_perm(Perm.CASE_WORK)
+@require_POST
+def service_receipt_upload_view(
+    request: HttpRequest, public_id: uuid.UUID, service_id: uuid.UUID
+) -> HttpResponse:
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    if not services.case_step_actors(case, request.user):
+        raise PermissionDenied
+    service = case.services.select_related("document").filter(public_id=service_id).first()
+    if service is None:
+        raise Http404
+    form = SignedReceiptForm(request.POST, request.FILES, prefix=f"receipt-{service.pk}")
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return _back(case)
+    try:
+        service_signed_receipt_upload(
+            service=service, upload=form.cleaned_data["signed_receipt"], actor=request.user
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The signed proof of service is kept."))
+    return _back(case)
+
+
+@require_perm(Perm.CASE_VIEW)
+@require_GET
+def service_file_download(
+    request: HttpRequest, public_id: uuid.UUID, service_id: uuid.UUID, which: str
+) -> FileResponse:
+    """The generated 送达回证 (DOCX) or its signed scan."""
+    case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    service: Service | None = case.services.filter(public_id=service_id).first()
+    if service is None or which not in {"receipt", "signed"}:
+        raise Http404
+    stored = service.receipt if which == "receipt" else service.signed_receipt
+    if not stored:
+        raise Http404
+    name = stored.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        stored.open("rb"),
+        content_type=DOCX_CONTENT_TYPE if which == "receipt" else "application/octet-stream",
+        as_attachment=True,
+        filename=name,
     )
     response["Cache-Control"] = NO_STORE
     return response

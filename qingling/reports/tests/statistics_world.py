@@ -147,6 +147,7 @@ class StatisticsWorld(BaseTestCase):
         # x 9000 (closed, still owed) + y (王建国 7000: the April payment is after the end;
         # 赵六 2500) + z (verified 6000 − 1000) 5000; w opened after the end
         "amount_outstanding": "23500.00",
+        "documents_served": 0,  # no service recorded (tests/services/test_service_record.py)
     }
 
     @classmethod

@@ -50,6 +50,7 @@ KEYS = [
     "amount_recovered",
     "cases_outstanding",
     "amount_outstanding",
+    "documents_served",
 ]
 
 

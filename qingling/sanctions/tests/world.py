@@ -2,7 +2,7 @@
 brought to a status through the services.
 
 Tests run at ``AFTER_DUE`` (2026-12-14, local): the case's order was issued at
-``CURRENT_TIME`` (2026-11-27) to be paid by 2026-12-12.
+``CURRENT_TIME`` (2026-11-27) to be paid by 2026-12-11.
 """
 
 import datetime as dt
@@ -28,7 +28,7 @@ from qingling.sanctions.services import (
 )
 from qingling.testing import CURRENT_TIME, make_case
 
-ORDER_DUE = dt.date(2026, 12, 12)
+ORDER_DUE = dt.date(2026, 12, 11)
 AFTER_DUE = dt.datetime(2026, 12, 14, 2, 0, tzinfo=dt.UTC)  # 10:00 in Liaoyuan
 TODAY = dt.date(2026, 12, 14)
 THRESHOLDS = override_settings(

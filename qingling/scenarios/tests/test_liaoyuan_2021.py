@@ -2,12 +2,15 @@
 the seed's, and a person following the dashboard's links finds the records behind them."""
 
 import re
+import shutil
+import tempfile
 from decimal import Decimal
 from typing import Any, ClassVar
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
+from django.test import override_settings
 
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case
@@ -26,6 +29,18 @@ class LiaoyuanSeasonTests(StaticLiveServerTestCase):
     serialized_rollback = True  # the divisions, occupations and calendar the migrations load
     season: ClassVar[SeasonResult | None] = None
     lines: ClassVar[list[str]] = []
+    media: ClassVar[str]
+    media_override: ClassVar[Any]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        # the orders' documents and proofs of service go to a folder of the class's own
+        cls.media = tempfile.mkdtemp(prefix="qingling-season-media-")
+        cls.media_override = override_settings(MEDIA_ROOT=cls.media)
+        cls.media_override.enable()
+        cls.addClassCleanup(shutil.rmtree, cls.media, ignore_errors=True)
+        cls.addClassCleanup(cls.media_override.disable)
+        super().setUpClass()
 
     @classmethod
     def _fixture_setup(cls) -> None:
@@ -63,6 +78,7 @@ class LiaoyuanSeasonTests(StaticLiveServerTestCase):
         self.assertEqual(figures["cases_opened"], 8)
         self.assertEqual(figures["workers_paid"], 305)
         self.assertEqual(figures["amount_recovered"], "2800000.00")
+        self.assertEqual(figures["documents_served"], 8)  # each case's order, served directly
         self.assertGreater(figures["postings_collected"]["total"], 14_000)
         self.assertEqual(figures["workers_transported"], 60)
         self.assertEqual(set(figures["workers_transported_by_destination"]), {"大连市", "山东省"})

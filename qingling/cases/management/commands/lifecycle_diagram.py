@@ -15,7 +15,9 @@ from qingling.cases.lifecycle import TRANSITIONS, StepActor, mermaid
 # What each guard of services.GUARDS checks, for the reader of the docs.
 GUARD_TEXT = {
     "two_inspectors": "at least two current inspectors on the case (监察条例 Art. 16)",
-    "order_due": "the order's due date is given and is after today",
+    "order_days": (
+        "the working days to pay are given (1–30); the due date runs from the order's service"
+    ),
     "claims_explained": (
         "every claim with money outstanding says why (e.g. referred to arbitration or court)"
     ),

@@ -1,4 +1,3 @@
-import datetime as dt
 import os
 import random
 import re
@@ -54,6 +53,7 @@ class CaseFlowTests(StaticLiveServerTestCase):
             org_unit=longshan_unit,
             password=PASSWORD,
             actor=None,
+            enforcement_card_number="22040219001",
         )
         self.co = staff_create(
             username="inspector-wang",
@@ -62,6 +62,7 @@ class CaseFlowTests(StaticLiveServerTestCase):
             org_unit=longshan_unit,
             password=PASSWORD,
             actor=None,
+            enforcement_card_number="22040219002",
         )
         self.employer = make_organization(random.Random(5), name="辽源市鑫盛建筑工程有限公司")
         self.complaint = make_accepted_complaint(amount="12000.00", actor=self.chief)
@@ -118,10 +119,25 @@ class CaseFlowTests(StaticLiveServerTestCase):
         lead.goto(case_url)
         lead.click("form[data-step=investigate] button")
         lead.wait_for_selector("[data-status=investigating]")
-        due = clock.local_today() + dt.timedelta(days=14)
-        lead.fill("#id_order-order_due", due.isoformat())
+        lead.fill("#id_order-order_days", "10")
         lead.click("form[data-step=order] button")
         lead.wait_for_selector("[data-status=order_issued]")
+        lead.wait_for_selector("#order-clock")  # not running until served
+
+        # The order is written for the employer, generated, and served directly today.
+        lead.fill("#id_facts-text", "经查，你单位拖欠劳动者工资12000元，至今未支付。")
+        lead.click("form[data-step=facts] button")
+        lead.click("details:has(form[data-document-form=order]) summary")
+        lead.click("form[data-document-form=order] button")
+        lead.wait_for_selector("tr[data-document=order][data-state=unserved]")
+        order = case.documents.get()
+        lead.click("details:has(form[data-document-serve=order]) summary")
+        lead.fill(f"#id_serve-{order.pk}-recipient_name", "张经理")
+        self.shot(lead, "serve-phone")
+        lead.click("form[data-document-serve=order] button")
+        lead.wait_for_selector("tr[data-document=order][data-state=served]")
+        case.refresh_from_db()
+        assert case.order_served_on == clock.local_today()
         claim = case.claims.get()
         lead.click(f"#claim-{claim.pk} + tr details:has(form[data-claim-form=pay]) summary")
         assert lead.input_value(f"#id_pay-{claim.pk}-amount") == "12000.00"

@@ -6,6 +6,7 @@ import time_machine
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
 from qingling.cases.models import Case, Payment
 from qingling.cases.services import case_deadlines_scan, case_transition, payment_record
+from qingling.cases.tests.steps import serve_order
 from qingling.core.models import AuditEvent
 from qingling.testing import BaseTestCase, make_case
 
@@ -56,12 +57,17 @@ class CaseDeadlinesScanTests(BaseTestCase):
                 case=case,
                 target=CaseStatus.ORDER_ISSUED,
                 actor=self.inspector,
-                order_due=dt.date(2021, 3, 1),
+                order_days=15,
             )
-        self.assertEqual(scan(dt.date(2021, 3, 1)), NOTHING)
-        self.assertEqual(scan(dt.date(2021, 3, 2)), {**NOTHING, "orders_overdue": 1})
-        self.assertEqual(scan(dt.date(2021, 3, 2)), NOTHING)
-        self.assertEqual(scan(dt.date(2021, 3, 3)), NOTHING)
+        self.assertEqual(scan(dt.date(2021, 4, 1)), NOTHING)  # not served: its date not running
+        with time_machine.travel(OPENED, tick=False):
+            case = serve_order(self, case)
+        # 15 working days from the service on Monday 8 February, Spring Festival skipped
+        self.assertEqual(case.order_due, dt.date(2021, 3, 5))
+        self.assertEqual(scan(dt.date(2021, 3, 5)), NOTHING)
+        self.assertEqual(scan(dt.date(2021, 3, 6)), {**NOTHING, "orders_overdue": 1})
+        self.assertEqual(scan(dt.date(2021, 3, 6)), NOTHING)
+        self.assertEqual(scan(dt.date(2021, 3, 8)), NOTHING)
         self.assertIsNotNone(Case.objects.get(pk=case.pk).order_overdue_at)
         self.assertEqual(AuditEvent.objects.filter(action="case.order_overdue").count(), 1)
 
@@ -74,8 +80,9 @@ class CaseDeadlinesScanTests(BaseTestCase):
                 case=case,
                 target=CaseStatus.ORDER_ISSUED,
                 actor=self.inspector,
-                order_due=dt.date(2021, 3, 1),
+                order_days=15,
             )
+            case = serve_order(self, case)
             payment_record(
                 claim=case.claims.get(),
                 amount=Decimal("10000.00"),
@@ -83,7 +90,7 @@ class CaseDeadlinesScanTests(BaseTestCase):
                 payer_kind=Payment.Payer.EMPLOYER,
                 actor=self.inspector,
             )
-        self.assertEqual(scan(dt.date(2021, 3, 2)), NOTHING)
+        self.assertEqual(scan(dt.date(2021, 3, 8)), NOTHING)
 
     def test_closed_cases_are_left_alone(self) -> None:
         with time_machine.travel(OPENED, tick=False):

@@ -7,7 +7,7 @@ from django.test import override_settings
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case
 from qingling.cases.services import case_extra_compensation_set
-from qingling.cases.tests.steps import ORDER_DAYS, advance
+from qingling.cases.tests.steps import ORDER_UNSERVED, advance, order_due
 from qingling.core.exceptions import Forbidden, InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.testing import CURRENT_TIME, BaseTestCase, make_case
@@ -18,7 +18,7 @@ class CaseExtraCompensationSetTests(BaseTestCase):
     def setUp(self) -> None:
         with time_machine.travel(CURRENT_TIME, tick=False):
             self.case = advance(self, make_case(self), CaseStatus.ORDER_ISSUED)
-        self.due = CURRENT_TIME.date() + dt.timedelta(days=ORDER_DAYS)
+            self.due = order_due()  # served the day it was issued
         self.assertEqual(self.case.order_due, self.due)
 
     def after_due(self, days: int = 1) -> time_machine.travel:
@@ -26,6 +26,16 @@ class CaseExtraCompensationSetTests(BaseTestCase):
             dt.datetime.combine(self.due + dt.timedelta(days=days), dt.time(10), tzinfo=dt.UTC),
             tick=False,
         )
+
+    def test_an_unserved_order_blocks_extra_compensation(self) -> None:
+        with time_machine.travel(CURRENT_TIME, tick=False):
+            unserved = make_case(self, name="李四", phone="13912345678")
+            unserved = advance(self, unserved, ORDER_UNSERVED)
+        self.assertIsNone(unserved.order_due)
+        with self.after_due(30), self.assertRaisesMessage(InvalidInput, "has not been served"):
+            case_extra_compensation_set(
+                case=unserved, rate=Decimal("0.50"), reason="逾期未付", actor=self.chief
+            )
 
     def test_only_after_the_orders_date_has_passed(self) -> None:
         with self.after_due(0), self.assertRaisesMessage(InvalidInput, "order"):

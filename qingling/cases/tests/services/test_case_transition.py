@@ -1,4 +1,3 @@
-import datetime as dt
 import itertools
 from typing import Any
 
@@ -17,7 +16,7 @@ from qingling.cases.services import (
     claim_update,
     payment_record,
 )
-from qingling.cases.tests.steps import advance, explain_claims, order_due
+from qingling.cases.tests.steps import ORDER_DAYS, advance, explain_claims
 from qingling.core.exceptions import Conflict, InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.testing import CURRENT_TIME, PASSWORD, BaseTestCase, make_case
@@ -81,7 +80,7 @@ class CaseTransitionTableTests(BaseTestCase):
     def details(self, source: str, target: str) -> dict[str, Any]:
         """What a person fills in for the step, so that the guards pass where it is allowed."""
         if target == S.ORDER_ISSUED:
-            return {"order_due": order_due()}
+            return {"order_days": ORDER_DAYS}
         if target == S.CLOSED:
             before_order = source in {S.OPENED, S.INVESTIGATING}
             # After an order the money is still owed (explained): referred to court.
@@ -139,7 +138,7 @@ class CaseTransitionTests(BaseTestCase):
         case = advance(self, make_case(self), S.INVESTIGATING)
         first, second = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
         case_transition(
-            case=first, target=S.ORDER_ISSUED, actor=self.inspector, order_due=order_due()
+            case=first, target=S.ORDER_ISSUED, actor=self.inspector, order_days=ORDER_DAYS
         )
         with self.assertRaises(Conflict) as raised:
             case_transition(
@@ -174,23 +173,19 @@ class CaseTransitionTests(BaseTestCase):
         with self.assertRaises(TransitionNotAllowed):  # and may no longer act on the case
             case_transition(case=case, target=S.INVESTIGATING, actor=self.inspector2)
 
-    def test_an_order_needs_a_due_date_after_today(self) -> None:
+    def test_an_order_needs_its_working_days_in_range_and_runs_only_once_served(self) -> None:
         case = advance(self, make_case(self), S.INVESTIGATING)
         today = CURRENT_TIME.date()
-        for due in (None, today, today - dt.timedelta(days=1), "2026-12-31"):
-            with self.subTest(due=due), self.assertRaises(InvalidInput) as raised:
+        for days in (None, 0, 31, "10", True, 10.0):
+            with self.subTest(days=days), self.assertRaises(InvalidInput) as raised:
                 case_transition(
-                    case=case, target=S.ORDER_ISSUED, actor=self.inspector, order_due=due
+                    case=case, target=S.ORDER_ISSUED, actor=self.inspector, order_days=days
                 )
-            self.assertIn("order_due", raised.exception.extra["fields"])
-        case = case_transition(
-            case=case,
-            target=S.ORDER_ISSUED,
-            actor=self.inspector,
-            order_due=today + dt.timedelta(days=1),
-        )
-        self.assertEqual(case.order_due, today + dt.timedelta(days=1))
-        self.assertEqual(case.order_issued_on, today)
+            self.assertIn("order_days", raised.exception.extra["fields"])
+        case = case_transition(case=case, target=S.ORDER_ISSUED, actor=self.inspector, order_days=1)
+        self.assertEqual((case.order_days, case.order_issued_on), (1, today))
+        self.assertIsNone(case.order_due)  # set when the order is served
+        self.assertIsNone(case.order_served_on)
 
     def test_closing_is_blocked_while_a_claim_has_unexplained_money_outstanding(self) -> None:
         case = advance(self, make_case(self, amount="8000.00"), S.ORDER_ISSUED)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
 from qingling.cases.models import Case, CaseInspector, Claim
 from qingling.cases.services import case_transition, claim_add, payment_record
+from qingling.cases.tests.steps import serve_order
 from qingling.core.models import AuditEvent
 from qingling.parties.demo import fake_id_number
 from qingling.testing import CURRENT_TIME, BaseTestCase, make_case
@@ -111,9 +112,10 @@ class CaseStepTests(CaseViewTestCase):
         self.assertRedirects(response, reverse("cases:case_detail", args=[self.case.public_id]))
         self.assertEqual(self.refresh().status, CaseStatus.INVESTIGATING)
 
-        self.act("order", order_due=(TODAY + dt.timedelta(days=10)).isoformat(), note="")
+        self.act("order", order_days="10", note="")
         self.assertEqual(self.refresh().status, CaseStatus.ORDER_ISSUED)
-        self.assertEqual(self.case.order_due, TODAY + dt.timedelta(days=10))
+        self.assertEqual(self.case.order_days, 10)
+        self.assertIsNone(self.case.order_due)  # runs from service
 
         response = self.claim_act(
             self.claim,
@@ -158,8 +160,8 @@ class CaseStepTests(CaseViewTestCase):
     def test_the_guard_says_why(self) -> None:
         self.login(self.inspector)
         self.act("investigate")
-        response = self.act("order", order_due=TODAY.isoformat())
-        self.assertTrue(any("after today" in m for m in self.flash(response)))
+        response = self.act("order", order_days="31")
+        self.assertTrue(any("less than or equal to 30" in m for m in self.flash(response)))
         self.assertEqual(self.refresh().status, CaseStatus.INVESTIGATING)
 
     def test_withdraws_a_case(self) -> None:
@@ -177,9 +179,10 @@ class CaseStepTests(CaseViewTestCase):
         self.assertFalse(self.detail().context["can_extend"])
         self.login(self.inspector)
         self.act("investigate")
-        self.act("order", order_due=(TODAY + dt.timedelta(days=5)).isoformat())
+        self.act("order", order_days="5")
+        serve_order(self, self.refresh())
         self.login(self.chief)
-        with time_machine.travel(CURRENT_TIME + dt.timedelta(days=7), tick=False):
+        with time_machine.travel(CURRENT_TIME + dt.timedelta(days=9), tick=False):
             self.login(self.chief)
             self.assertTrue(self.detail().context["can_compensate"])
             self.act("compensation", rate="80", reason="逾期未支付")

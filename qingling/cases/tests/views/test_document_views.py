@@ -6,7 +6,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from qingling.cases.documents import document_generate
-from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case, Document
 from qingling.cases.tests.documents_world import (
     INFORMANT,
@@ -15,7 +14,7 @@ from qingling.cases.tests.documents_world import (
     docx_text,
     use_temporary_media,
 )
-from qingling.cases.tests.steps import advance
+from qingling.cases.tests.steps import ORDER_UNSERVED, advance
 from qingling.core.models import AuditEvent
 from qingling.testing import CURRENT_TIME, BaseTestCase
 
@@ -27,7 +26,7 @@ Kind = Document.Kind
 class DocumentViewTests(BaseTestCase):
     def setUp(self) -> None:
         use_temporary_media(self)
-        self.case = advance(self, build_world(self).case, CaseStatus.ORDER_ISSUED)
+        self.case = advance(self, build_world(self).case, ORDER_UNSERVED)
 
     def generate_url(self, case: Case | None = None) -> str:
         return reverse("cases:document_generate", args=[(case or self.case).public_id])
@@ -107,7 +106,9 @@ class DocumentViewTests(BaseTestCase):
 
     def test_a_document_of_another_case_is_not_found_through_this_one(self) -> None:
         other = build_world(self).case
-        document = document_generate(case=other, kind=Kind.OPENING_APPROVAL, actor=self.inspector)
+        document = document_generate(
+            case=other, kind=Kind.OPENING_APPROVAL, actor=self.inspector, extra={"facts": "属实"}
+        )
         self.login(self.inspector)
         url = reverse("cases:document_download", args=[self.case.public_id, document.public_id])
         self.assertEqual(self.client.get(url).status_code, 404)
@@ -150,3 +151,59 @@ class DocumentViewTests(BaseTestCase):
         response = self.client.get(detail)
         self.assertContains(response, document.number)
         self.assertNotContains(response, "data-document-form=")
+
+
+@time_machine.travel(CURRENT_TIME, tick=False)
+@override_settings(LANGUAGE_CODE="en")  # the tests read the English messages
+class DocumentServiceViewTests(BaseTestCase):
+    def setUp(self) -> None:
+        use_temporary_media(self)
+        self.case = advance(self, build_world(self).case, ORDER_UNSERVED)
+        self.order = document_generate(case=self.case, kind=Kind.ORDER, actor=self.inspector)
+        self.detail = reverse("cases:case_detail", args=[self.case.public_id])
+        self.login(self.inspector)
+
+    def serve(self, method: str, **fields: str) -> list[str]:
+        url = reverse("cases:document_serve", args=[self.case.public_id, self.order.public_id])
+        prefix = f"serve-{self.order.pk}"
+        data = {"method": method, **{f"{prefix}-{k}": v for k, v in fields.items()}}
+        response = self.client.post(url, data, follow=True)
+        return [str(m) for m in response.context["messages"]]
+
+    def test_the_page_shows_the_fields_of_the_method_chosen(self) -> None:
+        page = self.client.get(self.detail)
+        self.assertContains(page, 'data-state="unserved"')
+        self.assertContains(page, "Its due date is not running until the order is served.")
+        self.assertContains(page, "data-autosubmit")
+        self.assertNotContains(page, f"serve-{self.order.pk}-tracking_number")
+        page = self.client.get(self.detail, {"serve": str(self.order.public_id), "method": "post"})
+        self.assertContains(page, f"serve-{self.order.pk}-tracking_number")
+        self.assertNotContains(page, f"serve-{self.order.pk}-witnesses")
+
+    def test_serves_with_the_method_and_shows_the_due_date_from_service(self) -> None:
+        flashes = self.serve("left", served_on="2026-11-27", recipient_name="李经理")
+        self.assertTrue(any("witness" in m for m in flashes), flashes)
+        flashes = self.serve(
+            "left", served_on="2026-11-27", recipient_name="李经理", witnesses="村委会王主任"
+        )
+        self.assertTrue(any("served" in m for m in flashes), flashes)
+        page = self.client.get(self.detail)
+        self.assertContains(page, 'data-state="served"')
+        self.assertContains(page, "pay by 2026-12-11")
+
+    def test_voids_with_a_reason_and_shows_it_struck_through(self) -> None:
+        url = reverse("cases:document_void", args=[self.case.public_id, self.order.public_id])
+        self.client.post(url, {f"void-{self.order.pk}-reason": "金额有误"})
+        page = self.client.get(self.detail)
+        self.assertContains(page, 'class="voided"')
+        self.assertContains(page, "金额有误")
+        self.assertContains(page, self.order.number)
+        self.assertNotContains(page, f"serve-{self.order.pk}-served_on")  # no longer served
+        response = self.client.post(url, {f"void-{self.order.pk}-reason": "again"}, follow=True)
+        self.assertTrue(any("voided already" in str(m) for m in response.context["messages"]))
+
+    def test_writes_the_facts_for_the_respondent(self) -> None:
+        url = reverse("cases:case_act", args=[self.case.public_id, "facts"])
+        self.client.post(url, {"facts-text": "经查，你单位拖欠工资。"})
+        self.case.refresh_from_db()
+        self.assertEqual(self.case.facts_for_respondent, "经查，你单位拖欠工资。")

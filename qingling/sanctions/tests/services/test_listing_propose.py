@@ -68,18 +68,18 @@ class ListingProposeTests(BaseTestCase):
         self.assertIn("no order to pay", caught.exception.message)
 
     def test_refuses_an_order_not_yet_due(self) -> None:
-        last_hour = dt.datetime(2026, 12, 12, 15, 0, tzinfo=dt.UTC)  # 23:00 in Liaoyuan
+        last_hour = dt.datetime(2026, 12, 11, 15, 0, tzinfo=dt.UTC)  # 23:00 in Liaoyuan
         with time_machine.travel(last_hour, tick=False), self.assertRaises(InvalidInput) as caught:
             self.propose()
         self.assertEqual(list(caught.exception.extra["fields"]), ["case"])
-        self.assertIn("2026-12-12", caught.exception.message)
+        self.assertIn("2026-12-11", caught.exception.message)
 
     def test_refuses_an_order_paid_by_its_date(self) -> None:
         claim = self.case.claims.get()
         payment_record(
             claim=claim,
             amount=Decimal("10000.00"),
-            paid_on=dt.date(2026, 12, 12),
+            paid_on=dt.date(2026, 12, 11),
             payer_kind="employer",
             actor=self.inspector,
         )
