@@ -22,12 +22,18 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.params.functions import Header
+from ninja.params.functions import Header, Path
 from ninja.security import APIKeyHeader, HttpBearer
+from pydantic import ConfigDict
 
+from qingling.api.params import NO_NUL, InputSchema
 from qingling.core.exceptions import ApplicationError, Conflict, InvalidInput, NotFound
 from qingling.intake import selectors, services
-from qingling.intake.channels.files import work_order_draft, work_order_fields
+from qingling.intake.channels.files import (
+    SOURCE_REF_LIMIT,
+    work_order_draft,
+    work_order_fields,
+)
 from qingling.intake.models import Complaint, SourceSystem
 
 IDEMPOTENCY_KEY_LIMIT = 100
@@ -101,11 +107,23 @@ def with_accept_language(
     return wrapper
 
 
-class ComplaintPushIn(Schema):
+def _source_ref_required(schema: dict[str, Any]) -> None:
+    """The document says what the service requires: ``source_ref`` (which the service,
+    not the parser, checks, so that one 400 names it with every other bad field)."""
+    schema["required"] = ["source_ref"]
+
+
+class ComplaintPushIn(InputSchema):
     """A work order or transfer order. Only ``source_ref`` is always required; the rest
     are checked together and every bad field is named in one answer."""
 
-    source_ref: str = Field("", description="Required: the source system's own number")
+    model_config = ConfigDict(json_schema_extra=_source_ref_required)
+
+    source_ref: str = Field(
+        "",
+        description="Required: the source system's own number",
+        json_schema_extra={"maxLength": SOURCE_REF_LIMIT},
+    )
     kind: str = Field("complaint", description="complaint (投诉, by the worker) or report (举报)")
     anonymous: bool = Field(False, description="Only a report can be anonymous")
     name: str = Field("", description="The worker owed (required unless anonymous)")
@@ -170,10 +188,19 @@ def _system(request: HttpRequest) -> SourceSystem:
     return system
 
 
+IDEMPOTENCY_KEY = Header(
+    "",
+    alias="Idempotency-Key",
+    description="Optional: a repeated key from the same channel answers the stored complaint",
+)
+# Documented, not parsed: push_complaint names a longer key among the body's bad fields.
+IDEMPOTENCY_KEY.json_schema_extra["maxLength"] = IDEMPOTENCY_KEY_LIMIT
+
+
 def push_complaint(
     request: HttpRequest,
     payload: ComplaintPushIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key"),
+    idempotency_key: str = IDEMPOTENCY_KEY,
 ) -> object:
     system = _system(request)
     order = work_order_draft(payload.model_dump())
@@ -206,7 +233,12 @@ def push_complaint(
     return Status(status, result.complaint)
 
 
-def get_pushed_complaint(request: HttpRequest, source_ref: str) -> Complaint:
+SOURCE_REF = Path(
+    ..., max_length=SOURCE_REF_LIMIT, pattern=NO_NUL, description="The number the system pushed"
+)
+
+
+def get_pushed_complaint(request: HttpRequest, source_ref: str = SOURCE_REF) -> Complaint:
     complaint = selectors.complaint_get_for_system(system=_system(request), source_ref=source_ref)
     if complaint is None:
         raise NotFound(_("Your system delivered no order with this number."))
@@ -214,14 +246,19 @@ def get_pushed_complaint(request: HttpRequest, source_ref: str) -> Complaint:
 
 
 def complaints_router(errors: Mapping[HTTPStatus, type[Schema]]) -> Router:
-    """The router, with ``errors`` (the API's ``{message, code, extra}`` schema by status)."""
+    """The router, with ``errors`` (the API's ``{message, code, extra}`` schema by status;
+    each operation declares the statuses it answers)."""
     router = Router(tags=["complaints"], auth=[SystemKeyBearer(), SystemKeyHeader(), no_valid_key])
     router.add_decorator(with_accept_language, mode="view")
     router.add_api_operation(
         "",
         ["POST"],
         push_complaint,
-        response={HTTPStatus.CREATED: ComplaintOut, HTTPStatus.OK: ComplaintOut, **errors},
+        response={
+            HTTPStatus.CREATED: ComplaintOut,
+            HTTPStatus.OK: ComplaintOut,
+            **{HTTPStatus(s): errors[HTTPStatus(s)] for s in (400, 401, 409, 422)},
+        },
         operation_id="push_complaint",
         summary="Push a work order or transfer order",
         description="201 with the new complaint; 200 with the stored one when the same "
@@ -231,7 +268,10 @@ def complaints_router(errors: Mapping[HTTPStatus, type[Schema]]) -> Router:
         "/{path:source_ref}",
         ["GET"],
         get_pushed_complaint,
-        response={HTTPStatus.OK: ComplaintStatusOut, **errors},
+        response={
+            HTTPStatus.OK: ComplaintStatusOut,
+            **{HTTPStatus(s): errors[HTTPStatus(s)] for s in (401, 404, 422)},
+        },
         operation_id="get_pushed_complaint",
         summary="Status and decision of an order this system pushed",
     )

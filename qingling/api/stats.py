@@ -9,7 +9,6 @@ appears here (regenerate docs/openapi.json with ``make schema``).
 this module needs nothing from ``qingling.api.v1``, which mounts it.
 """
 
-import datetime as dt
 import typing
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -22,6 +21,7 @@ from ninja.params.functions import Query
 from pydantic import create_model
 
 from qingling.accounts.permissions import Perm, can
+from qingling.api.params import DAY_RANGE, Day
 from qingling.core.exceptions import Forbidden
 from qingling.reports.statistics import METRICS, statistics_for_period
 
@@ -38,8 +38,8 @@ def _schema() -> type[Schema]:
 
 
 StatsOut = _schema()
-FROM = Query(..., alias="from", description="first day, YYYY-MM-DD")
-TO = Query(..., alias="to", description="last day, YYYY-MM-DD")
+FROM = Query(..., alias="from", description=f"First day, {DAY_RANGE}")
+TO = Query(..., alias="to", description=f"Last day, {DAY_RANGE}")
 
 
 def stats_router(errors: Mapping[HTTPStatus, type[Schema]]) -> Router:
@@ -47,7 +47,10 @@ def stats_router(errors: Mapping[HTTPStatus, type[Schema]]) -> Router:
 
     @router.get(
         "",
-        response={HTTPStatus.OK: StatsOut, **errors},
+        response={
+            HTTPStatus.OK: StatsOut,
+            **{HTTPStatus(s): errors[HTTPStatus(s)] for s in (400, 401, 403, 422)},
+        },
         operation_id="get_statistics",
         summary="Figures for a period",
         description=(
@@ -58,8 +61,8 @@ def stats_router(errors: Mapping[HTTPStatus, type[Schema]]) -> Router:
     )
     def get_statistics(
         request: HttpRequest,
-        start: dt.date = FROM,
-        end: dt.date = TO,
+        start: Day = FROM,
+        end: Day = TO,
     ) -> object:
         if not can(request.user, Perm.STATS_VIEW):
             raise Forbidden(_("Your role does not allow this."))

@@ -3,6 +3,7 @@
 import datetime as dt
 import uuid
 from http import HTTPStatus
+from typing import Annotated
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from ninja.security import SessionAuth
 
 from qingling.accounts.permissions import Perm, can
 from qingling.api.complaints import complaints_router
+from qingling.api.params import DAY_RANGE, Day, InputSchema, NulRefusingParser, Page
 from qingling.api.stats import stats_router
 from qingling.core.exceptions import ApplicationError, Forbidden
 from qingling.core.selectors import division_get, workdays_add
@@ -30,7 +32,11 @@ class StaffSession(SessionAuth):
 
 
 api = NinjaAPI(
-    title="Qingling API", version="1", urls_namespace="api-v1", auth=StaffSession(csrf=True)
+    title="Qingling API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=StaffSession(csrf=True),
+    parser=NulRefusingParser(),
 )
 
 
@@ -62,7 +68,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
         location = [
-            str(part) for part in error.get("loc", ()) if part not in {"body", "query", "payload"}
+            str(part)
+            for part in error.get("loc", ())
+            if part not in {"body", "query", "path", "payload"}
         ]
         fields.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg")))
     return _error(request, 422, _("Some fields are not valid."), "invalid", {"fields": fields})
@@ -83,6 +91,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc), "http_error")
 
 
+# Every status an operation can answer with an error; each operation declares its own.
 ERRORS = {
     HTTPStatus.BAD_REQUEST: ErrorOut,
     HTTPStatus.UNAUTHORIZED: ErrorOut,
@@ -92,7 +101,13 @@ ERRORS = {
     HTTPStatus.UNPROCESSABLE_ENTITY: ErrorOut,
 }
 
+
+def errors(*statuses: int) -> dict[HTTPStatus, type[Schema]]:
+    return {HTTPStatus(status): ERRORS[HTTPStatus(status)] for status in statuses}
+
+
 workdays = Router(tags=["workdays"])
+START = Query(..., description=DAY_RANGE)
 
 
 class WorkdaysOut(Schema):
@@ -104,12 +119,14 @@ class WorkdaysOut(Schema):
 
 @workdays.get(
     "/add",
-    response={HTTPStatus.OK: WorkdaysOut, **ERRORS},
+    response={HTTPStatus.OK: WorkdaysOut, **errors(401, 422)},
     operation_id="add_workdays",
     summary="Add working days to a date",
 )
 def add_workdays(
-    request: HttpRequest, start: dt.date, days: int = Query(..., ge=0, le=3650)
+    request: HttpRequest,
+    start: Day = START,
+    days: int = Query(..., ge=0, le=3650),
 ) -> object:
     result = workdays_add(start=start, days=days)
     return {"start": start, "days": days, "date": result.date, "provisional": result.provisional}
@@ -126,11 +143,22 @@ class OrganizationOut(Schema):
     address: str
 
 
-class OrganizationRegisterIn(Schema):
+class OrganizationRegisterIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     credit_code: str = ""
     division: str | None = None
-    address: str = ""
+    address: str = Field("", max_length=200)
+
+
+# A staff session's write needs Django's CSRF token: the csrftoken cookie's value in
+# this header (else 403). Declared here, since the session scheme cannot say it.
+CSRF_HEADER = {
+    "in": "header",
+    "name": "X-CSRFToken",
+    "required": True,
+    "description": "The value of the csrftoken cookie (a staff session's writes need it)",
+    "schema": {"type": "string"},
+}
 
 
 def _require(request: HttpRequest, perm: Perm) -> None:
@@ -140,25 +168,23 @@ def _require(request: HttpRequest, perm: Perm) -> None:
 
 @organizations.get(
     "",
-    response={HTTPStatus.OK: list[OrganizationOut], **ERRORS},
+    response={HTTPStatus.OK: list[OrganizationOut], **errors(401, 403, 422)},
     operation_id="list_organizations",
     summary="Search organizations",
 )
 def list_organizations(
     request: HttpRequest,
+    page: Annotated[Page, Query()],
     q: str = "",
-    limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
 ) -> object:
     _require(request, Perm.PARTY_VIEW)
-    return party_selectors.organization_list_for_user(user=request.user, query=q)[
-        offset : offset + limit
-    ]
+    found = party_selectors.organization_list_for_user(user=request.user, query=q)
+    return found[page.offset : page.offset + page.limit]
 
 
 @organizations.get(
     "/{public_id}",
-    response={HTTPStatus.OK: OrganizationOut, **ERRORS},
+    response={HTTPStatus.OK: OrganizationOut, **errors(401, 403, 404, 422)},
     operation_id="get_organization",
     summary="One organization",
 )
@@ -169,9 +195,10 @@ def get_organization(request: HttpRequest, public_id: uuid.UUID) -> Organization
 
 @organizations.post(
     "",
-    response={HTTPStatus.CREATED: OrganizationOut, **ERRORS},
+    response={HTTPStatus.CREATED: OrganizationOut, **errors(400, 401, 403, 409, 422)},
     operation_id="register_organization",
     summary="Register an organization",
+    openapi_extra={"parameters": [CSRF_HEADER]},
 )
 def register_organization(request: HttpRequest, payload: OrganizationRegisterIn) -> object:
     _require(request, Perm.PARTY_EDIT)

@@ -185,6 +185,14 @@ class PushBadInputTests(PushTestCase):
         self.assertFalse(Complaint.objects.exists())
 
 
+class PushNullCharacterTests(PushTestCase):
+    def test_refuses_a_null_character_naming_the_field_and_stores_nothing(self) -> None:
+        response = self.push(work_order(narrative="拖欠工资\x00"))
+        body = self.assertEnvelope(response, 422, "invalid")
+        self.assertEqual(list(body["extra"]["fields"]), ["narrative"])
+        self.assertIs(Complaint.objects.exists(), False)
+
+
 class PushAuthTests(PushTestCase):
     def test_a_missing_key_gets_401_in_the_envelope(self) -> None:
         response = self.client.post(PUSH, work_order(), content_type="application/json")
@@ -244,6 +252,12 @@ class PushedComplaintStatusTests(PushTestCase):
 
     def test_an_unknown_number_is_404(self) -> None:
         self.assertEnvelope(self.get("nope"), 404, "not_found")
+
+    def test_a_number_the_push_could_not_have_stored_is_422(self) -> None:
+        for source_ref in ("GD%00", "G" * 65):
+            with self.subTest(source_ref=source_ref):
+                body = self.assertEnvelope(self.get(source_ref), 422, "invalid")
+                self.assertEqual(list(body["extra"]["fields"]), ["source_ref"])
 
 
 class OpenApiDocumentServedTests(BaseTestCase):

@@ -218,3 +218,77 @@ class OrganizationsJurisdictionTests(ApiTestCase):
         self.assertEqual(
             self.client.get(f"{ORGANIZATIONS}/{self.xian_org.public_id}").status_code, 200
         )
+class BoundsTests(ApiTestCase):
+    """What schemathesis found answering 500, now refused with 422 in the envelope."""
+
+    def setUp(self) -> None:
+        self.client.force_login(self.intake)
+
+    def test_refuses_an_offset_beyond_a_64_bit_integer(self) -> None:
+        body = self.assertEnvelope(
+            self.client.get(ORGANIZATIONS, {"offset": 10**20}), 422, "invalid"
+        )
+        self.assertIn("offset", body["extra"]["fields"])
+
+    def test_accepts_the_largest_offset_and_answers_an_empty_page(self) -> None:
+        response = self.client.get(ORGANIZATIONS, {"offset": 2**31 - 1, "limit": 200})
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(response.json(), [])
+
+    def test_refuses_a_day_from_which_working_days_leave_the_calendar(self) -> None:
+        response = self.client.get("/api/v1/workdays/add?start=9999-12-31&days=1")
+        body = self.assertEnvelope(response, 422, "invalid")
+        self.assertIn("start", body["extra"]["fields"])
+
+    def test_refuses_statistics_for_the_first_and_the_last_possible_day(self) -> None:
+        for day in ("0001-01-01", "9999-12-31"):
+            response = self.client.get(f"/api/v1/stats?from={day}&to={day}")
+            self.assertEnvelope(response, 422, "invalid")
+
+    def test_refuses_an_address_longer_than_its_column(self) -> None:
+        response = self.post_json(ORGANIZATIONS, {"name": "甲公司", "address": "长" * 201})
+        body = self.assertEnvelope(response, 422, "invalid")
+        self.assertIn("address", body["extra"]["fields"])
+        self.assertIs(Organization.objects.exists(), False)
+
+    def test_refuses_a_null_character_in_the_body_naming_the_field(self) -> None:
+        response = self.post_json(ORGANIZATIONS, {"name": "甲公司", "division": "22\x000402"})
+        body = self.assertEnvelope(response, 422, "invalid")
+        self.assertEqual(list(body["extra"]["fields"]), ["division"])
+        self.assertIs(Organization.objects.exists(), False)
+
+    def test_refuses_a_null_character_in_the_query(self) -> None:
+        body = self.assertEnvelope(self.client.get(ORGANIZATIONS, {"q": "甲\x00"}), 422, "invalid")
+        self.assertEqual(list(body["extra"]["fields"]), ["q"])
+
+
+class EnvelopeAroundOperationsTests(ApiTestCase):
+    """Django's and ninja's own answers under /api/ are the envelope too."""
+
+    def test_a_url_matching_no_operation_answers_404(self) -> None:
+        self.assertEnvelope(self.client.get("/api/v1/nothing-here"), 404, "not_found")
+        # A line break in a number matches no route either.
+        self.assertEnvelope(self.client.get("/api/v1/complaints/a%0Ab"), 404, "not_found")
+
+    def test_a_method_the_path_does_not_serve_answers_405_with_the_allowed_ones(self) -> None:
+        response = self.client.generic("TRACE", ORGANIZATIONS)
+        body = self.assertEnvelope(response, 405, "method_not_allowed")
+        self.assertEqual(sorted(body["extra"]["allowed"]), ["GET", "POST"])
+        self.assertIn("GET", response["Allow"])
+
+    def test_a_body_django_cannot_read_answers_400(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.intake)
+        client.cookies["csrftoken"] = "x" * 32
+        response = client.post(
+            ORGANIZATIONS,
+            b"{}",
+            content_type="multipart/form-data",  # without its boundary
+            headers={"X-CSRFToken": "x" * 32},
+        )
+        self.assertEnvelope(response, 400, "bad_request")
+
+    def test_pages_outside_the_api_keep_their_own_error_pages(self) -> None:
+        response = self.client.get("/nothing-here/")
+        self.assertEqual(response.status_code, 404)
+        self.assertNotIn("application/json", response["Content-Type"])
