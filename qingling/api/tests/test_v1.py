@@ -218,6 +218,8 @@ class OrganizationsJurisdictionTests(ApiTestCase):
         self.assertEqual(
             self.client.get(f"{ORGANIZATIONS}/{self.xian_org.public_id}").status_code, 200
         )
+
+
 class BoundsTests(ApiTestCase):
     """What schemathesis found answering 500, now refused with 422 in the envelope."""
 
