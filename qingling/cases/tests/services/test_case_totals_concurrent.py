@@ -51,8 +51,16 @@ class ConcurrentPaymentsTests(TransactionTestCase):
             password="secret",
             actor=None,
         )
+        intake = staff_create(
+            username="intake",
+            full_name="intake",
+            role=Role.INTAKE_OFFICER,
+            org_unit=self.chief.org_unit,
+            password="secret",
+            actor=None,
+        )
         self.case = services.case_open(
-            complaints=[make_accepted_complaint()],
+            complaints=[make_accepted_complaint(actor=intake)],
             respondent=make_organization(rng),
             division=longshan,
             lead=inspector,
