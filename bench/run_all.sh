@@ -26,9 +26,10 @@ declare -A RUNS=(
   [intake_throughput-postgres]="$PY bench/intake_throughput.py --db postgres --n 3000"
   [ledger-sqlite]="env DATABASE_URL=sqlite:///$TMP/qingling-ledger-bench.sqlite3 $PY bench/ledger.py"
   [ledger-postgres]="$PY bench/ledger.py --postgres"
+  [monitoring]="$PY bench/monitoring.py"
 )
 ORDER=(extraction_quality dedupe matching bus_planning match_latency-sqlite
-  intake_throughput-sqlite intake_throughput-postgres ledger-sqlite ledger-postgres)
+  intake_throughput-sqlite intake_throughput-postgres ledger-sqlite ledger-postgres monitoring)
 [ $# -gt 0 ] && ORDER=("$@")
 
 {

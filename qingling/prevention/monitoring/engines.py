@@ -206,17 +206,24 @@ def spark_session(master: str, *, shuffle_partitions: int = 8) -> Any:
     aggregates are small). Raises JavaMissing without a Java runtime."""
     if java_path() is None:
         raise JavaMissing("no Java runtime (apt-get install default-jre-headless)")
+    import logging
+
     from pyspark.sql import SparkSession
 
-    return (
+    logging.getLogger("py4j").setLevel(logging.WARNING)
+    session = (
         SparkSession.builder.master(master)
         .appName("qingling-monitor")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.default.parallelism", str(shuffle_partitions))
         .config("spark.driver.memory", os.environ.get("QINGLING_SPARK_DRIVER_MEMORY", "2g"))
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 @contextmanager
