@@ -3,9 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 KEYS := var/secret.key var/data.key
 
-.PHONY: setup run test lint typecheck fmt messages schema bench
+.PHONY: setup setup-spark run test lint typecheck fmt messages schema bench
 
 setup: $(STAMP) $(KEYS)
 
@@ -16,6 +17,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
+
+# The optional extra "spark" (pyspark, about 400 MB): the monitoring rules on Spark and
+# their tests. `make test` and `make typecheck` install it; `make run` does not need it.
+setup-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
+	@touch $@
 
 # Local keys for the demo, never committed (var/ is ignored). Production sets
 # QINGLING_SECRET_KEY and QINGLING_DATA_KEY (or their _FILE forms) instead.
@@ -38,10 +47,10 @@ lint: setup
 	$(BIN)/qingling makemigrations --check --dry-run
 	$(BIN)/python -m qingling.core.messages_check
 
-typecheck: setup
+typecheck: setup setup-spark
 	$(BIN)/mypy qingling config
 
-test: lint typecheck
+test: lint typecheck setup-spark
 	$(BIN)/pytest -q
 
 fmt: setup
@@ -60,5 +69,5 @@ schema: setup
 	  --indent 2 --sorted
 
 # Every benchmark in one run (about half an hour); docs/performance.md quotes its logs.
-bench: setup
+bench: setup setup-spark
 	bench/run_all.sh

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "qingling.cases",
     "qingling.inspections",
     "qingling.sanctions",
+    "qingling.prevention",
     "qingling.employment",
     "qingling.reports",
     "qingling.api",
@@ -372,6 +373,30 @@ QINGLING_REFERRAL_DAYS_END_ON_WORKING_DAY = envbool(
 # The worker warns this long before a transfer's clock runs out (the platform's choice).
 QINGLING_REFERRAL_WARN_DAYS_BEFORE = 1  # the day-counted periods: on the day before the last
 QINGLING_REFERRAL_WARN_HOURS_BEFORE = 6  # the 24 hours to send
+# Dynamic monitoring (issue 16, `qingling monitor`; docs/monitoring.md). The minimum monthly
+# wage (月最低工资标准) is set by the province in tiers (一类…四类) by county. Keys: a county
+# code, a city code (xxxx00) or a province code (xx0000); a project takes the most specific.
+# TO CONFIRM: the current 吉林省 figures (吉林省人民政府's 2021 and 2023 adjustments) and
+# which tier each of Liaoyuan's counties is in were NOT FOUND in the sources. 2120 (the
+# 一类 figure as reported for the 2023 adjustment, unverified) stands in province-wide
+# until the bureau confirms the table (docs/legal-rules.md). Environment:
+# QINGLING_MINIMUM_MONTHLY_WAGE="220402:2120,220421:2000" replaces the whole table.
+QINGLING_MINIMUM_MONTHLY_WAGE = {
+    code.strip(): Decimal(yuan.strip())
+    for pair in os.environ.get("QINGLING_MINIMUM_MONTHLY_WAGE", "220000:2120").split(",")
+    if ":" in pair
+    for code, yuan in [pair.split(":", 1)]
+}
+# The platform's thresholds from issue 16 (the bureau's own rules, no legal source):
+# BELOW_MINIMUM needs this many attendance days in the month (a full month is 21.75 paid
+# days, 劳社部发〔2008〕3号); EXCESSIVE_PAY above this pay for one month on one project
+# (pay that large through one worker suggests wages routed past the crew); the unpaid
+# share of a project's workers from which PROJECT_UNPAID_SHARE is red (above 0: yellow).
+QINGLING_MONITOR_MINIMUM_WAGE_DAYS = int(os.environ.get("QINGLING_MONITOR_MINIMUM_WAGE_DAYS", "20"))
+QINGLING_MONITOR_EXCESSIVE_PAY = Decimal(os.environ.get("QINGLING_MONITOR_EXCESSIVE_PAY", "50000"))
+QINGLING_MONITOR_UNPAID_SHARE_RED = Decimal(
+    os.environ.get("QINGLING_MONITOR_UNPAID_SHARE_RED", "0.10")
+)
 # Who may not be pushed to workers: each entry is a callable that takes organization ids and
 # returns {id: reason} for those it flags (an open wage-arrears case, the blacklist …).
 # The employment app asks these without depending on the apps that answer.
