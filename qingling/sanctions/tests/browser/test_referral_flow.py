@@ -73,12 +73,14 @@ class ReferralFlowTests(StaticLiveServerTestCase):
             case=case,
             target=CaseStatus.ORDER_ISSUED,
             actor=lead,
-            order_due=clock.local_today() + dt.timedelta(days=15),
+            order_days=10,
         )
-        # The order was issued three weeks ago and its date has passed unpaid.
+        # The order was issued and served three weeks ago and its date has passed unpaid.
         today = clock.local_today()
         Case.objects.filter(pk=case.pk).update(
-            order_issued_on=today - dt.timedelta(days=21), order_due=today - dt.timedelta(days=6)
+            order_issued_on=today - dt.timedelta(days=21),
+            order_served_on=today - dt.timedelta(days=21),
+            order_due=today - dt.timedelta(days=6),
         )
         self.case = case
 

@@ -13,7 +13,13 @@ from qingling.sanctions.lifecycle import ReferralStatus
 from qingling.sanctions.models import Evasion
 from qingling.sanctions.selectors import referral_conditions
 from qingling.sanctions.services import evasion_record, referral_propose
-from qingling.sanctions.tests.world import AFTER_DUE, THRESHOLDS, TODAY, make_ordered_case
+from qingling.sanctions.tests.world import (
+    AFTER_DUE,
+    ORDER_DUE,
+    THRESHOLDS,
+    TODAY,
+    make_ordered_case,
+)
 from qingling.testing import BaseTestCase
 
 EN = override_settings(LANGUAGE_CODE="en")
@@ -84,7 +90,7 @@ class ReferralProposeTests(BaseTestCase):
         self.assertEqual(referral.status, ReferralStatus.PROPOSED)
         self.assertEqual(referral.decision_due.isoformat(), "2026-12-17")  # Mon + 3 = Thu
         self.assertTrue(referral.conditions["one_worker"])
-        self.assertEqual(referral.conditions["order_due"], "2026-12-12")
+        self.assertEqual(referral.conditions["order_due"], ORDER_DUE.isoformat())
         self.assertTrue(AuditEvent.objects.filter(action="referral.propose").exists())
 
     def test_refuses_below_the_threshold_naming_the_rule(self) -> None:
@@ -116,7 +122,7 @@ class ReferralProposeTests(BaseTestCase):
     def test_refuses_before_the_order_date_has_passed_naming_article_4(self) -> None:
         case = make_ordered_case(self)
         with (
-            time_machine.travel("2026-12-12 10:00 +0800", tick=False),
+            time_machine.travel("2026-12-11 10:00 +0800", tick=False),  # ORDER_DUE: not past
             self.assertRaises(ApplicationError) as caught,
         ):
             referral_propose(case=case, report="拖欠", three_months_pay=True, actor=self.inspector)
