@@ -398,6 +398,7 @@ QINGLING_IMPORT_KINDS = {
     "cases.claims": "qingling.cases.imports.claims_import_file",
     "employment.seekers": "qingling.employment.services.seekers.seeker_import",
     "employment.postings": "qingling.employment.services.postings.posting_import",
+    "parties.roster": "qingling.parties.services.roster_import_file",
 }
 # The outbox: gateway name → class; an undeliverable message fails after this many attempts.
 QINGLING_NOTIFY_GATEWAYS = {
