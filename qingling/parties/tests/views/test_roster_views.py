@@ -13,9 +13,11 @@ from django.urls import reverse
 from qingling.core.jobs import import_jobs_run
 from qingling.core.models import AuditEvent, ImportJob
 from qingling.core.personal_data import mask_id_number
+from qingling.core.services import import_job_claim
 from qingling.parties.demo import fake_id_number
+from qingling.parties.imports import parse_roster_xlsx
 from qingling.parties.models import Project, ProjectParty
-from qingling.parties.services import project_party_add, roster_add
+from qingling.parties.services import project_party_add, roster_add, roster_import
 from qingling.parties.tests.services.test_roster import workbook
 from qingling.testing import CURRENT_TIME, BaseTestCase, make_person, make_project
 
@@ -161,6 +163,7 @@ class ProjectRosterViewTests(BaseTestCase):
 
 @override_settings(LANGUAGE_CODE="en", QINGLING_IMPORT_INLINE_ROWS=2)
 @time_machine.travel(CURRENT_TIME, tick=False)
+@override_settings(QINGLING_WORKER_JOB_LEASE_SECONDS=900)
 class LargeRosterImportTests(BaseTestCase):
     project: Project
 
@@ -225,6 +228,36 @@ class LargeRosterImportTests(BaseTestCase):
         self.assertEqual((first.rows_created, first.rows_failed), (3, 0))
         self.assertEqual((second.rows_created, second.rows_failed), (0, 3))
         self.assertEqual(self.project.roster.count(), 3)
+
+    def test_a_job_whose_worker_died_midway_is_run_again_without_doubling_a_worker(
+        self,
+    ) -> None:
+        self.login(self.inspector)
+        content = workbook(
+            ["姓名", "身份证号"],
+            ["王建国", fake_id_number(self.rng)],
+            ["张三", fake_id_number(self.rng)],
+            ["赵六", fake_id_number(self.rng)],
+        )
+        self.upload(content)
+        job = import_job_claim()  # a worker claims it, writes two rows and is killed
+        assert job is not None
+        roster_import(
+            project=self.project, rows=parse_roster_xlsx(content)[:2], actor=self.inspector
+        )
+        with time_machine.travel(CURRENT_TIME + dt.timedelta(minutes=14), tick=False):
+            import_jobs_run()  # within the lease: its worker may still be at it
+        job.refresh_from_db()
+        self.assertEqual(job.status, ImportJob.Status.RUNNING)
+        with time_machine.travel(CURRENT_TIME + dt.timedelta(minutes=16), tick=False):
+            import_jobs_run()
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.attempts), (ImportJob.Status.DONE, 2))
+        self.assertEqual((job.rows_created, job.rows_failed), (1, 2))
+        self.assertEqual(
+            sorted(self.project.roster.values_list("worker__name", flat=True)),
+            ["张三", "王建国", "赵六"],
+        )
 
     def test_only_the_uploader_sees_the_job_and_another_county_cannot_queue_one(self) -> None:
         self.login(self.inspector)
