@@ -44,15 +44,131 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}"
 
 
-def database_url(kind: str, workdir: Path) -> str:
+def database_url(kind: str, workdir: Path, name: str = "qingling_bench") -> str:
+    """A new, empty database for one run: a file in ``workdir``, or the PostgreSQL
+    database ``name`` (dropped and created again; never ``postgres`` nor a test one)."""
     if kind == "sqlite":
         return f"sqlite:///{workdir / 'bench.sqlite3'}"
     import psycopg
 
+    assert name.startswith("qingling_") and "bench" in name, name  # never CI's or a person's
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS qingling_bench")
-        conn.execute("CREATE DATABASE qingling_bench")
-    return "postgres://postgres@127.0.0.1:5432/qingling_bench"
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def bench_environment(database: str, workdir: Path) -> dict[str, str]:
+    """The server's environment as in production (DEBUG off), for a throwaway database."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database,
+        "QINGLING_VAR_DIR": str(workdir),
+        "QINGLING_DEBUG": "0",
+        "QINGLING_SECRET_KEY": "bench-" + "x" * 40,
+        "QINGLING_DATA_KEY": "bench-" + "y" * 40,
+        "QINGLING_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+TRADES = [
+    "鑫盛",
+    "宏达",
+    "恒通",
+    "金泰",
+    "华信",
+    "远大",
+    "中兴",
+    "安泰",
+    "永盛",
+    "昌隆",
+    "广源",
+    "瑞丰",
+    "天成",
+    "兴业",
+    "福源",
+    "东方",
+    "长城",
+    "众诚",
+    "盛世",
+    "鸿运",
+]
+TRADES += [f"{a}{b}" for a in "德隆富贵祥和泰丰" for b in "源达鑫利盛泰顺发"]
+
+
+def database_fill(*, organizations: int, rng: random.Random) -> tuple[str, list[str]]:
+    """Migrate the bench database (Django set up), file ``organizations`` employers and a
+    12345 hotline source system; its API key and the employer names orders cite."""
+    from django.core.management import call_command
+
+    from qingling.intake.models import Channel
+    from qingling.intake.services import source_system_create
+    from qingling.parties.demo import fake_credit_code
+    from qingling.parties.matching import block_key
+    from qingling.parties.models import Organization
+
+    call_command("migrate", verbosity=0)
+    kinds = ["建筑工程有限公司", "建设有限公司", "劳务有限公司", "装饰工程有限公司"]
+    names = [
+        f"辽源市{rng.choice(TRADES)}{rng.choice(kinds)}{index}" for index in range(organizations)
+    ]
+    Organization.objects.bulk_create(
+        (
+            Organization(name=name, credit_code=fake_credit_code(rng), name_key=block_key(name))
+            for name in names
+        ),
+        batch_size=2000,
+    )
+    _system, key = source_system_create(name="12345热线", channel=Channel.HOTLINE_12345, actor=None)
+    return key, [f"辽源市{t}建筑工程有限公司" for t in TRADES]
+
+
+def server_start(
+    *, env: dict[str, str], port: int, workers: int | None = None, threads: int | None = None
+) -> subprocess.Popen[bytes]:
+    """The production server: gunicorn as config/gunicorn.py sets it up (``workers`` and
+    ``threads`` override it), in a process group of its own so that a crash can be
+    simulated by killing the group (``os.killpg``)."""
+    from config import gunicorn as server_config
+
+    return subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--config",
+            str(ROOT / "config" / "gunicorn.py"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers or server_config.workers),
+            "--threads",
+            str(threads or server_config.threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def server_wait(port: int, *, seconds: float = 30) -> None:
+    """Return once the server at 127.0.0.1:``port`` answers."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            connection.close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
 
 
 def payloads(n: int, employers: list[str], rng: random.Random) -> list[dict[str, object]]:
@@ -102,103 +218,29 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="qingling-bench-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(args.db, workdir),
-        "QINGLING_VAR_DIR": str(workdir),
-        "QINGLING_DEBUG": "0",
-        "QINGLING_SECRET_KEY": "bench-" + "x" * 40,
-        "QINGLING_DATA_KEY": "bench-" + "y" * 40,
-        "QINGLING_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
+    env = bench_environment(database_url(args.db, workdir), workdir)
     os.environ.update(env)
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
 
-    from qingling.intake.models import Channel, Complaint
-    from qingling.intake.services import source_system_create
-    from qingling.parties.demo import fake_credit_code
-    from qingling.parties.matching import block_key
-    from qingling.parties.models import Organization
+    from qingling.intake.models import Channel, Complaint, SourceSystem
 
-    call_command("migrate", verbosity=0)
     rng = random.Random(2021)
-    trades = [
-        "鑫盛",
-        "宏达",
-        "恒通",
-        "金泰",
-        "华信",
-        "远大",
-        "中兴",
-        "安泰",
-        "永盛",
-        "昌隆",
-        "广源",
-        "瑞丰",
-        "天成",
-        "兴业",
-        "福源",
-        "东方",
-        "长城",
-        "众诚",
-        "盛世",
-        "鸿运",
-    ]
-    trades += [f"{a}{b}" for a in "德隆富贵祥和泰丰" for b in "源达鑫利盛泰顺发"]
-    kinds = ["建筑工程有限公司", "建设有限公司", "劳务有限公司", "装饰工程有限公司"]
-    names = [
-        f"辽源市{rng.choice(trades)}{rng.choice(kinds)}{index}"
-        for index in range(args.organizations)
-    ]
-    Organization.objects.bulk_create(
-        (
-            Organization(name=name, credit_code=fake_credit_code(rng), name_key=block_key(name))
-            for name in names
-        ),
-        batch_size=2000,
-    )
-    system, key = source_system_create(name="12345热线", channel=Channel.HOTLINE_12345, actor=None)
-    rows = payloads(args.n, [f"辽源市{t}建筑工程有限公司" for t in trades], rng)
+    key, employers = database_fill(organizations=args.organizations, rng=rng)
+    system = SourceSystem.objects.get()
+    rows = payloads(args.n, employers, rng)
     connection.close()
 
     port = 8765
-    # The production server: gunicorn as config/gunicorn.py sets it up.
     from config import gunicorn as server_config
 
     server_workers = args.workers or server_config.workers
     server_threads = args.threads or server_config.threads
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--config",
-            str(ROOT / "config" / "gunicorn.py"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(server_workers),
-            "--threads",
-            str(server_threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = server_start(env=env, port=port, workers=server_workers, threads=server_threads)
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.1)
+        server_wait(port)
         latencies: list[float] = []
         statuses: dict[int, int] = {}
         lock = threading.Lock()

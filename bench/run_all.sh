@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark of docs/performance.md in one run, one after the other, so that the
+# Every benchmark of docs/performance.md (and the crash bench of docs/security.md) in one run, one after the other, so that the
 # figures and their same-run baselines come from the same machine in the same state.
 #
 #   make bench            # or: bench/run_all.sh [NAME …]   (names: the scripts below)
@@ -24,12 +24,15 @@ declare -A RUNS=(
   [match_latency-sqlite]="env DATABASE_URL=sqlite:///$TMP/qingling-bench.sqlite3 $PY bench/match_latency.py"
   [intake_throughput-sqlite]="$PY bench/intake_throughput.py --db sqlite --n 3000"
   [intake_throughput-postgres]="$PY bench/intake_throughput.py --db postgres --n 3000"
+  [intake_crash-sqlite]="$PY bench/intake_crash.py --db sqlite --n 1000 --kill-after 400"
+  [intake_crash-postgres]="$PY bench/intake_crash.py --db postgres --n 1000 --kill-after 400"
   [ledger-sqlite]="env DATABASE_URL=sqlite:///$TMP/qingling-ledger-bench.sqlite3 $PY bench/ledger.py"
   [ledger-postgres]="$PY bench/ledger.py --postgres"
   [monitoring]="$PY bench/monitoring.py"
 )
 ORDER=(extraction_quality dedupe matching bus_planning match_latency-sqlite
-  intake_throughput-sqlite intake_throughput-postgres ledger-sqlite ledger-postgres)
+  intake_throughput-sqlite intake_throughput-postgres intake_crash-sqlite
+  intake_crash-postgres ledger-sqlite ledger-postgres)
 # Not in the default run until DuckDB's stall on 100M rows is fixed (docs/performance.md,
 # "Monitoring"): bench/run_all.sh monitoring
 [ $# -gt 0 ] && ORDER=("$@")

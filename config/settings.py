@@ -495,7 +495,13 @@ QINGLING_IMPORT_KINDS = {
     "cases.claims": "qingling.cases.imports.claims_import_file",
     "employment.seekers": "qingling.employment.services.seekers.seeker_import",
     "employment.postings": "qingling.employment.services.postings.posting_import",
+    "parties.roster": "qingling.parties.services.roster_import_file",
 }
+# The kinds whose import may run again over rows a dead worker already wrote: every row is
+# found by its ID number (the same claim, roster entry, registration), so none is added
+# twice. A job of these kinds whose worker died is queued again; of the others (postings:
+# a row without a reference would be added again) it is failed with the reason.
+QINGLING_IMPORT_RERUNNABLE = frozenset({"cases.claims", "employment.seekers", "parties.roster"})
 # The outbox: gateway name → class; an undeliverable message fails after this many attempts.
 QINGLING_NOTIFY_GATEWAYS = {
     "webhook": "qingling.notify.gateways.WebhookGateway",

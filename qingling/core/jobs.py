@@ -6,8 +6,14 @@ from collections.abc import Callable
 from django.contrib.sessions.models import Session
 
 from qingling.core import clock
+from qingling.core.scheduling import job_lease_ttl
 from qingling.core.selectors import calendar_next_year_missing
-from qingling.core.services import calendar_sync_from_package, import_job_claim, import_job_run
+from qingling.core.services import (
+    calendar_sync_from_package,
+    import_job_claim,
+    import_job_run,
+    import_jobs_recover,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +36,12 @@ def sessions_prune() -> None:
 
 def import_jobs_run() -> None:
     """Run the queued imports, oldest first; each is claimed (a compare-and-swap on its
-    status), so a second worker running this job at the same time takes another one."""
+    status), so a second worker running this job at the same time takes another one.
+
+    First the running jobs without a heartbeat for longer than a job's lease
+    (``QINGLING_WORKER_JOB_LEASE_SECONDS``: their worker died) are taken back: queued
+    again or failed with the reason (``import_jobs_recover``)."""
+    import_jobs_recover(stale_after=job_lease_ttl(), now=clock.now())
     while (job := import_job_claim()) is not None:
         job = import_job_run(job=job)
         logger.info("imports: %s job %s %s, %s rows", job.kind, job.pk, job.status, job.rows_total)

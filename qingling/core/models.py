@@ -180,6 +180,12 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Written with the progress (every IMPORT_PROGRESS_EVERY rows) while the job runs: a
+    # running job whose heartbeat is older than the worker's job lease lost its worker.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    # How many times a worker claimed the job; the claim is also the run's token, so a
+    # worker whose job was taken back writes nothing more to it.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

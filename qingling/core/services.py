@@ -354,15 +354,20 @@ def import_job_claim() -> ImportJob | None:
 
     The claim is a compare-and-swap (``UPDATE … SET status='running' WHERE pk=… AND
     status='queued'``), so two workers never run the same job: the one that updates no
-    row tries the next job.
+    row tries the next job. It starts the job's heartbeat and counts the attempt, which
+    is the run's token from then on (``import_job_run``).
     """
     candidates = ImportJob.objects.filter(status=ImportJob.Status.QUEUED).values_list(
         "pk", flat=True
     )
     for pk in candidates[:20]:
         with transaction.atomic():
+            now = clock.now()
             claimed = ImportJob.objects.filter(pk=pk, status=ImportJob.Status.QUEUED).update(
-                status=ImportJob.Status.RUNNING, started_at=clock.now()
+                status=ImportJob.Status.RUNNING,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=models.F("attempts") + 1,
             )
             if claimed != 1:
                 continue
@@ -374,20 +379,35 @@ def import_job_claim() -> ImportJob | None:
     return None
 
 
+class ImportJobLost(Exception):
+    """The job was taken back from this run (its heartbeat had run out; see
+    ``import_jobs_recover``): the run stops and writes nothing more to it."""
+
+
 def import_job_run(*, job: ImportJob) -> ImportJob:
     """Run a claimed job: the domain's import (``QINGLING_IMPORT_KINDS[job.kind]``) reads
     the stored file as the member of staff who uploaded it, reporting progress; the
     result, with every refused row by line and reason, goes on the job. A file refused
     whole (a missing column, too many rows) fails the job with the reason. The stored
-    file is removed either way."""
+    file is removed either way.
+
+    Every progress write is also the job's heartbeat, and it and the final write are
+    conditional on this run's claim (the status and the attempt): when the job was taken
+    back meanwhile, the run stops at its next progress write and leaves the job and the
+    stored file to whoever has them now."""
     if job.status != ImportJob.Status.RUNNING:
         raise Conflict(_("The import is not running."), code="import_job_not_running")
     path = _imports_dir() / job.file
+    this_run = ImportJob.objects.filter(
+        pk=job.pk, status=ImportJob.Status.RUNNING, attempts=job.attempts
+    )
     updates: dict[str, Any] = {}
 
     def progress(done: int, total: int) -> None:
-        if done % IMPORT_PROGRESS_EVERY == 0 or done >= total:
-            ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
+        if done % IMPORT_PROGRESS_EVERY and done < total:
+            return
+        if not this_run.update(rows_done=done, rows_total=total, heartbeat_at=clock.now()):
+            raise ImportJobLost
 
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
@@ -395,6 +415,10 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
             outcome: ImportOutcome = run(
                 content=path.read_bytes(), actor=job.created_by, progress=progress, **job.params
             )
+        except ImportJobLost:
+            logger.warning("import job %s (%s) was taken back; this run stops", job.pk, job.kind)
+            job.refresh_from_db()
+            return job
         except ApplicationError as error:
             fields = error.extra.get("fields", {})
             details = [str(m) for messages in fields.values() for m in messages]
@@ -421,21 +445,113 @@ def import_job_run(*, job: ImportJob) -> ImportJob:
                     for f in outcome.failures
                 ],
             }
-        finally:
-            path.unlink(missing_ok=True)
     with transaction.atomic():
-        ImportJob.objects.filter(pk=job.pk).update(**updates, file="", finished_at=clock.now())
+        ended = this_run.update(**updates, file="", finished_at=clock.now())
         job.refresh_from_db()
-        audit_event_record(
-            actor=None,
-            action=f"import_job.{job.status}",
-            obj=job,
-            after={
-                "status": job.status,
-                "rows_total": job.rows_total,
-                "rows_created": job.rows_created,
-                "rows_updated": job.rows_updated,
-                "rows_failed": job.rows_failed,
-            },
-        )
+        if ended:
+            audit_event_record(
+                actor=None,
+                action=f"import_job.{job.status}",
+                obj=job,
+                after={
+                    "status": job.status,
+                    "rows_total": job.rows_total,
+                    "rows_created": job.rows_created,
+                    "rows_updated": job.rows_updated,
+                    "rows_failed": job.rows_failed,
+                },
+            )
+    if ended:
+        path.unlink(missing_ok=True)
+    else:
+        logger.warning("import job %s (%s) was taken back as it ended", job.pk, job.kind)
     return job
+
+
+# A job whose worker stopped is run again at most this often before it is failed: a file
+# that kills the worker itself must not kill every worker in turn.
+IMPORT_JOB_MAX_ATTEMPTS = 2
+
+
+def import_jobs_recover(*, stale_after: dt.timedelta, now: dt.datetime) -> list[ImportJob]:
+    """Take back the running jobs whose heartbeat is older than ``stale_after`` (the
+    worker's job lease): their worker died or hangs.
+
+    Re-queued when the kind's import keeps rows idempotently (listed in
+    ``QINGLING_IMPORT_RERUNNABLE``: the same ID number finds the same claim, roster entry
+    or registration, so the rows the dead run wrote are not added twice) and the job
+    has had fewer than ``IMPORT_JOB_MAX_ATTEMPTS`` runs and its stored file is there;
+    otherwise failed, with a reason that says what to do. Each is one compare-and-swap on
+    the run's claim and heartbeat, audited and logged; the jobs taken back are returned.
+    """
+    cutoff = now - stale_after
+    rerunnable = set(getattr(settings, "QINGLING_IMPORT_RERUNNABLE", ()))
+    stale = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    taken_back: list[ImportJob] = []
+    for job in stale[:100]:
+        path = _imports_dir() / job.file if job.file else None
+        stored = path is not None and path.is_file()
+        if job.kind in rerunnable and stored and job.attempts < IMPORT_JOB_MAX_ATTEMPTS:
+            updates: dict[str, Any] = {
+                "status": ImportJob.Status.QUEUED,
+                "rows_done": 0,
+                "heartbeat_at": None,
+            }
+            reason = "the worker stopped; the import keeps rows idempotently, so it runs again"
+        elif job.kind in rerunnable:
+            reason = (
+                _(
+                    "The worker stopped twice while importing this file. Run the file again "
+                    "(rows already imported are not added twice); if it stops again, tell "
+                    "the administrator."
+                )
+                if stored
+                else _(
+                    "The worker stopped while importing this file. Run the file again: rows "
+                    "already imported are not added twice."
+                )
+            )
+            updates = {"status": ImportJob.Status.FAILED, "error": reason, "file": ""}
+        else:
+            reason = _(
+                "The worker stopped while importing this file, after about %(done)d rows: "
+                "those are kept, the rest are not. Import only the rows after them: running "
+                "the whole file again could add rows twice."
+            ) % {"done": job.rows_done}
+            updates = {"status": ImportJob.Status.FAILED, "error": reason[:500], "file": ""}
+        if updates["status"] == ImportJob.Status.FAILED:
+            updates["finished_at"] = now
+        with transaction.atomic():
+            taken = ImportJob.objects.filter(
+                pk=job.pk,
+                status=ImportJob.Status.RUNNING,
+                attempts=job.attempts,
+                heartbeat_at=job.heartbeat_at,
+            ).update(**updates)
+            if not taken:  # it moved on meanwhile: its worker is alive
+                continue
+            before = {"status": job.status, "heartbeat_at": _json_value(job.heartbeat_at)}
+            job.refresh_from_db()
+            audit_event_record(
+                actor=None,
+                action="import_job.requeue"
+                if job.status == ImportJob.Status.QUEUED
+                else "import_job.failed",
+                obj=job,
+                before=before,
+                after={"status": job.status, "attempts": job.attempts},
+                reason=str(reason)[:500],
+            )
+        if job.status == ImportJob.Status.FAILED and path is not None:
+            path.unlink(missing_ok=True)
+        logger.warning(
+            "import job %s (%s) lost its worker (no heartbeat since %s): %s",
+            job.pk,
+            job.kind,
+            before["heartbeat_at"],
+            job.status,
+        )
+        taken_back.append(job)
+    return taken_back

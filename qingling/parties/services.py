@@ -29,6 +29,7 @@ from qingling.parties.imports import (
     RosterImportFailure,
     RosterImportResult,
     RosterRow,
+    parse_roster_xlsx,
     read_roster_row,
     team_leader_names,
 )
@@ -41,6 +42,7 @@ from qingling.parties.selectors import (
     organization_visible,
     person_in_jurisdiction,
     personal_number_read,
+    project_list_for_user,
 )
 
 PERSON_AUDIT_FIELDS = ("name", "id_number_masked", "phone_masked")
@@ -688,3 +690,28 @@ def roster_import(
         if progress is not None:
             progress(done, result)
     return result
+
+
+def roster_import_file(
+    *,
+    content: bytes,
+    actor: Actor,
+    project: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> RosterImportResult:
+    """A large roster workbook, run by the worker (``QINGLING_IMPORT_KINDS["parties.roster"]``)
+    as the member of staff who uploaded it, for the project with the public id ``project``.
+
+    Running it again is safe: a worker already on the roster (same ID number, which every
+    row must have) is refused by name, not added twice.
+    """
+    found = project_list_for_user(user=actor).filter(public_id=project).first()
+    if found is None:
+        raise NotFound(_("Not found."))
+    rows = parse_roster_xlsx(content)
+
+    def each(done: int, _result: RosterImportResult) -> None:
+        if progress is not None:
+            progress(done, len(rows))
+
+    return roster_import(project=found, rows=rows, actor=actor, progress=each)

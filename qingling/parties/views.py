@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,6 +21,8 @@ from qingling.accounts.permissions import Perm, can, covers_whole_city, jurisdic
 from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error
 from qingling.core.selectors import division_list
+from qingling.core.services import import_job_create
+from qingling.core.workbooks import xlsx_rows_at_most
 from qingling.parties import selectors, services
 from qingling.parties.forms import (
     OrganizationForm,
@@ -389,14 +392,28 @@ def project_roster_add(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 @require_perm(Perm.PARTY_EDIT)
 @require_POST
 def project_roster_import(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Put the workers of an XLSX roster on the project; bad rows are listed by line."""
+    """Put the workers of an XLSX roster on the project; bad rows are listed by line. A
+    workbook of more than ``QINGLING_IMPORT_INLINE_ROWS`` rows goes to the worker, and the
+    page redirects to the job's progress."""
     project = selectors.project_get_for_user(user=request.user, public_id=public_id)
     form = RosterImportForm(request.POST, request.FILES, prefix="roster_import")
     if not form.is_valid():
         return _project_page(request, project, upload_form=form)
     upload = form.cleaned_data["file"]  # its size is checked by the form
+    content = upload.read()
     try:
-        rows = parse_roster_xlsx(upload.read())
+        if not xlsx_rows_at_most(content, settings.QINGLING_IMPORT_INLINE_ROWS):
+            job = import_job_create(  # a large workbook: the worker imports it
+                kind="parties.roster",
+                content=content,
+                file_name=upload.name or "",
+                actor=request.user,
+                params={"project": str(project.public_id)},
+                back_url=_roster_url(project),
+                language=request.LANGUAGE_CODE,
+            )
+            return redirect("accounts:import_job", public_id=job.public_id)
+        rows = parse_roster_xlsx(content)
         result = services.roster_import(project=project, rows=rows, actor=request.user)
     except ApplicationError as error:
         form_add_application_error(form, error)

@@ -1,3 +1,4 @@
+import datetime as dt
 import shutil
 import stat
 import tempfile
@@ -9,10 +10,16 @@ import time_machine
 from django.conf import settings
 from django.test import override_settings
 
+from qingling.core import clock
 from qingling.core.exceptions import Conflict, InvalidInput
 from qingling.core.jobs import import_jobs_run
 from qingling.core.models import AuditEvent, ImportJob
-from qingling.core.services import import_job_claim, import_job_create, import_job_run
+from qingling.core.services import (
+    import_job_claim,
+    import_job_create,
+    import_job_run,
+    import_jobs_recover,
+)
 from qingling.core.workbooks import RowFailure, SheetImportResult
 from qingling.testing import CURRENT_TIME, BaseTestCase
 
@@ -43,13 +50,32 @@ def refusing_import(**_kwargs: Any) -> SheetImportResult:
     raise InvalidInput("The sheet has no column for: name.", extra={"fields": {"name": ["x"]}})
 
 
+def taken_back_import(
+    *, content: bytes, actor: object, progress: Callable[[int, int], None], **params: Any
+) -> SheetImportResult:
+    """A run that stalls the first time: meanwhile another worker takes the job back."""
+    if not CALLS:
+        import_jobs_recover(stale_after=dt.timedelta(0), now=clock.now() + dt.timedelta(seconds=1))
+    return fake_import(content=content, actor=actor, progress=progress, **params)
+
+
 KINDS = {
     "test.rows": "qingling.core.tests.services.test_import_jobs.fake_import",
     "test.refused": "qingling.core.tests.services.test_import_jobs.refusing_import",
+    "test.taken_back": "qingling.core.tests.services.test_import_jobs.taken_back_import",
+    "test.doubles": "qingling.core.tests.services.test_import_jobs.fake_import",
 }
+# test.doubles stands for an import that would add rows twice if run again (the postings)
+RERUNNABLE = frozenset({"test.rows", "test.refused", "test.taken_back"})
+LEASE = dt.timedelta(seconds=900)
 
 
-@override_settings(QINGLING_IMPORT_KINDS=KINDS, LANGUAGE_CODE="en")
+@override_settings(
+    QINGLING_IMPORT_KINDS=KINDS,
+    QINGLING_IMPORT_RERUNNABLE=RERUNNABLE,
+    QINGLING_WORKER_JOB_LEASE_SECONDS=900,
+    LANGUAGE_CODE="en",
+)
 @time_machine.travel(CURRENT_TIME, tick=False)
 class ImportJobTests(BaseTestCase):
     def setUp(self) -> None:
@@ -138,3 +164,120 @@ class ImportJobTests(BaseTestCase):
         self.assertEqual(job.status, ImportJob.Status.FAILED)
         self.assertIn("The sheet has no column for: name.", job.error)
         self.assertFalse(path.exists())
+
+
+@override_settings(
+    QINGLING_IMPORT_KINDS=KINDS,
+    QINGLING_IMPORT_RERUNNABLE=RERUNNABLE,
+    QINGLING_WORKER_JOB_LEASE_SECONDS=900,
+    LANGUAGE_CODE="en",
+)
+@time_machine.travel(CURRENT_TIME, tick=False)
+class ImportJobWorkerDiedTests(BaseTestCase):
+    """A worker claims a job and dies (``import_job_claim`` without ``import_job_run``)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        media = tempfile.mkdtemp(prefix="qingling-media-")
+        override = override_settings(MEDIA_ROOT=media)
+        override.enable()
+        self.addCleanup(override.disable)
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+        CALLS.clear()
+
+    def abandoned(self, content: bytes, kind: str = "test.rows", rows_done: int = 0) -> ImportJob:
+        job = import_job_create(
+            kind=kind, content=content, file_name="grid.xlsx", actor=self.employment
+        )
+        claimed = import_job_claim()
+        assert claimed is not None
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=rows_done)
+        return claimed
+
+    def stored(self, job: ImportJob) -> Path:
+        return Path(settings.MEDIA_ROOT) / "imports" / job.file
+
+    def test_the_claim_starts_the_heartbeat_and_progress_keeps_it_beating(self) -> None:
+        job = self.abandoned(b"ok\n")
+        self.assertEqual((job.heartbeat_at, job.attempts), (CURRENT_TIME, 1))
+        with time_machine.travel(CURRENT_TIME + dt.timedelta(minutes=3), tick=False):
+            job = import_job_run(job=job)
+        self.assertEqual(job.heartbeat_at, CURRENT_TIME + dt.timedelta(minutes=3))
+
+    def test_a_job_whose_heartbeat_is_within_the_lease_is_left_running(self) -> None:
+        job = self.abandoned(b"ok\n")
+        with time_machine.travel(CURRENT_TIME + LEASE, tick=False):
+            import_jobs_run()
+        job.refresh_from_db()
+        self.assertEqual(job.status, ImportJob.Status.RUNNING)
+        self.assertEqual(CALLS, [])
+
+    def test_a_job_whose_worker_died_is_queued_again_and_run_once_more(self) -> None:
+        job = self.abandoned(b"ok\nbad\nok\n", rows_done=2)
+        path = self.stored(job)
+        with time_machine.travel(CURRENT_TIME + LEASE + dt.timedelta(seconds=1), tick=False):
+            import_jobs_run()
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.attempts), (ImportJob.Status.DONE, 2))
+        self.assertEqual((job.rows_done, job.rows_created, job.rows_failed), (3, 2, 1))
+        self.assertEqual(len(CALLS), 1)
+        self.assertFalse(path.exists())
+        event = AuditEvent.objects.get(action="import_job.requeue")
+        assert event.before is not None and event.after is not None
+        self.assertEqual((event.before["status"], event.after["status"]), ("running", "queued"))
+        self.assertIn("the worker stopped", event.reason)
+
+    def test_a_job_whose_worker_died_twice_is_failed_with_the_reason(self) -> None:
+        job = self.abandoned(b"ok\n")
+        path = self.stored(job)
+        later = CURRENT_TIME + LEASE + dt.timedelta(seconds=1)
+        with time_machine.travel(later, tick=False):
+            self.assertEqual(
+                [j.status for j in import_jobs_recover(stale_after=LEASE, now=clock.now())],
+                ["queued"],
+            )
+            self.assertIsNotNone(import_job_claim())  # and the second worker dies too
+        with time_machine.travel(later + LEASE + dt.timedelta(seconds=1), tick=False):
+            import_jobs_run()
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.attempts), (ImportJob.Status.FAILED, 2))
+        self.assertIn("The worker stopped twice while importing this file.", job.error)
+        self.assertEqual(CALLS, [])
+        self.assertFalse(path.exists())  # personal data is not kept
+        self.assertEqual(job.file, "")
+        self.assertTrue(AuditEvent.objects.filter(action="import_job.failed").exists())
+
+    def test_a_job_that_may_add_rows_twice_is_failed_saying_how_far_it_got(self) -> None:
+        job = self.abandoned(b"ok\n" * 300, kind="test.doubles", rows_done=200)
+        path = self.stored(job)
+        with time_machine.travel(CURRENT_TIME + LEASE + dt.timedelta(seconds=1), tick=False):
+            import_jobs_run()
+        job.refresh_from_db()
+        self.assertEqual(job.status, ImportJob.Status.FAILED)
+        self.assertIn("after about 200 rows: those are kept, the rest are not.", job.error)
+        self.assertIn("running the whole file again could add rows twice", job.error)
+        self.assertEqual(CALLS, [])
+        self.assertFalse(path.exists())
+
+    def test_a_run_whose_job_was_taken_back_stops_and_leaves_the_job_to_the_next_run(
+        self,
+    ) -> None:
+        job = import_job_create(
+            kind="test.taken_back",
+            content=b"ok\n" * 150,
+            file_name="grid.xlsx",
+            actor=self.employment,
+        )
+        path = self.stored(job)
+        claimed = import_job_claim()
+        assert claimed is not None
+        stopped = import_job_run(job=claimed)
+        # the first run stopped at its first progress write after the job was taken back
+        self.assertEqual(CALLS[0]["seen"], [])
+        self.assertEqual((stopped.status, stopped.rows_done), (ImportJob.Status.QUEUED, 0))
+        self.assertTrue(path.exists())  # the next run needs it
+        self.assertFalse(AuditEvent.objects.filter(action="import_job.done").exists())
+        import_jobs_run()
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.rows_created, job.attempts), ("done", 150, 2))
+        self.assertEqual(AuditEvent.objects.filter(action="import_job.done").count(), 1)

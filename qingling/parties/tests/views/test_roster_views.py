@@ -1,4 +1,6 @@
 import datetime as dt
+import shutil
+import tempfile
 from typing import Any
 
 import time_machine
@@ -8,11 +10,14 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from qingling.core.models import AuditEvent
+from qingling.core.jobs import import_jobs_run
+from qingling.core.models import AuditEvent, ImportJob
 from qingling.core.personal_data import mask_id_number
+from qingling.core.services import import_job_claim
 from qingling.parties.demo import fake_id_number
+from qingling.parties.imports import parse_roster_xlsx
 from qingling.parties.models import Project, ProjectParty
-from qingling.parties.services import project_party_add, roster_add
+from qingling.parties.services import project_party_add, roster_add, roster_import
 from qingling.parties.tests.services.test_roster import workbook
 from qingling.testing import CURRENT_TIME, BaseTestCase, make_person, make_project
 
@@ -154,3 +159,126 @@ class ProjectRosterViewTests(BaseTestCase):
         )
         self.assertContains(response, "a file to import may be at most 100\xa0bytes")
         self.assertIs(self.project.roster.exists(), False)
+
+
+@override_settings(LANGUAGE_CODE="en", QINGLING_IMPORT_INLINE_ROWS=2)
+@time_machine.travel(CURRENT_TIME, tick=False)
+@override_settings(QINGLING_WORKER_JOB_LEASE_SECONDS=900)
+class LargeRosterImportTests(BaseTestCase):
+    project: Project
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.project = make_project(division=cls.longshan)
+
+    def setUp(self) -> None:
+        media = tempfile.mkdtemp(prefix="qingling-media-")
+        override = override_settings(MEDIA_ROOT=media)
+        override.enable()
+        self.addCleanup(override.disable)
+        self.addCleanup(shutil.rmtree, media, ignore_errors=True)
+
+    def upload(self, content: bytes) -> Any:
+        return self.client.post(
+            reverse("parties:project_roster_import", args=[self.project.public_id]),
+            {"roster_import-file": SimpleUploadedFile("roster.xlsx", content)},
+        )
+
+    def test_a_large_roster_is_queued_and_the_worker_adds_its_workers_once(self) -> None:
+        self.login(self.inspector)
+        content = workbook(
+            ["姓名", "身份证号", "工种"],
+            ["王建国", fake_id_number(self.rng), "木工"],
+            ["李四", "220402199002301234", ""],
+            ["张三", fake_id_number(self.rng), "瓦工"],
+        )
+        response = self.upload(content)
+        job = ImportJob.objects.get()
+        self.assertRedirects(response, reverse("accounts:import_job", args=[job.public_id]))
+        self.assertEqual(
+            (job.kind, job.params), ("parties.roster", {"project": str(self.project.public_id)})
+        )
+        self.assertIs(self.project.roster.exists(), False)
+        import_jobs_run()
+        import_jobs_run()
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.rows_done, job.rows_total), ("done", 3, 3))
+        self.assertEqual((job.rows_created, job.rows_failed), (2, 1))
+        self.assertEqual({failure["line"] for failure in job.report}, {3})
+        self.assertEqual(
+            sorted(self.project.roster.values_list("worker__name", flat=True)), ["张三", "王建国"]
+        )
+        page = self.client.get(reverse("accounts:import_job", args=[job.public_id]))
+        self.assertContains(page, "2 rows added, 0 updated, 1 refused.")
+        self.assertContains(page, self.url_roster())
+
+    def test_running_the_file_again_adds_nobody_twice(self) -> None:
+        self.login(self.inspector)
+        content = workbook(
+            ["姓名", "身份证号"],
+            ["王建国", fake_id_number(self.rng)],
+            ["张三", fake_id_number(self.rng)],
+            ["赵六", fake_id_number(self.rng)],
+        )
+        self.upload(content)
+        self.upload(content)
+        import_jobs_run()
+        first, second = ImportJob.objects.order_by("id")
+        self.assertEqual((first.rows_created, first.rows_failed), (3, 0))
+        self.assertEqual((second.rows_created, second.rows_failed), (0, 3))
+        self.assertEqual(self.project.roster.count(), 3)
+
+    def test_a_job_whose_worker_died_midway_is_run_again_without_doubling_a_worker(
+        self,
+    ) -> None:
+        self.login(self.inspector)
+        content = workbook(
+            ["姓名", "身份证号"],
+            ["王建国", fake_id_number(self.rng)],
+            ["张三", fake_id_number(self.rng)],
+            ["赵六", fake_id_number(self.rng)],
+        )
+        self.upload(content)
+        job = import_job_claim()  # a worker claims it, writes two rows and is killed
+        assert job is not None
+        roster_import(
+            project=self.project, rows=parse_roster_xlsx(content)[:2], actor=self.inspector
+        )
+        with time_machine.travel(CURRENT_TIME + dt.timedelta(minutes=14), tick=False):
+            import_jobs_run()  # within the lease: its worker may still be at it
+        job.refresh_from_db()
+        self.assertEqual(job.status, ImportJob.Status.RUNNING)
+        with time_machine.travel(CURRENT_TIME + dt.timedelta(minutes=16), tick=False):
+            import_jobs_run()
+        job.refresh_from_db()
+        self.assertEqual((job.status, job.attempts), (ImportJob.Status.DONE, 2))
+        self.assertEqual((job.rows_created, job.rows_failed), (1, 2))
+        self.assertEqual(
+            sorted(self.project.roster.values_list("worker__name", flat=True)),
+            ["张三", "王建国", "赵六"],
+        )
+
+    def test_only_the_uploader_sees_the_job_and_another_county_cannot_queue_one(self) -> None:
+        self.login(self.inspector)
+        self.upload(
+            workbook(
+                ["姓名", "身份证号"],
+                *[list[object](["王", fake_id_number(self.rng)]) for _ in range(3)],
+            )
+        )
+        job = ImportJob.objects.get()
+        self.login(self.chief)
+        page = self.client.get(reverse("accounts:import_job", args=[job.public_id]))
+        self.assertEqual(page.status_code, 404)
+        self.login(self.xian)
+        self.assertEqual(
+            self.upload(
+                workbook(["姓名", "身份证号"], *[list[object](["王", "x"]) for _ in range(3)])
+            ).status_code,
+            404,
+        )
+        self.assertEqual(ImportJob.objects.count(), 1)
+
+    def url_roster(self) -> str:
+        return reverse("parties:project_detail", args=[self.project.public_id]) + "#roster"
