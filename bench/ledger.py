@@ -172,14 +172,15 @@ def build(cases: int, claims_per_case: int) -> User:
         cursor.execute(
             series
             + f"""INSERT INTO cases_case (created_at, updated_at, public_id, number, year, sequence,
-                status, outcome, respondent_id, project_id, division_id, summary, opened_on,
+                status, outcome, respondent_id, project_id, division_id, summary,
+                facts_for_respondent, opened_on,
                 investigation_due, investigation_due_provisional, extended, extension_reason,
                 order_issued_on, order_due, extra_compensation_rate, extra_compensation_reason,
                 closing_note, closed_on, status_changed_at, worker_count, total_claimed,
                 total_paid, total_outstanding)
             SELECT {now}, {now}, {uuid}, {fmt}, {year}, i, {status}, {outcome},
                 {org0} + i % 2000, NULL,
-                {county}, '', {day}, {plus.format(84)}, FALSE, FALSE, '',
+                {county}, '', '', {day}, {plus.format(84)}, FALSE, FALSE, '',
                 CASE WHEN {status} = 'order_issued' THEN {plus.format(30)} END,
                 CASE WHEN {status} = 'order_issued' THEN {plus.format(45)} END,
                 NULL, '', '', CASE WHEN i <= {open_from} THEN {plus.format(70)} END, {now},

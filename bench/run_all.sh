@@ -18,6 +18,7 @@ TMP="${TMPDIR:-/tmp}"
 
 declare -A RUNS=(
   [extraction_quality]="$PY bench/extraction_quality.py"
+  [extraction_heldout]="$PY bench/extraction_quality.py --set heldout"
   [dedupe]="$PY bench/dedupe.py"
   [matching]="$PY bench/matching.py"
   [bus_planning]="$PY bench/bus_planning.py"
@@ -30,7 +31,7 @@ declare -A RUNS=(
   [ledger-postgres]="$PY bench/ledger.py --postgres"
   [monitoring]="$PY bench/monitoring.py"
 )
-ORDER=(extraction_quality dedupe matching bus_planning match_latency-sqlite
+ORDER=(extraction_quality extraction_heldout dedupe matching bus_planning match_latency-sqlite
   intake_throughput-sqlite intake_throughput-postgres intake_crash-sqlite
   intake_crash-postgres ledger-sqlite ledger-postgres)
 # Not in the default run until DuckDB's stall on 100M rows is fixed (docs/performance.md,
