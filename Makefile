@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Qingling needs Python 3.11"'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 	  echo "python3 -m venv failed: on Debian, apt-get install python3-venv"; exit 1; }
+	@echo "setup: installing Qingling's Python packages into $(VENV) (once; 1-3 minutes) ..."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "setup: packages installed"
 	@touch $(STAMP)
 
 # The optional extra "spark" (pyspark, about 400 MB): the monitoring rules on Spark and
@@ -23,6 +25,7 @@ $(STAMP): pyproject.toml
 setup-spark: $(SPARK_STAMP)
 
 $(SPARK_STAMP): $(STAMP)
+	@echo "setup: installing pyspark for the Spark tests (once; about 400 MB) ..."
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
 	@touch $@
 
@@ -39,7 +42,7 @@ run: setup
 	$(BIN)/qingling scenario liaoyuan-2021 --if-empty
 	$(BIN)/qingling check --database default
 	@echo "Qingling at http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
-	QINGLING_DEBUG=1 $(BIN)/qingling serve 127.0.0.1:8000
+	QINGLING_DEBUG=1 QINGLING_DEMO_CLOCK=1 $(BIN)/qingling serve 127.0.0.1:8000
 
 lint: setup
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ Variables (all optional for a local demo):
   QINGLING_DATA_KEY[_FILE]    key for personal data at rest (default file: var/data.key)
   QINGLING_ALLOWED_HOSTS    comma-separated host names
   QINGLING_LOG_LEVEL        INFO by default
+  QINGLING_DEMO_CLOCK       1 to run a demo database on its season's day (make run)
 """
 
 import os
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qingling.core.middleware.LanguageMiddleware",
+    "qingling.core.middleware.DemoClockMiddleware",
     # Errors under /api/ in the API's envelope, whoever answered them.
     "qingling.api.middleware.ApiErrorEnvelopeMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -247,6 +249,11 @@ CONTENT_SECURITY_POLICY = {
 }
 
 QINGLING_WORKER_INTERVAL_SECONDS = int(os.environ.get("QINGLING_WORKER_INTERVAL", "60"))
+
+# A demo database lives on its season's last day (core.models.DemoClock, stored by
+# `qingling scenario`): requests and jobs run on that day, under a banner. `make run`
+# turns it on; production leaves it off, and so the row, if any, is ignored.
+QINGLING_DEMO_CLOCK = envbool("QINGLING_DEMO_CLOCK")
 
 # Evidence uploads live under var/uploads, outside the web root; staff download them
 # through a view that checks access. Never add a URL that serves MEDIA_ROOT directly.

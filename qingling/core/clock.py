@@ -42,3 +42,11 @@ def frozen_at(moment: dt.datetime) -> Iterator[dt.datetime]:
         yield moment
     finally:
         _frozen.reset(token)
+
+
+@contextlib.contextmanager
+def living_on(day: dt.date) -> Iterator[dt.datetime]:
+    """Run the block on ``day`` at the real local time of day (a demo database's clock)."""
+    real = timezone.localtime(timezone.now())
+    with frozen_at(real.replace(year=day.year, month=day.month, day=day.day)) as moment:
+        yield moment

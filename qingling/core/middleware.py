@@ -1,4 +1,6 @@
-"""Language: Simplified Chinese unless the person chose otherwise.
+"""Language (Simplified Chinese unless the person chose otherwise) and the demo clock.
+
+Language:
 
 Django's LocaleMiddleware follows the browser's Accept-Language, so a bureau PC
 with an English browser would show English. Here only an explicit choice (the
@@ -11,6 +13,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from qingling.core.selectors import demo_clock_applied
 
 
 class LanguageMiddleware:
@@ -27,3 +31,18 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class DemoClockMiddleware:
+    """Serve a demo database on its season's day (``core.models.DemoClock``).
+
+    ``request.demo_clock`` is the row, or None; the base template's banner reads it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with demo_clock_applied() as demo:
+            request.demo_clock = demo  # type: ignore[attr-defined]
+            return self.get_response(request)

@@ -199,3 +199,26 @@ class ImportJob(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class DemoClock(models.Model):
+    """The day a demo database lives on: the last day of the season replayed into it.
+
+    A replayed season is a story of past dates; on today's clock its postings would all be
+    closed and its cases years overdue. With ``QINGLING_DEMO_CLOCK`` on (``make run``),
+    each request and each job runs on this day at the real time of day
+    (``core.selectors.demo_clock_applied``), and the pages say so in a banner. One row or
+    none; production never sets it.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    today = models.DateField(_("demo date"))
+    scenario = models.CharField(_("scenario"), max_length=64)
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("demo clock")
+        verbose_name_plural = _("demo clock")
+
+    def __str__(self) -> str:
+        return f"{self.scenario} {self.today.isoformat()}"

@@ -1,15 +1,25 @@
-"""Reads of the kernel: the working calendar, an object's history and import jobs."""
+"""Reads of the kernel: the working calendar, history, import jobs and the demo clock."""
 
+import contextlib
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 
+from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
 from qingling.core import clock
 from qingling.core.calendars import DeadlineDate, WorkCalendar, add_calendar_days, add_working_days
-from qingling.core.models import AuditEvent, CalendarDay, CalendarYear, Division, ImportJob
+from qingling.core.models import (
+    AuditEvent,
+    CalendarDay,
+    CalendarYear,
+    DemoClock,
+    Division,
+    ImportJob,
+)
 
 _cached_calendar: tuple[tuple[int, int | None], WorkCalendar] | None = None
 
@@ -92,3 +102,21 @@ def import_job_get_for_user(*, user: object, public_id: uuid.UUID) -> ImportJob:
         )
     except ImportJob.DoesNotExist:
         raise Http404 from None
+
+
+def demo_clock_get() -> DemoClock | None:
+    """The demo database's day, when the deployment lives on one (``QINGLING_DEMO_CLOCK``)."""
+    if not settings.QINGLING_DEMO_CLOCK:
+        return None
+    return DemoClock.objects.filter(pk=1).first()
+
+
+@contextlib.contextmanager
+def demo_clock_applied() -> Iterator[DemoClock | None]:
+    """Run the block on the demo day, if there is one; otherwise on the real clock."""
+    demo = demo_clock_get()
+    if demo is None:
+        yield None
+        return
+    with clock.living_on(demo.today):
+        yield demo

@@ -294,6 +294,8 @@ class SeasonResult:
     """What the replay made, for the command's summary."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    # The day the replay ended on: a demo database lives on it (core.models.DemoClock).
+    last_day: dt.date = SEASON_END
 
     def add(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
@@ -1324,6 +1326,7 @@ class _Season:
                 done += 1
             self.worker_jobs()
             self.progress(f"{day} {'一二三四五六日'[day.weekday()]}: {done} events")
+        self.result.last_day = self.today
         late = sorted(i for i, actions in self.agenda.items() if actions and i >= len(self.days))
         self.result.add("left_for_after_the_season", sum(len(self.agenda[i]) for i in late))
         return self.result

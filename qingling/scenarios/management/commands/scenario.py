@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from qingling.accounts.models import User
+from qingling.core.services import demo_clock_set
 from qingling.parties.demo import DEMO_PASSWORD
 from qingling.scenarios import liaoyuan_2021
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             # All or nothing: a failure halfway leaves the database empty, not half a season.
             with transaction.atomic():
                 result = SCENARIOS[options["name"]](seed=options["seed"], progress=progress)
+                demo_clock_set(today=result.last_day, scenario=options["name"], actor=None)
             summary = ", ".join(f"{key} {value}" for key, value in sorted(result.counts.items()))
             self.stdout.write(
                 f"scenario {options['name']}: done in {time.monotonic() - started:.1f} s: {summary}"
