@@ -68,7 +68,7 @@ def audit_snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, A
             field = instance._meta.get_field(name)
         except FieldDoesNotExist:  # a property, such as a masked value
             field = None
-        if field is not None and field.many_to_one and field.concrete:
+        if isinstance(field, models.ForeignKey):
             key = getattr(instance, field.attname)
             snapshot[name] = None if key is None else str(key)
         else:
