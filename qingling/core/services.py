@@ -66,7 +66,7 @@ def audit_snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, A
     for name in fields:
         try:
             field = instance._meta.get_field(name)
-        except FieldDoesNotExist:  # a property, such as a masked value
+        except (FieldDoesNotExist, AttributeError):  # a property, or not a model
             field = None
         if isinstance(field, models.ForeignKey):
             key = getattr(instance, field.attname)
