@@ -107,6 +107,16 @@ def threshold_reached(arrears: Arrears) -> bool:
 
 def _check_order_unpaid(case: Case, today: dt.date) -> Arrears:
     """Art. 5's first condition: an order to pay whose date passed without payment."""
+    if case.order_due is None and case.order_issued_on is not None:
+        raise _refuse(
+            _(
+                "The order to pay of case %(number)s, issued on %(date)s, has not been served "
+                "yet: its date runs from service, so it cannot have passed (45号令 Art. 5). "
+                "Record the order's service first."
+            )
+            % {"number": case.number, "date": case.order_issued_on.isoformat()},
+            field="case",
+        )
     if case.order_due is None:
         raise _refuse(
             _(

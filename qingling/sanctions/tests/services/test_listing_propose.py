@@ -8,7 +8,7 @@ from django.test import override_settings
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case
 from qingling.cases.services import case_transition, payment_record
-from qingling.cases.tests.steps import explain_claims
+from qingling.cases.tests.steps import ORDER_UNSERVED, advance, explain_claims
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.parties.models import Organization
@@ -66,6 +66,18 @@ class ListingProposeTests(BaseTestCase):
             self.propose(case)
         self.assertEqual(list(caught.exception.extra["fields"]), ["case"])
         self.assertIn("no order to pay", caught.exception.message)
+
+    def test_refuses_an_issued_order_not_served_yet_saying_so(self) -> None:
+        with time_machine.travel(CURRENT_TIME, tick=False):
+            case = advance(
+                self, make_case(self, employer_name="辽源市未送达建筑有限公司"), ORDER_UNSERVED
+            )
+        with self.assertRaises(InvalidInput) as caught:
+            self.propose(case)
+        self.assertEqual(list(caught.exception.extra["fields"]), ["case"])
+        self.assertIn("has not been served yet", caught.exception.message)
+        self.assertNotIn("no order", caught.exception.message)
+        self.assertFalse(Listing.objects.exists())
 
     def test_refuses_an_order_not_yet_due(self) -> None:
         last_hour = dt.datetime(2026, 12, 11, 15, 0, tzinfo=dt.UTC)  # 23:00 in Liaoyuan
