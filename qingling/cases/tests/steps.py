@@ -17,6 +17,7 @@ from qingling.core.selectors import workdays_add
 ORDER_DAYS = 10  # working days to pay, from the order's service
 ORDER_UNSERVED = "order_issued_unserved"  # advance(): issue the order, do not serve it
 FACTS = "经查，你单位拖欠下列劳动者工资，至今未支付。"
+WITHDRAWAL_REASON = "违法行为轻微，已于立案后三日内改正"  # the chief's approval states it
 
 
 class Personas(Protocol):

@@ -100,7 +100,11 @@ def open_case(
 def withdraw(test: type[BaseTestCase], case: Case, when: str) -> Case:
     with at(when):
         return case_transition(
-            case=case, target=CaseStatus.CLOSED, outcome=CaseOutcome.WITHDRAWN, actor=test.chief
+            case=case,
+            target=CaseStatus.CLOSED,
+            outcome=CaseOutcome.WITHDRAWN,
+            note="违法行为轻微，已改正",  # the approval's reason
+            actor=test.chief,
         )
 
 

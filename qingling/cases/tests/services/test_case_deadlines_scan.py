@@ -99,6 +99,7 @@ class CaseDeadlinesScanTests(BaseTestCase):
                 target=CaseStatus.CLOSED,
                 actor=self.chief,
                 outcome=CaseOutcome.WITHDRAWN,
+                note="轻微违法已改正",
             )
         self.assertEqual(scan(dt.date(2021, 4, 30)), NOTHING)
         self.assertEqual(scan(dt.date(2021, 6, 1)), NOTHING)

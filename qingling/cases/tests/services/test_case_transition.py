@@ -16,7 +16,7 @@ from qingling.cases.services import (
     claim_update,
     payment_record,
 )
-from qingling.cases.tests.steps import ORDER_DAYS, advance, explain_claims
+from qingling.cases.tests.steps import ORDER_DAYS, WITHDRAWAL_REASON, advance, explain_claims
 from qingling.core.exceptions import Conflict, InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.testing import CURRENT_TIME, PASSWORD, BaseTestCase, make_case
@@ -83,12 +83,10 @@ class CaseTransitionTableTests(BaseTestCase):
             return {"order_days": ORDER_DAYS}
         if target == S.CLOSED:
             before_order = source in {S.OPENED, S.INVESTIGATING}
+            if before_order:
+                return {"outcome": CaseOutcome.WITHDRAWN, "note": WITHDRAWAL_REASON}
             # After an order the money is still owed (explained): referred to court.
-            return {
-                "outcome": CaseOutcome.WITHDRAWN
-                if before_order
-                else CaseOutcome.ARBITRATION_OR_COURT
-            }
+            return {"outcome": CaseOutcome.ARBITRATION_OR_COURT}
         return {}
 
     def attempt(self, source: str, target: str, persona: str) -> str:
@@ -142,7 +140,11 @@ class CaseTransitionTests(BaseTestCase):
         )
         with self.assertRaises(Conflict) as raised:
             case_transition(
-                case=second, target=S.CLOSED, actor=self.chief, outcome=CaseOutcome.WITHDRAWN
+                case=second,
+                target=S.CLOSED,
+                actor=self.chief,
+                outcome=CaseOutcome.WITHDRAWN,
+                note=WITHDRAWAL_REASON,
             )
         self.assertEqual(raised.exception.code, "case_conflict")
         case.refresh_from_db()
@@ -250,7 +252,11 @@ class CaseTransitionTests(BaseTestCase):
                             case=case, target=S.CLOSED, actor=self.chief, outcome=outcome
                         )
                 case = case_transition(
-                    case=case, target=S.CLOSED, actor=self.chief, outcome=CaseOutcome.WITHDRAWN
+                    case=case,
+                    target=S.CLOSED,
+                    actor=self.chief,
+                    outcome=CaseOutcome.WITHDRAWN,
+                    note=WITHDRAWAL_REASON,
                 )
                 self.assertEqual(case.outcome, CaseOutcome.WITHDRAWN)
 

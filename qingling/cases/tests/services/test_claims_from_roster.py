@@ -106,6 +106,7 @@ class ClaimsFromRosterTests(BaseTestCase):
             case=self.case,
             target=CaseStatus.CLOSED,
             outcome=CaseOutcome.WITHDRAWN,
+            note="轻微违法已改正",
             actor=self.chief,
         )
         self.case.refresh_from_db()
