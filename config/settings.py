@@ -297,6 +297,11 @@ QINGLING_BUREAU_PHONE = os.environ.get("QINGLING_BUREAU_PHONE", "0437-12333")
 # (民事诉讼法 Art. 95, 2021 revision: 30 days; applied through 行政处罚法 Art. 61). A day
 # count, so a province that reads its rules otherwise can set it; docs/legal-rules.md.
 QINGLING_PUBLIC_NOTICE_DAYS = int(os.environ.get("QINGLING_PUBLIC_NOTICE_DAYS", "30"))
+# How long an archived case file (归档的案卷) is kept. 国家档案局令第8号 (2006) sets the
+# retention periods of an organ's files: permanent, 30 or 10 years; a closed enforcement
+# case file is kept 30 years unless the bureau's own retention table (归档范围和保管期限表)
+# says otherwise. docs/legal-rules.md.
+QINGLING_CASE_RETENTION_YEARS = int(os.environ.get("QINGLING_CASE_RETENTION_YEARS", "30"))
 # The bureau's own document templates (<kind>.docx, e.g. order.docx; see
 # qingling/cases/doc_templates/build.py for the placeholders); a kind missing there
 # uses the shipped default. {kind} codes of the document numbers, per kind.

@@ -43,7 +43,7 @@ from docx.text.paragraph import Paragraph
 from qingling.accounts.permissions import Perm, can
 from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Document, Payment
 from qingling.cases.selectors import case_list_for_user, case_timeline
-from qingling.cases.services import case_inspectors, case_step_actors
+from qingling.cases.services import case_inspectors, case_step_actors, case_writable_check
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
 from qingling.core.personal_data import blind_index, mask_id_number, mask_phone
@@ -594,6 +594,7 @@ def document_generate(
         )
     if not (can(actor, Perm.CASE_WORK) and case_step_actors(case, actor)):
         raise Forbidden(_("Only the case's inspectors or a chief may generate its documents."))
+    case_writable_check(case)
     extra = {key: str(value) for key, value in (extra or {}).items()}
     _check_extra(extra)
     if kind == Kind.ORDER and case.order_days is None:
@@ -674,6 +675,7 @@ def document_void(*, document: Document, reason: str, actor: Actor) -> Document:
     case = document.case
     if not (can(actor, Perm.CASE_WORK) and case_step_actors(case, actor)):
         raise Forbidden(_("Only the case's inspectors or a chief may void its documents."))
+    case_writable_check(case)
     reason = reason.strip()
     if not reason:
         message = _("Give the reason for voiding the document.")

@@ -5,6 +5,7 @@ by the view and handed to the forms, so a page with a form per claim costs no qu
 form.
 """
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingling.cases.deadlines import ORDER_WORKING_DAYS_MAX, ORDER_WORKING_DAYS_MIN
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
-from qingling.cases.models import CaseInspector, Payment
+from qingling.cases.models import CaseInspector, Evidence, InvestigationRecord, Payment
 from qingling.core.forms import ImportFileField
 
 Choices = Sequence[tuple[str, str]]
@@ -296,3 +297,101 @@ class VoidForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+QA_START = re.compile(r"^\s*(问|Q)\s*[:：]\s*", re.IGNORECASE)
+QA_ANSWER = re.compile(r"^\s*(答|A)\s*[:：]\s*", re.IGNORECASE)
+
+
+def qa_pairs(text: str) -> list[tuple[str, str]]:
+    """The questions and answers of a record typed as lines: "问：" (or "Q:") starts a
+    question, "答：" (or "A:") its answer, other lines go on with the one before."""
+    pairs: list[list[str]] = []
+    part = -1
+    for line in text.splitlines():
+        if QA_START.match(line):
+            pairs.append([QA_START.sub("", line, count=1), ""])
+            part = 0
+        elif QA_ANSWER.match(line):
+            if not pairs or part != 0:
+                raise forms.ValidationError(_("An answer (答：) comes after its question (问：)."))
+            pairs[-1][1] = QA_ANSWER.sub("", line, count=1)
+            part = 1
+        elif line.strip():
+            if not pairs:
+                raise forms.ValidationError(
+                    _("Start each question with 问： and its answer with 答：.")
+                )
+            pairs[-1][part] += "\n" + line.strip()
+    return [(q.strip(), a.strip()) for q, a in pairs]
+
+
+def _datetime_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class RecordForm(forms.Form):
+    """An inquiry or on-site inspection record (笔录); ``evidence.record_check`` decides."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=InvestigationRecord.Kind.choices)
+    started_at = forms.DateTimeField(label=_("Started at"), widget=_datetime_input())
+    ended_at = forms.DateTimeField(label=_("Ended at"), required=False, widget=_datetime_input())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    subject_name = forms.CharField(
+        label=_("Person asked, or present on site"), max_length=100, required=False
+    )
+    subject_role = forms.CharField(
+        label=_("Their role"), max_length=100, required=False, help_text=_("e.g. 项目经理")
+    )
+    subject_side = forms.ChoiceField(
+        label=_("Their side"), choices=InvestigationRecord.Side.choices
+    )
+    inspectors = forms.MultipleChoiceField(
+        label=_("Inspectors (at least two)"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    questions = forms.CharField(
+        label=_("Questions and answers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One question a line starting with 问：, its answer on a line starting with 答：."
+        ),
+    )
+    findings = forms.CharField(
+        label=_("Found on site"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For an on-site inspection record."),
+    )
+
+    def __init__(self, *args: Any, inspectors: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inspectors"].choices = inspectors  # type: ignore[attr-defined]
+
+    def clean_questions(self) -> list[tuple[str, str]]:
+        return qa_pairs(self.cleaned_data.get("questions") or "")
+
+
+class RecordScanForm(forms.Form):
+    signed_scan = forms.FileField(
+        label=_("Signed record (scan or photo)"), help_text=_("JPEG, PNG, HEIC or PDF.")
+    )
+
+
+class EvidenceForm(forms.Form):
+    """A piece of evidence gathered; ``evidence.evidence_attach`` checks it."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", "—"), *Evidence.Kind.choices]
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    source = forms.CharField(
+        label=_("Obtained from"),
+        max_length=200,
+        required=False,
+        help_text=_("Who gave it or where it was taken (调取自)."),
+    )
+    obtained_on = forms.DateField(label=_("Obtained on"), widget=_date_input())
+    pages = forms.IntegerField(label=_("Pages"), min_value=1, max_value=9999, initial=1)
+    file = forms.FileField(label=_("File"), help_text=_("JPEG, PNG, HEIC or PDF."))

@@ -109,6 +109,7 @@ def claims_import(
     """
     if not services.case_step_actors(case, actor):
         raise Forbidden(_("Only the case's inspectors or a chief may change it."))
+    services.case_writable_check(case)
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("The case is closed."), code="case_closed")
     result = ClaimsImportResult()

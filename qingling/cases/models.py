@@ -374,3 +374,125 @@ class Service(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.document} {self.method} {self.served_on}"
+
+
+class InvestigationRecord(TimeStampedModel):
+    """A 笔录 the inspectors write during the investigation: an inquiry record (询问笔录) of
+    a person asked, or an on-site inspection record (现场检查笔录). At least two inspectors
+    with their 执法证号 (监察条例 Art. 16); the generated DOCX is printed for signing and
+    the signed scan uploaded afterwards (``cases.evidence``)."""
+
+    class Kind(models.TextChoices):
+        INQUIRY = "inquiry", _("inquiry record (询问笔录)")
+        INSPECTION = "inspection", _("on-site inspection record (现场检查笔录)")
+
+    class Side(models.TextChoices):
+        """Whose side the person asked (or present on site) is on: a record read and signed
+        by the employer's side never names an informant (监察条例 Art. 9)."""
+
+        RESPONDENT = "respondent", _("the employer's side (employer, contractor, manager)")
+        WORKER = "worker", _("a worker")
+        OTHER = "other", _("someone else (a witness)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    started_at = models.DateTimeField(_("started at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200)
+    subject_name = models.CharField(_("person asked or present"), max_length=100)
+    subject_role = models.CharField(_("their role"), max_length=100, blank=True)
+    subject_side = models.CharField(_("their side"), max_length=16, choices=Side.choices)
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("inspectors"), related_name="+"
+    )
+    # [{"q": "…", "a": "…"}, …] in the order asked
+    questions = models.JSONField(_("questions and answers"), default=list, blank=True)
+    findings = models.TextField(_("what was found on site"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to="records/%Y/")
+    sha256 = models.CharField(max_length=64)
+    pdf = models.FileField(upload_to="records/%Y/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    signed_scan = models.FileField(_("signed scan"), upload_to="records/%Y/", blank=True)
+    signed_scan_sha256 = models.CharField(max_length=64, blank=True)
+    signed_scan_uploaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "started_at", "id"]
+        verbose_name = _("investigation record")
+        verbose_name_plural = _("investigation records")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind} {self.started_at:%Y-%m-%d}"
+
+
+class Evidence(TimeStampedModel):
+    """A piece of evidence gathered for the case (调取的证据): a payroll, attendance
+    records, a contract, a photo …, kept with its SHA-256, where it came from and when."""
+
+    class Kind(models.TextChoices):
+        PAYROLL = "payroll", _("payroll (工资表)")
+        ATTENDANCE = "attendance", _("attendance records (考勤记录)")
+        CONTRACT = "contract", _("labour or subcontract (合同)")
+        ROSTER = "roster", _("real-name roster (花名册)")
+        BANK = "bank", _("bank or payment record (银行流水、转账凭证)")
+        PHOTO = "photo", _("photo (照片)")
+        STATEMENT = "statement", _("written statement (书面证言)")
+        OTHER = "other", _("other (其他)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    source = models.CharField(_("obtained from"), max_length=200)
+    obtained_on = models.DateField(_("obtained on"))
+    pages = models.PositiveSmallIntegerField(_("pages"), default=1)
+    file = models.FileField(upload_to="evidence/%Y/")
+    content_type = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case_id", "obtained_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(pages__gte=1), name="evidence_pages")]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.title}"
+
+
+class CaseArchive(TimeStampedModel):
+    """The archived file of a closed case (归档): its index (卷内目录) in the prescribed
+    order with page counts, the retention period, and the ZIP of the whole file. Once it
+    exists the case and everything under it is read-only (``services.case_writable_check``)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="archive")
+    archived_on = models.DateField(_("archived on"))
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    retention_years = models.PositiveSmallIntegerField(_("retention period (years)"))
+    retain_until = models.DateField(_("kept until"))
+    pages = models.PositiveIntegerField(_("pages"))
+    # [{"seq", "section", "number", "author", "title", "date", "pages", "first_page",
+    #   "member"}, …]: the index as archived
+    items = models.JSONField(default=list)
+    index = models.FileField(upload_to="archives/%Y/")
+    index_sha256 = models.CharField(max_length=64)
+    index_pdf = models.FileField(upload_to="archives/%Y/")
+    index_pdf_sha256 = models.CharField(max_length=64)
+    bundle = models.FileField(upload_to="archives/%Y/")
+    bundle_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("archived case file")
+        verbose_name_plural = _("archived case files")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.archived_on}"

@@ -32,7 +32,17 @@ from qingling.accounts.permissions import ROLE_PERMISSIONS, Perm, can, jurisdict
 from qingling.cases.amounts import ZERO, claim_outstanding_on
 from qingling.cases.deadlines import investigation_overdue_q, order_overdue_q, overdue_q
 from qingling.cases.lifecycle import OPEN_STATUSES, CaseStatus
-from qingling.cases.models import CASE_NOT_CLOSED, CASE_OWING, Case, CaseInspector, Claim, Payment
+from qingling.cases.models import (
+    CASE_NOT_CLOSED,
+    CASE_OWING,
+    Case,
+    CaseArchive,
+    CaseInspector,
+    Claim,
+    Evidence,
+    InvestigationRecord,
+    Payment,
+)
 from qingling.core.models import AuditEvent, Division
 from qingling.core.selectors import audit_history
 from qingling.parties.models import Organization
@@ -439,3 +449,30 @@ def case_facts(*, case: Case, user: object) -> list[CaseFact]:
     for path in settings.QINGLING_CASE_FACTS:
         found.extend(import_string(path)(case=case, user=user))
     return found
+
+
+# --- evidence and the archive ------------------------------------------------------------------
+
+
+def case_records(*, case: Case) -> QuerySet[InvestigationRecord]:
+    """The case's 笔录 in the order they were taken, with their inspectors."""
+    return (
+        InvestigationRecord.objects.filter(case=case)
+        .select_related("recorded_by")
+        .prefetch_related("inspectors")
+        .order_by("started_at", "id")
+    )
+
+
+def case_evidence(*, case: Case) -> QuerySet[Evidence]:
+    """The evidence gathered for the case, by the day it was obtained."""
+    return (
+        Evidence.objects.filter(case=case)
+        .select_related("recorded_by")
+        .order_by("obtained_on", "id")
+    )
+
+
+def case_archive_of(*, case: Case) -> CaseArchive | None:
+    """The case's archived file, if it was archived (归档)."""
+    return CaseArchive.objects.filter(case=case).select_related("archived_by").first()

@@ -32,7 +32,7 @@ from qingling.cases.lifecycle import (
     StepActor,
     transition_for,
 )
-from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment
+from qingling.cases.models import ZERO, Case, CaseArchive, CaseInspector, Claim, Payment
 from qingling.cases.selectors import case_outstanding
 from qingling.core import clock
 from qingling.core.calendars import add_working_days
@@ -80,6 +80,29 @@ class TransitionNotAllowed(ApplicationError):
 def _require(condition: bool, message: str, *, field: str = "") -> None:
     if not condition:
         raise InvalidInput(message, extra={"fields": {field: [message]}} if field else None)
+
+
+class CaseArchived(Conflict):
+    """A write on a case whose file is archived (归档): the file is read-only."""
+
+    def __init__(self, case: Case, archived_on: dt.date) -> None:
+        message = _(
+            "Case %(number)s was archived (归档) on %(date)s: its file is read-only and "
+            "nothing in it can be added or changed (行政处罚法 Art. 47)."
+        ) % {"number": case.number, "date": archived_on.isoformat()}
+        super().__init__(message, code="case_archived", extra={"fields": {"case": [message]}})
+
+
+def case_writable_check(case: Case) -> None:
+    """Refuse any write on an archived case. Every write service of a case and of what is
+    under it (claims, payments, documents, services, records, evidence) calls this first,
+    and ``case_transition`` too; ``tests/services/test_case_writable_check.py`` walks them
+    all. Read from the database, not from ``case``, which may be stale."""
+    archived_on = (
+        CaseArchive.objects.filter(case_id=case.pk).values_list("archived_on", flat=True).first()
+    )
+    if archived_on is not None:
+        raise CaseArchived(case, archived_on)
 
 
 def _is_chief(actor: Actor) -> bool:
@@ -217,6 +240,7 @@ def _require_chief_of(case: Case, actor: Actor, message: str) -> None:
 def case_inspector_assign(*, case: Case, inspector: User, role: str, actor: Actor) -> Case:
     """Add an inspector, or make one the lead (the former lead stays as co-inspector)."""
     _require_chief_of(case, actor, _("A section chief or the director assigns inspectors."))
+    case_writable_check(case)
     _require(case.status != CaseStatus.CLOSED, _("The case is closed."))
     _check_inspector(inspector, case.division)
     current = {a.inspector_id: a for a in case_inspectors(case)}
@@ -243,6 +267,7 @@ def case_inspector_assign(*, case: Case, inspector: User, role: str, actor: Acto
 def case_inspector_remove(*, case: Case, inspector: User, actor: Actor) -> Case:
     """Take an inspector off; a case past opening keeps at least two (监察条例 Art. 16)."""
     _require_chief_of(case, actor, _("A section chief or the director assigns inspectors."))
+    case_writable_check(case)
     _require(
         case.status == CaseStatus.OPENED or len(case_inspectors(case)) > 2,
         _("A case under investigation keeps at least two inspectors; assign another first."),
@@ -394,6 +419,7 @@ def case_transition(
     for an order; ``outcome`` for closing. An order's due date is set when it is served
     (``serving.service_record``), not here.
     """
+    case_writable_check(case)
     step = transition_for(case.status, target)
     if step is None:
         raise TransitionNotAllowed(
@@ -459,6 +485,7 @@ def case_extend(*, case: Case, reason: str, actor: Actor) -> Case:
     """Extend the investigation by 30 working days, once, with a chief's approval, while
     ``deadlines.may_extend`` (which says why) allows it."""
     _require_chief_of(case, actor, _("A section chief or the director approves an extension."))
+    case_writable_check(case)
     _require(not case.extended, _("A case can be extended only once (监察条例 Art. 17)."))
     _require(
         may_extend(case, today=clock.local_today()),
@@ -523,6 +550,7 @@ def case_facts_for_respondent_set(*, case: Case, text: str, actor: Actor) -> Cas
 def _require_case_worker(case: Case, actor: Actor) -> None:
     if not case_step_actors(case, actor):
         raise Forbidden(_("Only the case's inspectors or a chief may change it."))
+    case_writable_check(case)
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("The case is closed."), code="case_closed")
 
@@ -709,6 +737,7 @@ def case_extra_compensation_set(*, case: Case, rate: Decimal, reason: str, actor
     """Set the extra compensation rate (50–100%) for wages unpaid after the order's date."""
     if StepActor.CHIEF not in case_step_actors(case, actor):
         raise Forbidden(_("A section chief or the director of this area sets the rate."))
+    case_writable_check(case)
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("The case is closed."), code="case_closed")
     _require(

@@ -25,7 +25,7 @@ from qingling.accounts.permissions import Perm, can
 from qingling.cases.documents import SHIPPED_TEMPLATE_DIR, render_docx
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case, Document, Service
-from qingling.cases.services import case_step_actors
+from qingling.cases.services import case_step_actors, case_writable_check
 from qingling.core import clock
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
 from qingling.core.selectors import calendar_days_add, workdays_add
@@ -190,6 +190,7 @@ def service_record(
     if not (can(actor, Perm.CASE_WORK) and case_step_actors(case, actor)):
         raise Forbidden(_("Only the case's inspectors or a chief may record a service."))
     assert isinstance(actor, User)
+    case_writable_check(case)
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("The case is closed."), code="case_closed")
     document = Document.objects.select_for_update().get(pk=document.pk)
@@ -276,6 +277,7 @@ def service_signed_receipt_upload(
     case = service.case
     if not (can(actor, Perm.CASE_WORK) and case_step_actors(case, actor)):
         raise Forbidden(_("Only the case's inspectors or a chief may upload the proof."))
+    case_writable_check(case)
     errors: list[str] = []
     found = evidence_check([upload], add_error=lambda _f, message: errors.append(message))
     if errors:

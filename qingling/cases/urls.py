@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qingling.cases.views import cases, documents
+from qingling.cases.views import cases, documents, evidence
 
 app_name = "cases"
 urlpatterns = [
@@ -50,4 +50,31 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/claims/import/", cases.claims_import_view, name="claims_import"),
     path("<uuid:public_id>/archive/", documents.case_archive_download, name="case_archive"),
+    path("<uuid:public_id>/records/", evidence.record_create_view, name="record_create"),
+    path(
+        "<uuid:public_id>/records/<uuid:record_id>/scan/",
+        evidence.record_scan_upload_view,
+        name="record_scan_upload",
+    ),
+    path(
+        "<uuid:public_id>/records/<uuid:record_id>/<str:which>/",
+        evidence.record_file_download,
+        name="record_file",
+    ),
+    path("<uuid:public_id>/evidence/", evidence.evidence_attach_view, name="evidence_attach"),
+    path(
+        "<uuid:public_id>/evidence/<uuid:evidence_id>/",
+        evidence.evidence_download,
+        name="evidence_download",
+    ),
+    path(
+        "<uuid:public_id>/archive/create/",
+        evidence.case_archive_create_view,
+        name="case_archive_create",
+    ),
+    path(
+        "<uuid:public_id>/archive/files/<str:which>/",
+        evidence.case_archive_file_download,
+        name="case_archive_file",
+    ),
 ]

@@ -237,6 +237,65 @@ def service_receipt() -> DocxDocument:
     return document
 
 
+def inquiry_record() -> DocxDocument:
+    """询问笔录: printed for the person asked and the inspectors to sign."""
+    document = _base("劳动保障监察询问笔录")
+    _form(
+        document,
+        [
+            ("案件编号", "{{case_number}}"),
+            ("询问时间", "{{time_span}}"),
+            ("询问地点", "{{place}}"),
+            ("被询问人", "{{subject}}"),
+            ("工作单位", "{{subject_unit}}"),
+            ("询问人", "{{inspectors}}"),
+            ("记录人", "{{recorded_by}}"),
+        ],
+    )
+    document.add_paragraph(
+        "　　我们是{{bureau_name}}的劳动保障监察员，已向你出示执法证件。依照《劳动保障监察条例》"
+        "第十五条，你应当如实回答询问、如实提供有关材料；你认为询问人员与本案有利害关系的，"
+        "有权申请回避。"
+    )
+    document.add_paragraph("{{qa}}")
+    document.add_paragraph("　　以上笔录已交被询问人阅读（或向其宣读），与所述一致。")
+    _signature(
+        document,
+        "被询问人签名：　　　　　　　　年　　月　　日",
+        "询问人签名：　　　　　　　　年　　月　　日",
+        "记录人签名：　　　　　　　　年　　月　　日",
+    )
+    return document
+
+
+def inspection_record() -> DocxDocument:
+    """现场检查笔录: printed for the employer's person present and the inspectors to sign."""
+    document = _base("劳动保障监察现场检查笔录")
+    _form(
+        document,
+        [
+            ("案件编号", "{{case_number}}"),
+            ("检查时间", "{{time_span}}"),
+            ("检查地点", "{{place}}"),
+            ("被检查单位", "{{respondent}}"),
+            ("现场负责人", "{{subject}}"),
+            ("检查人员", "{{inspectors}}"),
+            ("记录人", "{{recorded_by}}"),
+        ],
+    )
+    document.add_paragraph("　　检查人员已出示执法证件，说明检查依据和来意。现场检查情况如下：")
+    document.add_paragraph("{{findings}}")
+    document.add_paragraph("现场询问：")
+    document.add_paragraph("{{qa}}")
+    document.add_paragraph("　　以上笔录已交现场负责人阅读（或向其宣读），与检查情况一致。")
+    _signature(
+        document,
+        "被检查单位现场负责人签名：　　　　　　　　年　　月　　日",
+        "检查人员签名：　　　　　　　　年　　月　　日",
+    )
+    return document
+
+
 BUILDERS = {
     "opening_approval": opening_approval,
     "inquiry_notice": inquiry_notice,
@@ -244,6 +303,8 @@ BUILDERS = {
     "decision": decision,
     "closing_approval": closing_approval,
     "service_receipt": service_receipt,
+    "inquiry_record": inquiry_record,
+    "inspection_record": inspection_record,
 }
 
 

@@ -17,6 +17,7 @@ from qingling.cases.forms import (
 )
 from qingling.cases.lifecycle import OPEN_STATUSES
 from qingling.cases.models import Case, Document, Service
+from qingling.cases.selectors import case_archive_of
 from qingling.cases.services import case_step_actors
 from qingling.cases.views.documents import document_forms
 from qingling.core import clock
@@ -44,7 +45,8 @@ class DocumentRow:
 def case_documents(context: template.Context, case: Case) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    can_generate = can(user, Perm.CASE_WORK) and bool(case_step_actors(case, user))
+    archived = case_archive_of(case=case) is not None  # read-only: nothing to offer
+    can_generate = can(user, Perm.CASE_WORK) and bool(case_step_actors(case, user)) and not archived
     can_serve = can_generate and case.status in OPEN_STATUSES
     query = getattr(request, "GET", {})
     chosen_document = query.get("serve", "")

@@ -403,6 +403,7 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "claims_import_form": ClaimsImportForm(),
             "timeline": _timeline(case, selectors.case_timeline(case=case)),
             "facts": selectors.case_facts(case=case, user=user),
+            "archive": selectors.case_archive_of(case=case),
         },
     )
 
@@ -639,6 +640,12 @@ EVENT_LABELS = {
     "case.document_pdf": gettext_lazy("PDF made for printing"),
     "case.service_receipt": gettext_lazy("Signed proof of service uploaded"),
     "case.facts_for_respondent": gettext_lazy("Facts for the respondent written"),
+    "case.record": gettext_lazy("Record taken (笔录)"),
+    "case.record_scan": gettext_lazy("Signed record uploaded"),
+    "case.record_pdf": gettext_lazy("PDF of a record made for printing"),
+    "case.evidence": gettext_lazy("Evidence attached"),
+    "case.archive": gettext_lazy("Case file archived (归档)"),
+    "case.archive_download": gettext_lazy("Case file downloaded"),
 }
 FIELD_LABELS = {
     "number": gettext_lazy("Case number"),
@@ -676,6 +683,13 @@ FIELD_LABELS = {
     "extra_compensation_rate": gettext_lazy("Extra compensation rate"),
     "extra_compensation_reason": gettext_lazy("Reason"),
     "investigation_due_provisional": gettext_lazy("provisional"),
+    "place": gettext_lazy("Place"),
+    "title": gettext_lazy("Title"),
+    "source": gettext_lazy("Obtained from"),
+    "obtained_on": gettext_lazy("Obtained on"),
+    "pages": gettext_lazy("Pages"),
+    "archived_on": gettext_lazy("Archived on"),
+    "retain_until": gettext_lazy("Kept until"),
 }
 VALUE_LABELS: dict[str, dict[str, Any]] = {
     "status": dict(CaseStatus.choices),

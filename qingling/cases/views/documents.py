@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from qingling.accounts.decorators import require_perm
 from qingling.accounts.permissions import Perm
 from qingling.cases import selectors, services
+from qingling.cases.archive import archive_file
 from qingling.cases.documents import (
     DOCX_CONTENT_TYPE,
     case_archive,
@@ -159,7 +160,10 @@ def document_pdf_download(
 def case_archive_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     """The whole case file as one ZIP; the download is audited."""
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
-    data = case_archive(case=case, actor=request.user)
+    if selectors.case_archive_of(case=case) is not None:  # the file as it was archived
+        data, _type, _name = archive_file(case=case, which="bundle", actor=request.user)
+    else:
+        data = case_archive(case=case, actor=request.user)
     response = FileResponse(
         io.BytesIO(data),
         content_type="application/zip",
