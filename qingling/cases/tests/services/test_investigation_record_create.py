@@ -59,8 +59,9 @@ class InvestigationRecordCreateTests(BaseTestCase):
 
     def create(self, **changes: Any) -> InvestigationRecord:
         actor = changes.pop("actor", self.inspector)
+        team = changes.pop("inspectors", self.team())
         return investigation_record_create(
-            case=self.case, details=details(self.team(), **changes), actor=actor
+            case=self.case, details=details(team, **changes), actor=actor
         )
 
     def assert_refused(self, field: str, text: str, **changes: Any) -> None:
