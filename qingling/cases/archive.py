@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can
 from qingling.cases.documents import page_a4
 from qingling.cases.lifecycle import CaseStatus
@@ -304,7 +305,7 @@ def case_archive_create(*, case: Case, actor: Actor) -> CaseArchive:
         case_step_actors(case, actor)
     ):
         raise Forbidden(_("Only the case's inspectors or a chief archive its file."))
-    assert actor is not None
+    assert isinstance(actor, User)
     case_writable_check(case)
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
     case.refresh_from_db()
@@ -335,7 +336,7 @@ def case_archive_create(*, case: Case, actor: Actor) -> CaseArchive:
     archive = CaseArchive(
         case=case,
         archived_on=archived_on,
-        archived_by_id=actor.pk,
+        archived_by=actor,
         retention_years=years,
         retain_until=retain_until(archived_on, years),
         pages=sum(item.pages for item in items),

@@ -57,7 +57,10 @@ Kind = InvestigationRecord.Kind
 Side = InvestigationRecord.Side
 MIN_RECORD_INSPECTORS = 2  # 监察条例 Art. 16: two or more inspectors investigate
 TEXT_LIMIT = 4000  # characters of one question, answer or the findings
-TEMPLATES = {Kind.INQUIRY: "inquiry_record.docx", Kind.INSPECTION: "inspection_record.docx"}
+TEMPLATES: dict[str, str] = {
+    Kind.INQUIRY: "inquiry_record.docx",
+    Kind.INSPECTION: "inspection_record.docx",
+}
 
 
 @dataclass(frozen=True)

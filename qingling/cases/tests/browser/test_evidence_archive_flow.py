@@ -164,6 +164,7 @@ class EvidenceArchiveFlowTests(StaticLiveServerTestCase):
 
         # Closing: asked by the lead, approved by the chief (paid in full).
         lead.goto(case_url)
+        lead.click("details:has(form[data-step=request_closing]) summary")
         lead.click("form[data-step=request_closing] button")
         lead.wait_for_selector("[data-status=closing_requested]")
         chief = self.sign_in(browser, "chief")
@@ -184,6 +185,8 @@ class EvidenceArchiveFlowTests(StaticLiveServerTestCase):
             assert handle.read(5) == b"%PDF-"
         self.shot(lead, "archived-phone")
         desk.goto(f"{case_url}#archive")
+        desk.reload()  # the same page with another anchor: load it again
+        desk.wait_for_selector("#read-only")
         self.shot(desk, "archived-desktop", phone=False)
 
         # Read-only: nothing to fill in anywhere on the page.

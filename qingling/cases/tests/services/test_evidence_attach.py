@@ -25,7 +25,7 @@ class EvidenceAttachTests(BaseTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         with time_machine.travel(CURRENT_TIME, tick=False):
-            cls.case = make_case(cls)
+            cls.case = make_case(cls)  # type: ignore[arg-type]
 
     def attach(self, **changes: Any) -> Evidence:
         values: dict[str, Any] = {

@@ -50,8 +50,9 @@ class InvestigationRecordCreateTests(BaseTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         with time_machine.travel(CURRENT_TIME, tick=False):
+            case = make_case(cls)  # type: ignore[arg-type]
             cls.case = case_transition(
-                case=make_case(cls), target=CaseStatus.INVESTIGATING, actor=cls.inspector
+                case=case, target=CaseStatus.INVESTIGATING, actor=cls.inspector
             )
 
     def team(self) -> list[User]:

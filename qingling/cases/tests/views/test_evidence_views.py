@@ -30,7 +30,7 @@ class EvidenceViewTests(BaseTestCase):
     def setUpTestData(cls) -> None:
         super().setUpTestData()
         with time_machine.travel(CURRENT_TIME, tick=False):
-            cls.case = make_case(cls)
+            cls.case = make_case(cls)  # type: ignore[arg-type]
 
     def url(self, name: str, *args: object) -> str:
         return reverse(f"cases:{name}", args=[self.case.public_id, *args])
