@@ -316,7 +316,26 @@ QINGLING_DOCUMENT_KIND_CODES = {
     "order": "责改",
     "decision": "处",
     "closing_approval": "结",
+    "hearing_notice": "告",
+    "penalty_decision": "罚",
+    "enforcement_reminder": "催",
 }
+# The decision procedure (qingling/cases/procedure.py, docs/legal-rules.md).
+# The defence period after the notice of the intended decision is served, in working
+# days: 行政处罚法 Art. 64 gives 5 (working, Art. 85) days to ask for a hearing and no
+# other figure; a province that sets its own period sets this.
+QINGLING_DEFENCE_WORKING_DAYS = int(os.environ.get("QINGLING_DEFENCE_WORKING_DAYS", "5"))
+# A fine of at least this many yuan is a 较大数额罚款 that gives the party the right to a
+# hearing (听证, 行政处罚法 Art. 63). The figure is the province's (or the ministry's): it
+# was NOT FOUND in the sources; 10,000 yuan for an organisation stands in until the
+# bureau sets its own.
+QINGLING_HEARING_FINE_THRESHOLD = Decimal(
+    os.environ.get("QINGLING_HEARING_FINE_THRESHOLD", "10000")
+)
+# Who reviews the bureau's decisions (行政复议法, 2023: the government at the same level)
+# and the court of first instance for a suit, as the decisions name them.
+QINGLING_REVIEW_ORGAN = os.environ.get("QINGLING_REVIEW_ORGAN", "辽源市人民政府")
+QINGLING_COURT = os.environ.get("QINGLING_COURT", "辽源市龙山区人民法院")
 # The blacklist's decision number (失信联合惩戒 决定书); {year} and {seq} are filled in.
 QINGLING_LISTING_NUMBER_FORMAT = os.environ.get(
     "QINGLING_LISTING_NUMBER_FORMAT", "辽人社失信〔{year}〕{seq}号"
@@ -493,6 +512,7 @@ QINGLING_WORKER_JOBS = [
     "qingling.core.jobs.sessions_prune",
     "qingling.intake.jobs.escalate_overdue",
     "qingling.cases.jobs.deadlines_scan",
+    "qingling.cases.jobs.proceeding_clocks",
     "qingling.inspections.jobs.findings_overdue",
     "qingling.sanctions.jobs.listings_expire",
     "qingling.sanctions.jobs.referral_clocks",

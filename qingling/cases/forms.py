@@ -14,8 +14,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qingling.cases.deadlines import ORDER_WORKING_DAYS_MAX, ORDER_WORKING_DAYS_MIN
+from qingling.cases.fines import FINES
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
-from qingling.cases.models import CaseInspector, Evidence, InvestigationRecord, Payment
+from qingling.cases.models import (
+    CaseInspector,
+    Challenge,
+    CourtRuling,
+    Evidence,
+    InvestigationRecord,
+    Payment,
+)
 from qingling.core.forms import ImportFileField
 
 Choices = Sequence[tuple[str, str]]
@@ -395,3 +403,137 @@ class EvidenceForm(forms.Form):
     obtained_on = forms.DateField(label=_("Obtained on"), widget=_date_input())
     pages = forms.IntegerField(label=_("Pages"), min_value=1, max_value=9999, initial=1)
     file = forms.FileField(label=_("File"), help_text=_("JPEG, PNG, HEIC or PDF."))
+# --- the decision procedure (decisions.py, enforcement.py, views/decisions.py) ---------------
+
+RATE = {"max_digits": 3, "decimal_places": 2, "min_value": 0}
+
+
+class ProceedingStartForm(forms.Form):
+    """The notice of the intended decision: extra compensation, a fine, or both."""
+
+    rate = forms.DecimalField(
+        label=_("Extra compensation rate"),
+        required=False,
+        help_text=_("0.50 to 1.00 of the wages unpaid at the order's date (劳动合同法 Art. 85)."),
+        **RATE,
+    )
+    rate_reason = forms.CharField(
+        label=_("Reason for the rate"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    fine_key = forms.ChoiceField(label=_("Fine under"), required=False)
+    fine_amount = forms.DecimalField(label=_("Fine (yuan)"), required=False, **MONEY)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fine_key"].choices = [  # type: ignore[attr-defined]
+            ("", _("No fine")),
+            *[(f.key, f"{f.source} {f.low:,.0f}–{f.high:,.0f}") for f in FINES],
+        ]
+
+
+class DefenceForm(forms.Form):
+    statement = forms.CharField(
+        label=_("What the party stated (陈述申辩)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=_date_input())
+    hearing_requested = forms.BooleanField(
+        label=_("The party asks for a hearing (听证)"), required=False
+    )
+
+
+class AnswerForm(forms.Form):
+    adopted = forms.TypedChoiceField(
+        label=_("The defence is"),
+        choices=[("no", _("not adopted")), ("yes", _("adopted"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    hearing_held_on = forms.DateField(
+        label=_("Hearing held on"), required=False, widget=_date_input()
+    )
+
+
+class WaiverForm(forms.Form):
+    waived_on = forms.DateField(label=_("Waived in writing on"), widget=_date_input())
+    note = forms.CharField(label=_("The written waiver (who signed, what)"), max_length=2000)
+
+
+class DecideForm(forms.Form):
+    rate = forms.DecimalField(
+        label=_("Extra compensation rate"),
+        required=False,
+        help_text=_("Empty: the rate the notice announced. Never higher (行政处罚法 Art. 45)."),
+        **RATE,
+    )
+    rate_reason = forms.CharField(label=_("Reason for the rate"), required=False, max_length=2000)
+    fine_amount = forms.DecimalField(
+        label=_("Fine (yuan)"),
+        required=False,
+        help_text=_("Empty: the fine the notice announced. Never higher."),
+        **MONEY,
+    )
+
+
+class ChallengeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[])
+    lodged_on = forms.DateField(label=_("Lodged on"), widget=_date_input())
+    body = forms.CharField(label=_("Review organ or court"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Challenge.Kind.choices  # type: ignore[attr-defined]
+
+
+class ChallengeOutcomeForm(forms.Form):
+    challenge = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[])
+    decided_on = forms.DateField(label=_("Decided on"), widget=_date_input())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            c for c in Challenge.Outcome.choices if c[0] != Challenge.Outcome.PENDING
+        ]
+
+
+class ApplyForm(forms.Form):
+    applied_on = forms.DateField(label=_("Applied on"), widget=_date_input())
+    court_case_number = forms.CharField(
+        label=_("Court's case number"), required=False, max_length=64
+    )
+
+
+class RulingForm(forms.Form):
+    ruling = forms.ChoiceField(label=_("Ruling"), choices=[], widget=forms.RadioSelect)
+    ruling_on = forms.DateField(label=_("Ruling on"), widget=_date_input())
+    outcome = forms.CharField(
+        label=_("Outcome"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ruling"].choices = CourtRuling.choices  # type: ignore[attr-defined]
+
+
+class CompensationPaymentForm(forms.Form):
+    compensation = forms.IntegerField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY)
+    paid_on = forms.DateField(label=_("Paid on"), widget=_date_input())
+    voucher = forms.CharField(label=_("Voucher number"), required=False, max_length=100)
+
+
+class PenaltyPaymentForm(forms.Form):
+    penalty = forms.IntegerField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(
+        label=_("Amount paid (yuan)"), help_text=_("The fine and any surcharge owed."), **MONEY
+    )
+    paid_on = forms.DateField(label=_("Paid on"), widget=_date_input())
+    receipt_number = forms.CharField(label=_("Receipt number"), max_length=64)

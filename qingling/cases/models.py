@@ -3,11 +3,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from qingling.cases.amounts import claim_due, claim_outstanding
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
+from qingling.cases.procedure import ProceedingClock, ProceedingStatus
 from qingling.core.models import Division, TimeStampedModel
 from qingling.intake.models import Complaint
 from qingling.parties.models import Organization, Person, Project
@@ -274,8 +275,25 @@ class Document(TimeStampedModel):
         ORDER = "order", _("限期改正指令书")
         DECISION = "decision", _("行政处理决定书")
         CLOSING_APPROVAL = "closing_approval", _("结案审批表")
+        HEARING_NOTICE = "hearing_notice", _("行政处理（处罚）事先告知书")
+        PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
+        ENFORCEMENT_REMINDER = "enforcement_reminder", _("催告书")
 
-    SERVED_ON_EMPLOYER = frozenset({Kind.INQUIRY_NOTICE, Kind.ORDER, Kind.DECISION})
+    SERVED_ON_EMPLOYER = frozenset(
+        {
+            Kind.INQUIRY_NOTICE,
+            Kind.ORDER,
+            Kind.DECISION,
+            Kind.HEARING_NOTICE,
+            Kind.PENALTY_DECISION,
+            Kind.ENFORCEMENT_REMINDER,
+        }
+    )
+    # Generated only by the decision procedure (decisions.py, enforcement.py), which
+    # checks its clocks first; never from the free "generate" form.
+    PROCEDURE_KINDS = frozenset(
+        {Kind.HEARING_NOTICE, Kind.DECISION, Kind.PENALTY_DECISION, Kind.ENFORCEMENT_REMINDER}
+    )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
@@ -496,3 +514,277 @@ class CaseArchive(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case} {self.archived_on}"
+class CourtRuling(models.TextChoices):
+    ENFORCE = "enforce", _("enforcement ordered (准予执行)")
+    REFUSED = "refused", _("enforcement refused (不予执行)")
+
+
+class Proceeding(TimeStampedModel):
+    """The road from an order unpaid after its date to a decision, and on to the court
+    (处理处罚程序, ``procedure.py``): the notice of the intended decision (事先告知) and
+    its service, the party's defence or written waiver and the bureau's answer, the
+    handling and/or penalty decision with their service, any review or suit, and when
+    the decisions are final and not carried out, the reminder (催告) and the application
+    for the court's enforcement. A case has at most one live proceeding."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proceedings")
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProceedingStatus.choices, default="notified"
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
+    # the notice (事先告知书) and what it announces
+    notice = models.ForeignKey(
+        Document, verbose_name=_("notice"), on_delete=models.PROTECT, related_name="+"
+    )
+    intended_rate = models.DecimalField(
+        _("intended compensation rate"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    intended_rate_reason = models.TextField(_("reason for the rate"), blank=True)
+    intended_fine_key = models.CharField(_("intended fine"), max_length=32, blank=True)
+    intended_fine = models.DecimalField(
+        _("intended fine amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    hearing_offered = models.BooleanField(_("hearing (听证) offered"), default=False)
+    notice_served_on = models.DateField(_("notice counts as served on"), null=True, blank=True)
+    defence_due = models.DateField(_("defence period ends"), null=True, blank=True)
+    # the defence (陈述申辩) and the bureau's answer, or the written waiver
+    statement = models.TextField(_("the party's statement and defence"), blank=True)
+    statement_received_on = models.DateField(_("statement received on"), null=True, blank=True)
+    hearing_requested = models.BooleanField(_("hearing requested"), default=False)
+    hearing_held_on = models.DateField(_("hearing held on"), null=True, blank=True)
+    answer_adopted = models.BooleanField(_("defence adopted"), null=True, blank=True)
+    answer_reasons = models.TextField(_("reasons for adopting or not"), blank=True)
+    waived_on = models.DateField(_("defence waived in writing on"), null=True, blank=True)
+    waiver_note = models.TextField(_("the written waiver"), blank=True)
+    # the decisions
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision = models.ForeignKey(
+        Document,
+        verbose_name=_("handling decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    penalty_decision = models.ForeignKey(
+        Document,
+        verbose_name=_("penalty decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decisions_served_on = models.DateField(_("decisions count as served on"), null=True, blank=True)
+    payment_due = models.DateField(_("compensation due"), null=True, blank=True)
+    review_until = models.DateField(_("review (复议) possible until"), null=True, blank=True)
+    suit_until = models.DateField(_("suit (诉讼) possible until"), null=True, blank=True)
+    # enforcement
+    final_on = models.DateField(_("final on"), null=True, blank=True)
+    reminder = models.ForeignKey(
+        Document,
+        verbose_name=_("reminder"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reminder_served_on = models.DateField(_("reminder counts as served on"), null=True, blank=True)
+    reminder_due = models.DateField(_("reminder period ends"), null=True, blank=True)
+    application_due = models.DateField(_("apply to the court by"), null=True, blank=True)
+    applied_on = models.DateField(_("applied to the court on"), null=True, blank=True)
+    court_case_number = models.CharField(_("court's case number"), max_length=64, blank=True)
+    ruling_on = models.DateField(_("ruling on"), null=True, blank=True)
+    ruling = models.CharField(_("ruling"), max_length=16, choices=CourtRuling.choices, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    class Meta:
+        ordering = ["case_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status__in=["notified", "decided", "final", "reminded", "applied"]),
+                name="proceeding_one_live_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(intended_rate__isnull=True)
+                | Q(intended_rate__gte=Decimal("0.50"), intended_rate__lte=Decimal("1.00")),
+                name="proceeding_rate_50_to_100",
+            ),
+        ]
+        verbose_name = _("decision procedure")
+        verbose_name_plural = _("decision procedures")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.status}"
+
+
+class ProceedingAlert(models.Model):
+    """A warning before, or an escalation (督办) after, one of a proceeding's clocks: one
+    of each per clock, written by the worker (a unique constraint keeps it once)."""
+
+    class Level(models.TextChoices):
+        WARNING = "warning", _("warning")
+        ESCALATION = "escalation", _("escalated (督办)")
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="alerts")
+    clock = models.CharField(_("clock"), max_length=16, choices=ProceedingClock.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    due = models.DateField(_("due"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["proceeding_id", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proceeding", "clock", "level", "due"], name="proceeding_alert_once"
+            )
+        ]
+        verbose_name = _("procedure alert")
+        verbose_name_plural = _("procedure alerts")
+
+    def __str__(self) -> str:
+        return f"{self.proceeding} {self.clock} {self.level}"
+
+
+class Compensation(TimeStampedModel):
+    """Extra compensation (加付赔偿金) ordered for one worker in a handling decision
+    (劳动合同法 Art. 85, 监察条例 Art. 26): the wages the claim still owed at the end of
+    the order's date (``base``, ``amounts.claim_outstanding_on``) times the rate. Paid
+    is the sum of its payments, kept apart from the wages: a claim's outstanding never
+    includes compensation."""
+
+    proceeding = models.ForeignKey(
+        Proceeding, on_delete=models.PROTECT, related_name="compensations"
+    )
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="compensations")
+    base = models.DecimalField(
+        _("wages unpaid at the order's date"), max_digits=14, decimal_places=2
+    )
+    rate = models.DecimalField(_("rate"), max_digits=3, decimal_places=2)
+    amount = models.DecimalField(_("compensation ordered"), max_digits=14, decimal_places=2)
+    paid = models.DecimalField(
+        _("compensation paid"), max_digits=14, decimal_places=2, default=ZERO, editable=False
+    )
+
+    class Meta:
+        ordering = ["proceeding_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proceeding", "claim"], name="compensation_once_per_claim"
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gte=Decimal("0.50"), rate__lte=Decimal("1.00")),
+                name="compensation_rate_50_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(paid__gte=0) & Q(paid__lte=F("amount")),
+                name="compensation_paid_within_ordered",
+            ),
+        ]
+        verbose_name = _("extra compensation")
+        verbose_name_plural = _("extra compensation")
+
+    def __str__(self) -> str:
+        return f"{self.claim} {self.amount}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return max(self.amount - self.paid, ZERO)
+
+
+class CompensationPayment(TimeStampedModel):
+    """Extra compensation that reached a worker, recorded like a wage payment."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    compensation = models.ForeignKey(
+        Compensation, on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    method = models.CharField(_("how"), max_length=50, blank=True)
+    voucher = models.CharField(_("voucher number"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="compensation_payment_amount_positive"
+            )
+        ]
+        verbose_name = _("compensation payment")
+        verbose_name_plural = _("compensation payments")
+
+    def __str__(self) -> str:
+        return f"{self.compensation} {self.amount}"
+
+
+class Penalty(TimeStampedModel):
+    """A fine imposed by a penalty decision (行政处罚决定), within its legal range
+    (``fines.FINES``); due 15 days from the decision's service (行政处罚法 Art. 67), with
+    the late surcharge (Art. 72) computed, and its payment with the receipt number."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.PROTECT, related_name="penalties")
+    fine_key = models.CharField(_("fine"), max_length=32)
+    amount = models.DecimalField(_("fine amount"), max_digits=14, decimal_places=2)
+    decided_on = models.DateField(_("decided on"))
+    due = models.DateField(_("pay by"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_amount = models.DecimalField(
+        _("paid (fine and surcharge)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    receipt_number = models.CharField(_("receipt number"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["proceeding_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="penalty_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_on=None) | ~Q(receipt_number=""), name="penalty_paid_has_receipt"
+            ),
+        ]
+        verbose_name = _("penalty")
+        verbose_name_plural = _("penalties")
+
+    def __str__(self) -> str:
+        return f"{self.proceeding} {self.fine_key} {self.amount}"
+
+
+class Challenge(TimeStampedModel):
+    """An application for administrative review (行政复议) or an administrative suit
+    (行政诉讼) against the proceeding's decisions, and its outcome."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", _("administrative review (行政复议)")
+        SUIT = "suit", _("administrative suit (行政诉讼)")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("pending")
+        UPHELD = "upheld", _("decision upheld (维持)")
+        REVOKED = "revoked", _("decision revoked or changed (撤销、变更)")
+        WITHDRAWN = "withdrawn", _("withdrawn by the party")
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="challenges")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    lodged_on = models.DateField(_("lodged on"))
+    body = models.CharField(_("review organ or court"), max_length=200)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["proceeding_id", "lodged_on", "id"]
+        verbose_name = _("review or suit")
+        verbose_name_plural = _("reviews and suits")
+
+    def __str__(self) -> str:
+        return f"{self.proceeding} {self.kind} {self.outcome}"

@@ -32,7 +32,16 @@ from qingling.cases.lifecycle import (
     StepActor,
     transition_for,
 )
-from qingling.cases.models import ZERO, Case, CaseArchive, CaseInspector, Claim, Payment
+from qingling.cases.models import (
+    ZERO,
+    Case,
+    CaseArchive,
+    CaseInspector,
+    Claim,
+    Compensation,
+    Payment,
+    Penalty,
+)
 from qingling.cases.selectors import case_outstanding
 from qingling.core import clock
 from qingling.core.calendars import add_working_days
@@ -349,14 +358,22 @@ def _guard_closing_record(case: Case, outcome: str) -> None:
 
 def closing_unpaid(case: Case) -> list[str]:
     """What is still unpaid for an outcome that says the workers have their money ("paid
-    in full", "order or decision carried out"): one line per claim with money
-    outstanding. Empty when everything is paid. The one place to add what else must be
-    paid before such a closing (e.g. an ordered compensation)."""
-    return [
+    in full", "order or decision carried out"): one line per claim with wages
+    outstanding and one per worker with ordered extra compensation (劳动合同法 Art. 85)
+    outstanding. Empty when everything is paid."""
+    wages = [
         _("%(name)s: %(amount)s yuan") % {"name": claim.worker, "amount": claim.outstanding}
         for claim in case.claims.select_related("worker").order_by("id")
         if claim.outstanding > 0
     ]
+    compensation = [
+        _("%(name)s: extra compensation %(amount)s yuan")
+        % {"name": row.claim.worker, "amount": row.outstanding}
+        for row in Compensation.objects.filter(claim__case=case, paid__lt=F("amount"))
+        .select_related("claim__worker")
+        .order_by("id")
+    ]
+    return wages + compensation
 
 
 def _closing_paid(case: Case, *, outcome: str, note: str) -> None:
@@ -365,7 +382,8 @@ def _closing_paid(case: Case, *, outcome: str, note: str) -> None:
         raise TransitionNotAllowed(
             _(
                 "Money is still outstanding: the case cannot close as %(outcome)s until every "
-                "claim is paid (监察条例 Art. 18). Unpaid: %(unpaid)s."
+                "claim and every ordered compensation is paid (监察条例 Art. 18). "
+                "Unpaid: %(unpaid)s."
             )
             % {"outcome": CaseOutcome(outcome).label, "unpaid": "；".join(unpaid[:10])},
             extra={"fields": {"outcome": [_("Not everything is paid.")]}, "unpaid": unpaid},
@@ -382,12 +400,22 @@ def _closing_withdrawn(case: Case, *, outcome: str, note: str) -> None:
         raise InvalidInput(message, extra={"fields": {"note": [message]}})
 
 
+def _closing_penalty(case: Case, *, outcome: str, note: str) -> None:
+    """"Administrative penalty" needs the penalty decision (decisions.py) in the case."""
+    if not Penalty.objects.filter(
+        proceeding__case=case, proceeding__decided_on__isnull=False
+    ).exists():
+        message = _("The case cannot close with a penalty: no penalty decision was issued in it.")
+        raise TransitionNotAllowed(message, extra={"fields": {"outcome": [message]}})
+
+
 # What an outcome needs on record before a case closes with it (besides the settings'
 # QINGLING_CLOSING_RECORDS, which other apps back: "police" needs a sent transfer).
 CLOSING_CHECKS: dict[str, Callable[..., None]] = {
     CaseOutcome.PAID_IN_FULL: _closing_paid,
     CaseOutcome.ORDER_CARRIED_OUT: _closing_paid,
     CaseOutcome.WITHDRAWN: _closing_withdrawn,
+    CaseOutcome.PENALTY: _closing_penalty,
 }
 
 

@@ -6,7 +6,9 @@ generated from the ``service_receipt`` template and, later, the signed scan uplo
 The day it counts as served (``effective_on``) is the day of service, or for a public
 notice (公告送达) the day its period ends (``QINGLING_PUBLIC_NOTICE_DAYS``, 30 days,
 民事诉讼法 Art. 95). Clocks that run "from service" start there: serving the order to
-pay sets its due date, ``order_days`` working days after it.
+pay sets its due date, ``order_days`` working days after it; serving a document of the
+decision procedure starts its clock (``decisions.proceeding_document_served``: the
+defence period, the dates to pay, the periods for review and suit, the reminder's).
 """
 
 import datetime as dt
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can
+from qingling.cases.decisions import proceeding_document_served
 from qingling.cases.documents import SHIPPED_TEMPLATE_DIR, render_docx
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case, Document, Service
@@ -242,6 +245,8 @@ def service_record(
         )
     service.save()
     starts = _order_starts(case, document, effective_on)
+    # the decision procedure's clocks (defence, dates to pay, review and suit, reminder)
+    clocks = proceeding_document_served(document=document, effective_on=effective_on)
     before = audit_snapshot(case, ("order_served_on", "order_due"))
     if starts:
         Case.objects.filter(pk=case.pk).update(**starts, updated_at=clock.now())
@@ -263,6 +268,7 @@ def service_record(
                 if starts
                 else {}
             ),
+            **clocks,
         },
     )
     return service

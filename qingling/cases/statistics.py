@@ -22,7 +22,17 @@ from django.utils.translation import gettext_lazy as _
 
 from qingling.cases.amounts import MONEY, ZERO, claim_outstanding_on_sql
 from qingling.cases.lifecycle import CaseStatus
-from qingling.cases.models import Case, Claim, Payment, Service
+from qingling.cases.models import (
+    Case,
+    Claim,
+    Compensation,
+    CompensationPayment,
+    Document,
+    Payment,
+    Penalty,
+    Proceeding,
+    Service,
+)
 
 M = TypeVar("M", bound=Model)
 CENT = Decimal("0.01")
@@ -216,6 +226,75 @@ def documents_served(period: PeriodLike, scope: ScopeLike) -> int:
     )
 
 
+# --- the decision procedure (decisions.py, enforcement.py) ------------------------------------
+
+
+def _documents_issued(period: PeriodLike, scope: ScopeLike, kinds: list[str]) -> int:
+    return (
+        scope.apply(Document.objects.all(), "case__division")
+        .filter(
+            kind__in=kinds,
+            voided_at=None,
+            issued_on__gte=period.start,
+            issued_on__lte=period.end,
+        )
+        .count()
+    )
+
+
+def hearing_notices(period: PeriodLike, scope: ScopeLike) -> int:
+    """Notices of an intended decision (事先告知书) issued in the period, not voided."""
+    return _documents_issued(period, scope, [Document.Kind.HEARING_NOTICE])
+
+
+def decisions_issued(period: PeriodLike, scope: ScopeLike) -> int:
+    """Handling and penalty decisions (行政处理决定书, 行政处罚决定书) issued, not voided."""
+    return _documents_issued(
+        period, scope, [Document.Kind.DECISION, Document.Kind.PENALTY_DECISION]
+    )
+
+
+def compensation_ordered(period: PeriodLike, scope: ScopeLike) -> str:
+    """Extra compensation ordered by the decisions taken in the period (yuan)."""
+    rows = scope.apply(Compensation.objects.all(), "claim__case__division").filter(
+        proceeding__decided_on__gte=period.start, proceeding__decided_on__lte=period.end
+    )
+    return money(rows.aggregate(total=Sum("amount"))["total"])
+
+
+def compensation_paid(period: PeriodLike, scope: ScopeLike) -> str:
+    """Extra compensation paid to workers in the period (yuan); never in amount_recovered."""
+    rows = scope.apply(
+        CompensationPayment.objects.all(), "compensation__claim__case__division"
+    ).filter(paid_on__gte=period.start, paid_on__lte=period.end)
+    return money(rows.aggregate(total=Sum("amount"))["total"])
+
+
+def _penalties_in(period: PeriodLike, scope: ScopeLike) -> QuerySet[Penalty]:
+    return scope.apply(Penalty.objects.all(), "proceeding__case__division").filter(
+        decided_on__gte=period.start, decided_on__lte=period.end
+    )
+
+
+def penalties_imposed(period: PeriodLike, scope: ScopeLike) -> int:
+    """Fines decided in the period."""
+    return _penalties_in(period, scope).count()
+
+
+def penalty_amount(period: PeriodLike, scope: ScopeLike) -> str:
+    """The fines decided in the period (yuan, without surcharges)."""
+    return money(_penalties_in(period, scope).aggregate(total=Sum("amount"))["total"])
+
+
+def court_enforcement_applications(period: PeriodLike, scope: ScopeLike) -> int:
+    """Applications to the court for enforcement (申请法院强制执行) made in the period."""
+    return (
+        scope.apply(Proceeding.objects.all(), "case__division")
+        .filter(applied_on__gte=period.start, applied_on__lte=period.end)
+        .count()
+    )
+
+
 # key, label, function: in the order they are registered.
 FIGURES = (
     ("cases_opened", _("Cases opened"), cases_opened),
@@ -225,4 +304,15 @@ FIGURES = (
     ("cases_outstanding", _("Cases open at the end of the period"), cases_outstanding),
     ("amount_outstanding", _("Amount outstanding at the end (yuan)"), amount_outstanding),
     ("documents_served", _("Documents served"), documents_served),
+    ("hearing_notices", _("Notices of intended decisions (事先告知)"), hearing_notices),
+    ("decisions_issued", _("Decisions issued"), decisions_issued),
+    ("compensation_ordered", _("Extra compensation ordered (yuan)"), compensation_ordered),
+    ("compensation_paid", _("Extra compensation paid (yuan)"), compensation_paid),
+    ("penalties_imposed", _("Fines imposed"), penalties_imposed),
+    ("penalty_amount", _("Fines imposed (yuan)"), penalty_amount),
+    (
+        "court_enforcement_applications",
+        _("Applications to the court for enforcement"),
+        court_enforcement_applications,
+    ),
 )

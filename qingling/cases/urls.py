@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qingling.cases.views import cases, documents, evidence
+from qingling.cases.views import cases, decisions, documents, evidence
 
 app_name = "cases"
 urlpatterns = [
@@ -47,6 +47,11 @@ urlpatterns = [
         "<uuid:public_id>/services/<uuid:service_id>/<str:which>/",
         documents.service_file_download,
         name="service_file",
+    ),
+    path(
+        "<uuid:public_id>/procedure/<str:action>/",
+        decisions.proceeding_act,
+        name="proceeding_act",
     ),
     path("<uuid:public_id>/claims/import/", cases.claims_import_view, name="claims_import"),
     path("<uuid:public_id>/archive/", documents.case_archive_download, name="case_archive"),

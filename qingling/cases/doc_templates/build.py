@@ -168,16 +168,86 @@ def decision() -> DocxDocument:
     document.add_paragraph(
         "　　经调查，你单位存在拖欠劳动者工资的违法行为（工程项目：{{project}}）。{{facts}}"
     )
+    document.add_paragraph("　　{{defence_answer}}")
     document.add_paragraph("　　处理依据：{{legal_basis}}。")
     document.add_paragraph(
         "　　本局决定：你单位应于{{payment_due}}向下列劳动者支付拖欠的工资共计"
-        "{{total_due}}元（已支付{{total_paid}}元，尚欠{{total_outstanding}}元）："
+        "{{total_due}}元（已支付{{total_paid}}元，尚欠{{total_outstanding}}元）{{compensation_text}}："
     )
     document.add_paragraph("{{workers_table}}")
     document.add_paragraph(
-        "　　如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内"
-        "依法向人民法院提起行政诉讼。逾期不申请行政复议、不提起行政诉讼又不履行的，本局将依法"
-        "申请人民法院强制执行。"
+        "　　如不服本决定，可以在收到本决定书之日起六十日内向{{review_organ}}申请行政复议，"
+        "或者在六个月内向{{court}}提起行政诉讼。逾期不申请行政复议、不提起行政诉讼又不履行的，"
+        "本局将依法申请人民法院强制执行。"
+    )
+    document.add_paragraph("劳动保障监察员：{{inspectors}}")
+    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
+    return document
+
+
+def hearing_notice() -> DocxDocument:
+    """事先告知书 (行政处罚法 Arts. 44–45, 63–64; 监察条例 Art. 19)."""
+    document = _base("劳动保障监察行政处理（处罚）事先告知书")
+    document.add_paragraph("{{respondent}}（统一社会信用代码：{{respondent_credit_code}}）：")
+    document.add_paragraph(
+        "　　经调查，你单位存在拖欠劳动者工资的违法行为（工程项目：{{project}}）。{{facts}}"
+    )
+    document.add_paragraph(
+        "　　本局已于{{order_served_on}}向你单位送达限期改正指令书，"
+        "责令于{{order_due}}前支付，你单位逾期未支付。"
+    )
+    document.add_paragraph("　　根据{{legal_basis}}，本局拟作出如下决定：{{intended}}")
+    document.add_paragraph("{{workers_table}}")
+    document.add_paragraph(
+        "　　根据《中华人民共和国行政处罚法》第四十五条，你单位有权进行陈述和申辩。请于收到本"
+        "告知书之日起{{defence_days}}个工作日内向本局提出书面陈述、申辩意见；逾期未提出的，视为"
+        "放弃陈述和申辩的权利。{{hearing_right}}"
+    )
+    document.add_paragraph("　　联系地址：{{bureau_address}}　联系电话：{{bureau_phone}}")
+    document.add_paragraph("劳动保障监察员：{{inspectors}}")
+    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
+    return document
+
+
+def penalty_decision() -> DocxDocument:
+    """行政处罚决定书 (行政处罚法 Art. 59)."""
+    document = _base("劳动保障监察行政处罚决定书")
+    document.add_paragraph("当事人：{{respondent}}")
+    document.add_paragraph("统一社会信用代码：{{respondent_credit_code}}")
+    document.add_paragraph("地址：{{respondent_address}}")
+    document.add_paragraph(
+        "　　经调查，你单位存在以下违法行为（工程项目：{{project}}）：{{fine_offence}}。{{facts}}"
+    )
+    document.add_paragraph("　　{{defence_answer}}")
+    document.add_paragraph(
+        "　　根据{{fine_source}}及{{legal_basis}}，本局决定对你单位处以罚款"
+        "人民币{{fine_amount}}元。"
+    )
+    document.add_paragraph(
+        "　　你单位应当自收到本决定书之日起十五日内，到指定银行或者通过电子支付系统缴纳罚款。"
+        "到期不缴纳的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额。"
+    )
+    document.add_paragraph(
+        "　　如不服本决定，可以在收到本决定书之日起六十日内向{{review_organ}}申请行政复议，"
+        "或者在六个月内向{{court}}提起行政诉讼。逾期不申请行政复议、不提起行政诉讼又不履行的，"
+        "本局将依法申请人民法院强制执行。"
+    )
+    document.add_paragraph("劳动保障监察员：{{inspectors}}")
+    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
+    return document
+
+
+def enforcement_reminder() -> DocxDocument:
+    """催告书 (行政强制法 Arts. 35, 54)."""
+    document = _base("履行行政决定催告书")
+    document.add_paragraph("{{respondent}}（统一社会信用代码：{{respondent_credit_code}}）：")
+    document.add_paragraph(
+        "　　本局作出的{{decision_numbers}}已依法送达你单位。你单位在法定期限内未申请行政复议或者"
+        "提起行政诉讼，又未履行决定，尚未履行的内容为：{{unperformed}}"
+    )
+    document.add_paragraph(
+        "　　根据{{legal_basis}}，现催告你单位自收到本催告书之日起{{reminder_days}}个工作日内"
+        "履行上述义务。你单位有权进行陈述和申辩。逾期仍不履行的，本局将依法申请人民法院强制执行。"
     )
     document.add_paragraph("劳动保障监察员：{{inspectors}}")
     _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
@@ -305,6 +375,9 @@ BUILDERS = {
     "service_receipt": service_receipt,
     "inquiry_record": inquiry_record,
     "inspection_record": inspection_record,
+    "hearing_notice": hearing_notice,
+    "penalty_decision": penalty_decision,
+    "enforcement_reminder": enforcement_reminder,
 }
 
 

@@ -88,6 +88,7 @@ def case_documents(context: template.Context, case: Case) -> dict[str, Any]:
         "rows": rows,
         "methods": Service.Method.choices,
         "chosen": chosen_document,
+        "served_kinds": sorted(Document.SERVED_ON_EMPLOYER),
         "forms": document_forms() if can_generate else [],
         "can_generate": can_generate,
         "facts_form": FactsForRespondentForm(

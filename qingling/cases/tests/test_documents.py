@@ -48,7 +48,9 @@ from qingling.core.personal_data import mask_id_number
 from qingling.testing import CURRENT_TIME, BaseTestCase
 
 Kind = Document.Kind
-SERVED = sorted(Document.SERVED_ON_EMPLOYER)
+# The procedure generates its own kinds (tests/procedure/); the rest from the form.
+SERVED = sorted(Document.SERVED_ON_EMPLOYER - Document.PROCEDURE_KINDS)
+FREE_KINDS = [kind for kind in Kind.values if kind not in Document.PROCEDURE_KINDS]
 
 
 def spaced(number: str) -> str:
@@ -68,7 +70,7 @@ class DocumentGenerateTests(BaseTestCase):
         return document_generate(case=self.case, kind=kind, actor=self.inspector, extra=extra)
 
     def test_each_kind_is_a_docx_with_its_number_the_respondent_and_the_amounts(self) -> None:
-        for kind in Kind.values:
+        for kind in FREE_KINDS:
             with self.subTest(kind=kind):
                 document = self.generate(kind)
                 with document.file.open("rb") as stored:
@@ -110,11 +112,13 @@ class DocumentGenerateTests(BaseTestCase):
 
     @override_settings(QINGLING_DOCUMENT_NUMBER_FORMAT="No.{year}-{seq}")
     def test_a_number_format_without_the_kind_still_gives_unique_numbers(self) -> None:
-        numbers = [self.generate(kind).number for kind in (Kind.ORDER, Kind.DECISION, Kind.ORDER)]
+        numbers = [
+            self.generate(kind).number for kind in (Kind.ORDER, Kind.INQUIRY_NOTICE, Kind.ORDER)
+        ]
         self.assertEqual(numbers, ["No.2026-1", "No.2026-2", "No.2026-3"])
 
     def test_the_hash_is_the_stored_files_and_the_generation_is_audited(self) -> None:
-        document = self.generate(Kind.DECISION)
+        document = self.generate(Kind.ORDER)
         with document.file.open("rb") as stored:
             self.assertEqual(hashlib.sha256(stored.read()).hexdigest(), document.sha256)
         event = AuditEvent.objects.filter(action="case.document").get()
@@ -287,12 +291,12 @@ class BureauTemplateTests(BaseTestCase):
             self.assertIn("劳动保障监察询问通知书", docx_text(stored.read()))
 
     def test_an_unreadable_template_is_a_clear_error(self) -> None:
-        (self.folder / "decision.docx").write_bytes(b"not a docx")
+        (self.folder / "order.docx").write_bytes(b"not a docx")
         with (
             override_settings(QINGLING_DOCUMENT_TEMPLATE_DIR=self.folder),
             self.assertRaises(InvalidInput),
         ):
-            document_generate(case=self.case, kind=Kind.DECISION, actor=self.inspector)
+            document_generate(case=self.case, kind=Kind.ORDER, actor=self.inspector)
 
 
 class RenderTests(BaseTestCase):
@@ -419,7 +423,8 @@ class DocumentFitToServeTests(BaseTestCase):
         return document_generate(case=self.case, kind=kind, actor=self.inspector, extra=extra)
 
     def test_every_kind_is_a4_with_the_bureaus_header_and_a_seal_area(self) -> None:
-        for kind in Kind.values:
+        # the procedure's kinds: tests/procedure/test_enforcement.py
+        for kind in FREE_KINDS:
             with self.subTest(kind=kind):
                 document = self.generate(kind, facts="经查属实。")
                 with document.file.open("rb") as stored:

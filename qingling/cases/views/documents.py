@@ -39,7 +39,6 @@ FIELDS_BY_KIND: dict[str, tuple[str, ...]] = {
     Document.Kind.OPENING_APPROVAL: ("facts", "opinion"),
     Document.Kind.INQUIRY_NOTICE: ("inquiry_time", "inquiry_place"),
     Document.Kind.ORDER: ("facts",),
-    Document.Kind.DECISION: ("facts",),
     Document.Kind.CLOSING_APPROVAL: ("opinion",),
 }
 
@@ -82,9 +81,12 @@ class DocumentGenerateForm(forms.Form):
 
 
 def document_forms() -> list[tuple[str, str, DocumentGenerateForm]]:
-    """One generate form per kind, with only the fields that kind uses."""
+    """One generate form per kind, with only the fields that kind uses; not the kinds
+    only the decision procedure generates (``Document.PROCEDURE_KINDS``)."""
     return [
-        (kind, str(label), DocumentGenerateForm(kind=kind)) for kind, label in Document.Kind.choices
+        (kind, str(label), DocumentGenerateForm(kind=kind))
+        for kind, label in Document.Kind.choices
+        if kind not in Document.PROCEDURE_KINDS
     ]
 
 
