@@ -405,8 +405,6 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("JPEG, PNG, HEIC or PDF."))
 # --- the decision procedure (decisions.py, enforcement.py, views/decisions.py) ---------------
 
-RATE = {"max_digits": 3, "decimal_places": 2, "min_value": 0}
-
 
 class ProceedingStartForm(forms.Form):
     """The notice of the intended decision: extra compensation, a fine, or both."""
@@ -415,7 +413,9 @@ class ProceedingStartForm(forms.Form):
         label=_("Extra compensation rate"),
         required=False,
         help_text=_("0.50 to 1.00 of the wages unpaid at the order's date (劳动合同法 Art. 85)."),
-        **RATE,
+        max_digits=3,
+        decimal_places=2,
+        min_value=0,
     )
     rate_reason = forms.CharField(
         label=_("Reason for the rate"),
@@ -424,7 +424,9 @@ class ProceedingStartForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     fine_key = forms.ChoiceField(label=_("Fine under"), required=False)
-    fine_amount = forms.DecimalField(label=_("Fine (yuan)"), required=False, **MONEY)
+    fine_amount = forms.DecimalField(
+        label=_("Fine (yuan)"), required=False, max_digits=14, decimal_places=2, min_value=0
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -471,14 +473,18 @@ class DecideForm(forms.Form):
         label=_("Extra compensation rate"),
         required=False,
         help_text=_("Empty: the rate the notice announced. Never higher (行政处罚法 Art. 45)."),
-        **RATE,
+        max_digits=3,
+        decimal_places=2,
+        min_value=0,
     )
     rate_reason = forms.CharField(label=_("Reason for the rate"), required=False, max_length=2000)
     fine_amount = forms.DecimalField(
         label=_("Fine (yuan)"),
         required=False,
         help_text=_("Empty: the fine the notice announced. Never higher."),
-        **MONEY,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
     )
 
 
@@ -525,7 +531,9 @@ class RulingForm(forms.Form):
 
 class CompensationPaymentForm(forms.Form):
     compensation = forms.IntegerField(widget=forms.HiddenInput)
-    amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), max_digits=14, decimal_places=2, min_value=0
+    )
     paid_on = forms.DateField(label=_("Paid on"), widget=_date_input())
     voucher = forms.CharField(label=_("Voucher number"), required=False, max_length=100)
 
@@ -533,7 +541,11 @@ class CompensationPaymentForm(forms.Form):
 class PenaltyPaymentForm(forms.Form):
     penalty = forms.IntegerField(widget=forms.HiddenInput)
     amount = forms.DecimalField(
-        label=_("Amount paid (yuan)"), help_text=_("The fine and any surcharge owed."), **MONEY
+        label=_("Amount paid (yuan)"),
+        help_text=_("The fine and any surcharge owed."),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
     )
     paid_on = forms.DateField(label=_("Paid on"), widget=_date_input())
     receipt_number = forms.CharField(label=_("Receipt number"), max_length=64)

@@ -95,7 +95,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 LIVE_STATUSES = frozenset({S.NOTIFIED, S.DECIDED, S.FINAL, S.REMINDED, S.APPLIED})
 # The clock that runs in a status.
-CLOCK_OF_STATUS = {
+CLOCK_OF_STATUS: dict[str, ProceedingClock] = {
     S.NOTIFIED: ProceedingClock.DEFENCE,
     S.DECIDED: ProceedingClock.FINALITY,
     S.FINAL: ProceedingClock.APPLICATION,

@@ -99,7 +99,7 @@ def case_proceeding(context: template.Context, case: Case) -> dict[str, Any]:
             compensations.append(CompensationRow(c, form))
         for p in proceeding.penalties.all():
             fine, extra = penalty_owed(p, on=today)
-            form = (
+            pay_fine = (
                 PenaltyPaymentForm(
                     prefix="penalty_pay",
                     initial={"penalty": p.pk, "paid_on": today, "amount": fine + extra},
@@ -107,9 +107,9 @@ def case_proceeding(context: template.Context, case: Case) -> dict[str, Any]:
                 if can_act and p.paid_on is None and p.due is not None
                 else None
             )
-            penalties.append(PenaltyRow(p, extra, fine + extra, form))
+            penalties.append(PenaltyRow(p, extra, fine + extra, pay_fine))
         for ch in proceeding.challenges.all():
-            form = (
+            outcome_form = (
                 ChallengeOutcomeForm(
                     prefix="challenge_outcome",
                     initial={"challenge": ch.pk, "decided_on": today},
@@ -117,7 +117,7 @@ def case_proceeding(context: template.Context, case: Case) -> dict[str, Any]:
                 if can_act and ch.outcome == "pending"
                 else None
             )
-            challenges.append((ch, form))
+            challenges.append((ch, outcome_form))
     live = proceeding is not None and proceeding.status in {
         S.NOTIFIED,
         S.DECIDED,
