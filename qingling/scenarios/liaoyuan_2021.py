@@ -46,9 +46,19 @@ from faker import Faker
 
 from qingling.accounts.models import OrgUnit, Role, User
 from qingling.accounts.services import staff_create
+from qingling.cases.compensation import compensation_payment_record
+from qingling.cases.decisions import (
+    proceeding_decide,
+    proceeding_defence_answer,
+    proceeding_defence_record,
+    proceeding_live,
+    proceeding_start,
+    proceeding_waiver_record,
+)
 from qingling.cases.documents import document_generate
+from qingling.cases.enforcement import proceeding_clocks_scan
 from qingling.cases.lifecycle import CaseOutcome, CaseStatus
-from qingling.cases.models import Case, Claim, Document, Payment, Service
+from qingling.cases.models import Case, Claim, Compensation, Document, Payment, Service
 from qingling.cases.services import (
     case_deadlines_scan,
     case_facts_for_respondent_set,
@@ -792,6 +802,112 @@ class _Season:
                 outcome=CaseOutcome.PAID_IN_FULL,
             )
 
+    # --- the decision procedure: the season's late payers --------------------------------------
+    #
+    # Two cases pay their second batch after the order's date. The sixth (order on day
+    # 19, due day 29, paid day 34) is told of the intended extra compensation (50 %) on
+    # day 30, waives its defence in writing the next day and gets the handling decision,
+    # and pays the compensation with the late wages on day 34, before it closes as paid
+    # in full. The seventh (order on day 23, due day 33, paid day 39) is told on day 34
+    # of the compensation and of a fine for not carrying out the order (监察条例 Art. 30),
+    # defends itself, is answered, and on day 40 gets both decisions. No figure of the
+    # seed moves: compensation is not wages, and the cases close as before.
+
+    def plan_decisions(self) -> None:
+        late_waiving, late_defending = self.matters[5], self.matters[6]
+        self.later(30, self.notice, late_waiving, False)
+        self.later(31, self.waive_and_decide, late_waiving)
+        self.later(34, self.pay_compensation, late_waiving)
+        self.later(34, self.notice, late_defending, True)
+        self.later(36, self.defend, late_defending)
+        self.later(38, self.answer, late_defending)
+        self.agenda.setdefault(40, []).insert(0, functools.partial(self.decide, late_defending))
+
+    def notice(self, matter: _Matter, fine: bool) -> None:
+        assert matter.case is not None
+        lead = self.lead(matter)
+        with clock.frozen_at(self.at(self.today, 10)):
+            matter.case.refresh_from_db()
+            proceeding = proceeding_start(
+                case=matter.case,
+                rate=Decimal("0.50"),
+                rate_reason="逾期未支付，经催促后已部分支付，按下限加付",
+                fine_key="inspection_30" if fine else "",
+                fine_amount=Decimal(5000) if fine else None,
+                actor=lead,
+            )
+        with clock.frozen_at(self.at(self.today, 14)):
+            self.serve(matter, proceeding.notice)
+
+    def serve(self, matter: _Matter, document: Document) -> None:
+        service_record(
+            document=document,
+            details=ServiceDetails(
+                method=Service.Method.DIRECT,
+                served_on=self.today,
+                recipient_name=f"{matter.respondent.name}负责人",
+                recipient_role="法定代表人",
+            ),
+            actor=self.lead(matter),
+        )
+
+    def live(self, matter: _Matter) -> Any:
+        assert matter.case is not None
+        proceeding = proceeding_live(case=matter.case)
+        assert proceeding is not None
+        return proceeding
+
+    def waive_and_decide(self, matter: _Matter) -> None:
+        with clock.frozen_at(self.at(self.today, 9, 30)):
+            proceeding_waiver_record(
+                proceeding=self.live(matter),
+                waived_on=self.today,
+                note="法定代表人签署《放弃陈述申辩权利声明》",
+                actor=self.lead(matter),
+            )
+        self.decide(matter)
+
+    def defend(self, matter: _Matter) -> None:
+        with clock.frozen_at(self.at(self.today, 10)):
+            proceeding_defence_record(
+                proceeding=self.live(matter),
+                statement="建设单位拨付工程款滞后，请求免予加付赔偿金和罚款",
+                received_on=self.today,
+                actor=self.lead(matter),
+            )
+
+    def answer(self, matter: _Matter) -> None:
+        with clock.frozen_at(self.at(self.today, 10)):
+            proceeding_defence_answer(
+                proceeding=self.live(matter),
+                adopted=False,
+                reasons="工程款拨付滞后不是拖欠农民工工资的法定理由（《保障农民工工资支付条例》"
+                "第三十条），且未提供证据",
+                actor=self.lead(matter),
+            )
+
+    def decide(self, matter: _Matter) -> None:
+        with clock.frozen_at(self.at(self.today, 9)):
+            proceeding = proceeding_decide(proceeding=self.live(matter), actor=self.staff["chief"])
+        with clock.frozen_at(self.at(self.today, 11)):
+            for document in (proceeding.decision, proceeding.penalty_decision):
+                if document is not None:
+                    self.serve(matter, document)
+        self.result.add("decisions", 1)
+
+    def pay_compensation(self, matter: _Matter) -> None:
+        assert matter.case is not None
+        with clock.frozen_at(self.at(self.today, 16)):
+            for compensation in Compensation.objects.filter(claim__case=matter.case).order_by("id"):
+                compensation_payment_record(
+                    compensation=compensation,
+                    amount=compensation.amount,
+                    paid_on=self.today,
+                    method="银行代发",
+                    voucher=f"{self.today:%Y%m%d}-赔偿-{compensation.pk}",
+                    actor=self.lead(matter),
+                )
+
     # --- complaints that are not cases -------------------------------------------------------
 
     def plan_other_complaints(self) -> None:
@@ -1307,6 +1423,7 @@ class _Season:
         with clock.frozen_at(self.at(self.today, 23, 0)):
             complaint_escalate_overdue(today=self.today)
             scan = case_deadlines_scan(today=self.today)
+            proceeding_clocks_scan(today=self.today)
             finding_overdue_scan(today=self.today)
             postings_expire_due(today=self.today)
         self.result.add("deadline_warnings", scan["warned"])
@@ -1314,6 +1431,7 @@ class _Season:
     def run(self) -> SeasonResult:
         self.build_city()
         self.plan_matters()
+        self.plan_decisions()
         self.plan_other_complaints()
         self.plan_inspections()
         self.plan_employment()

@@ -78,10 +78,27 @@ class LiaoyuanSeasonTests(StaticLiveServerTestCase):
         self.assertEqual(figures["cases_opened"], 8)
         self.assertEqual(figures["workers_paid"], 305)
         self.assertEqual(figures["amount_recovered"], "2800000.00")
-        self.assertEqual(figures["documents_served"], 8)  # each case's order, served directly
+        # each case's order, served directly; the two notices of intended decisions, the
+        # two handling decisions and one penalty decision (plan_decisions)
+        self.assertEqual(figures["documents_served"], 13)
         self.assertGreater(figures["postings_collected"]["total"], 14_000)
         self.assertEqual(figures["workers_transported"], 60)
         self.assertEqual(set(figures["workers_transported_by_destination"]), {"大连市", "山东省"})
+
+    def test_takes_the_late_payers_through_the_decision_procedure(self) -> None:
+        figures = statistics_for_period(start=SEASON_START, end=SEASON_END)
+
+        self.assertEqual(figures["hearing_notices"], 2)
+        self.assertEqual(figures["decisions_issued"], 3)
+        self.assertEqual(figures["penalties_imposed"], 1)
+        self.assertEqual(figures["penalty_amount"], "5000.00")
+        self.assertEqual(figures["court_enforcement_applications"], 0)
+        ordered = Decimal(figures["compensation_ordered"])
+        paid = Decimal(figures["compensation_paid"])
+        self.assertGreater(paid, 0)  # case 6 paid its compensation before closing
+        self.assertGreater(ordered, paid)  # case 7's is still owed
+        self.assertEqual(figures["amount_recovered"], "2800000.00")  # wages only
+        self.assertEqual(figures["cases_closed"], 6)
 
     def test_carries_the_texture_of_a_real_season(self) -> None:
         figures = statistics_for_period(start=SEASON_START, end=SEASON_END)
