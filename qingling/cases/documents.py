@@ -640,7 +640,7 @@ def document_generate(
     generates (``Document.PROCEDURE_KINDS``), after checking its clocks; ``rows``
     replaces the workers table.
     """
-    if kind not in Kind.values:
+    if kind not in Kind.values or kind in Document.BUILT_ELSEWHERE:
         raise InvalidInput(
             _("Unknown kind of document."), extra={"fields": {"kind": [_("Choose a kind.")]}}
         )

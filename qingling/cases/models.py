@@ -278,6 +278,11 @@ class Document(TimeStampedModel):
         HEARING_NOTICE = "hearing_notice", _("行政处理（处罚）事先告知书")
         PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
         ENFORCEMENT_REMINDER = "enforcement_reminder", _("催告书")
+        # the blacklist's documents, built by qingling.sanctions.documents (not from
+        # this app's templates) and served like the others
+        LISTING_NOTICE = "listing_notice", _("拟列入失信联合惩戒对象名单告知书")
+        LISTING_DECISION = "listing_decision", _("列入失信联合惩戒对象名单决定书")
+        LISTING_REMOVAL = "listing_removal", _("提前移出失信联合惩戒对象名单决定书")
 
     SERVED_ON_EMPLOYER = frozenset(
         {
@@ -287,6 +292,9 @@ class Document(TimeStampedModel):
             Kind.HEARING_NOTICE,
             Kind.PENALTY_DECISION,
             Kind.ENFORCEMENT_REMINDER,
+            Kind.LISTING_NOTICE,
+            Kind.LISTING_DECISION,
+            Kind.LISTING_REMOVAL,
         }
     )
     # Generated only by the decision procedure (decisions.py, enforcement.py), which
@@ -294,6 +302,11 @@ class Document(TimeStampedModel):
     PROCEDURE_KINDS = frozenset(
         {Kind.HEARING_NOTICE, Kind.DECISION, Kind.PENALTY_DECISION, Kind.ENFORCEMENT_REMINDER}
     )
+    # Built by qingling.sanctions.documents, not from this app's templates.
+    BUILT_ELSEWHERE = frozenset({Kind.LISTING_NOTICE, Kind.LISTING_DECISION, Kind.LISTING_REMOVAL})
+    # Not offered by the case page's free generate form: the procedure's and the
+    # blacklist's.
+    NOT_ON_FORM = PROCEDURE_KINDS | BUILT_ELSEWHERE
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")

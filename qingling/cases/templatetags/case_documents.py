@@ -35,6 +35,7 @@ class ServiceRow:
 class DocumentRow:
     document: Document
     served: bool
+    to_serve: bool = False  # a document served on the employer (Document.SERVED_ON_EMPLOYER)
     services: list[ServiceRow] = field(default_factory=list)
     serve_form: ServiceForm | None = None
     serve_method: str = ""
@@ -57,6 +58,7 @@ def case_documents(context: template.Context, case: Case) -> dict[str, Any]:
         row = DocumentRow(
             document=document,
             served=bool(services),
+            to_serve=document.kind in Document.SERVED_ON_EMPLOYER,
             services=[
                 ServiceRow(
                     service=s,
@@ -88,7 +90,6 @@ def case_documents(context: template.Context, case: Case) -> dict[str, Any]:
         "rows": rows,
         "methods": Service.Method.choices,
         "chosen": chosen_document,
-        "served_kinds": sorted(Document.SERVED_ON_EMPLOYER),
         "forms": document_forms() if can_generate else [],
         "can_generate": can_generate,
         "facts_form": FactsForRespondentForm(

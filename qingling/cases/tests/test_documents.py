@@ -48,9 +48,10 @@ from qingling.core.personal_data import mask_id_number
 from qingling.testing import CURRENT_TIME, BaseTestCase
 
 Kind = Document.Kind
-# The procedure generates its own kinds (tests/procedure/); the rest from the form.
-SERVED = sorted(Document.SERVED_ON_EMPLOYER - Document.PROCEDURE_KINDS)
-FREE_KINDS = [kind for kind in Kind.values if kind not in Document.PROCEDURE_KINDS]
+# The procedure generates its own kinds (tests/procedure/), sanctions the blacklist's;
+# the rest come from the form.
+SERVED = sorted(Document.SERVED_ON_EMPLOYER - Document.NOT_ON_FORM)
+FREE_KINDS = [kind for kind in Kind.values if kind not in Document.NOT_ON_FORM]
 
 
 def spaced(number: str) -> str:

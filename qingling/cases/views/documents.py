@@ -82,11 +82,11 @@ class DocumentGenerateForm(forms.Form):
 
 def document_forms() -> list[tuple[str, str, DocumentGenerateForm]]:
     """One generate form per kind, with only the fields that kind uses; not the kinds
-    only the decision procedure generates (``Document.PROCEDURE_KINDS``)."""
+    the decision procedure or sanctions generate (``Document.NOT_ON_FORM``)."""
     return [
         (kind, str(label), DocumentGenerateForm(kind=kind))
         for kind, label in Document.Kind.choices
-        if kind not in Document.PROCEDURE_KINDS
+        if kind not in Document.NOT_ON_FORM
     ]
 
 
