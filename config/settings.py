@@ -340,6 +340,24 @@ QINGLING_COURT = os.environ.get("QINGLING_COURT", "辽源市龙山区人民法�
 QINGLING_LISTING_NUMBER_FORMAT = os.environ.get(
     "QINGLING_LISTING_NUMBER_FORMAT", "辽人社失信〔{year}〕{seq}号"
 )
+# The blacklist's other documents: the notice of intended listing and the early removal.
+QINGLING_LISTING_NOTICE_NUMBER_FORMAT = os.environ.get(
+    "QINGLING_LISTING_NOTICE_NUMBER_FORMAT", "辽人社失信告〔{year}〕{seq}号"
+)
+QINGLING_LISTING_REMOVAL_NUMBER_FORMAT = os.environ.get(
+    "QINGLING_LISTING_REMOVAL_NUMBER_FORMAT", "辽人社失信移〔{year}〕{seq}号"
+)
+# The defence period after the notice of intended listing is served, in working days,
+# counted from the day the service counts (docs/legal-rules.md: 45号令 Art. 8 as quoted by
+# provincial rules, TO CONFIRM against the official text).
+QINGLING_LISTING_DEFENCE_WORKDAYS = int(os.environ.get("QINGLING_LISTING_DEFENCE_WORKDAYS", "5"))
+# The worker warns this many days before a listing's defence period and term end.
+QINGLING_LISTING_WARN_DAYS_BEFORE = 1
+QINGLING_LISTING_TERM_WARN_DAYS_BEFORE = 30
+# Where the worker writes the daily sharing file (docs/sanctions.md, "The feed").
+QINGLING_BLACKLIST_FEED_DIR = Path(
+    os.environ.get("QINGLING_BLACKLIST_FEED_DIR", str(BASE_DIR / "var" / "blacklist-feed"))
+)
 # The deployment's province (GB/T 2260, two digits): by default the city's.
 QINGLING_PROVINCE = os.environ.get("QINGLING_PROVINCE", QINGLING_CITY_DIVISION[:2])
 # 拒不支付劳动报酬罪 "数额较大" (法释〔2013〕3号 Art. 3), which each province's high court
@@ -442,6 +460,10 @@ QINGLING_CLOSING_RECORDS = {"police": "qingling.sanctions.selectors.case_has_sen
 # Facts other apps show on the case page: each callable(case=…, user=…) returns a list of
 # ``qingling.cases.selectors.CaseFact`` (the transfer to the police and its stage).
 QINGLING_CASE_FACTS = ["qingling.sanctions.selectors.case_referral_facts"]
+# Sections other apps add to the organization's page: each callable(organization=…,
+# user=…) returns a ``qingling.parties.selectors.OrganizationSection`` or None (the
+# employer's record of compliance and good faith, 守法诚信档案, 条例 Art. 47).
+QINGLING_ORGANIZATION_SECTIONS = ["qingling.sanctions.selectors.organization_record_section"]
 # Full personal numbers (ID, mobile) one member of staff may learn per window: a reveal
 # and a search by a full number count alike (docs/security.md, "Personal numbers").
 QINGLING_PERSONAL_DATA_LIMIT = int(os.environ.get("QINGLING_PERSONAL_DATA_LIMIT", "20"))
@@ -516,6 +538,8 @@ QINGLING_WORKER_JOBS = [
     "qingling.inspections.jobs.findings_overdue",
     "qingling.sanctions.jobs.listings_expire",
     "qingling.sanctions.jobs.referral_clocks",
+    "qingling.sanctions.jobs.listing_clocks",
+    "qingling.sanctions.jobs.blacklist_feed_file",
     "qingling.employment.jobs.postings_expire",
     "qingling.notify.jobs.outbox_deliver",
     "qingling.core.jobs.import_jobs_run",

@@ -13,6 +13,7 @@ from ninja.params.functions import Query
 from ninja.security import SessionAuth
 
 from qingling.accounts.permissions import Perm, can
+from qingling.api.blacklist import blacklist_router
 from qingling.api.complaints import complaints_router
 from qingling.api.params import DAY_RANGE, Day, InputSchema, NulRefusingParser, Page
 from qingling.api.stats import stats_router
@@ -223,3 +224,4 @@ api.add_router("/workdays", workdays)
 api.add_router("/organizations", organizations)
 api.add_router("/complaints", complaints_router(ERRORS))
 api.add_router("/stats", stats_router(ERRORS))
+api.add_router("/blacklist", blacklist_router(ERRORS, StaffSession(csrf=True)))

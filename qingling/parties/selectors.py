@@ -3,6 +3,7 @@
 import operator
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, reduce
 from typing import Any, Literal
 
@@ -351,3 +352,27 @@ def person_find(*, id_number: str = "", name: str = "", phone: str = "") -> Pers
         digest = blind_index(validate_mobile(phone), purpose="phone")
         return Person.objects.filter(name=name, phone_digest=digest).first()
     return None
+
+
+@dataclass(frozen=True)
+class OrganizationSection:
+    """A section another app adds to the organization's page (``QINGLING_ORGANIZATION_SECTIONS``):
+    a titled table, each row with an optional link, and an optional export link."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[tuple[list[str], str]]  # (cells, url or "")
+    export_url: str = ""
+    export_label: str = ""
+
+
+def organization_sections(*, organization: Organization, user: object) -> list[OrganizationSection]:
+    """The sections the later apps give the organization's page (e.g. sanctions' record
+    of compliance and good faith, 条例 Art. 47); parties imports none of them."""
+    sections = []
+    for path in settings.QINGLING_ORGANIZATION_SECTIONS:
+        section = import_string(path)(organization=organization, user=user)
+        if section is not None:
+            sections.append(section)
+    return sections

@@ -277,6 +277,9 @@ def organization_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
             "projects": selectors.organization_projects(
                 user=request.user, organization=organization
             ),
+            "sections": selectors.organization_sections(
+                organization=organization, user=request.user
+            ),
         },
     )
 

@@ -5,11 +5,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from qingling.sanctions.lifecycle import ListingGround, ListingStatus, ReferralStatus
-from qingling.sanctions.models import Evasion, Referral
+from qingling.sanctions.models import Evasion, ListingChallenge, Referral
 
 Choices = Sequence[tuple[str, str]]
 
@@ -60,13 +61,102 @@ class ListingProposeForm(forms.Form):
         self.fields["organization"].choices = [("", _("The case's respondent")), *organizations]  # type: ignore[attr-defined]
 
 
+class NoticeIssueForm(forms.Form):
+    """Generating the notice of intended listing (告知书)."""
+
+    defence_days = forms.IntegerField(
+        label=_("Defence period (working days from service)"),
+        min_value=1,
+        max_value=60,
+        help_text=_("At least the rule's period (人社部令第45号); the notice states it."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["defence_days"].initial = settings.QINGLING_LISTING_DEFENCE_WORKDAYS
+
+
 class NoticeForm(forms.Form):
-    notice_served_on = forms.DateField(label=_("Notice served on"), widget=_date_input())
-    note = _text(_("How it was served (in person, by post, posted at the premises …)"))
+    """The notice is served (recorded on the case page): the defence period starts."""
+
+    note = _text(_("Note"))
+
+
+class DefenceForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("Statement and defence received on"), widget=_date_input()
+    )
+    statement = _text(_("What the party said (陈述申辩)"), required=True)
+    adopted = forms.TypedChoiceField(
+        label=_("Is the defence adopted?"),
+        choices=[("no", _("Not adopted")), ("yes", _("Adopted"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    answer = _text(_("Reasons"), required=True)
+
+
+class WaiverForm(forms.Form):
+    waived_on = forms.DateField(label=_("Written waiver dated"), widget=_date_input())
+    note = _text(_("Who signed it and where it is filed"), required=True)
+
+
+ROLE_FIELDS = (
+    ("legal_representative", _("Legal representative (法定代表人)")),
+    ("principal", _("Principal (主要负责人)")),
+    ("controller", _("Actual controller (实际控制人)")),
+    ("responsible", _("Directly responsible person")),
+)
 
 
 class DecideForm(forms.Form):
-    note = _text(_("The party's statement and defence (陈述申辩), or that it made none"))
+    """The decision: the persons listed with the unit (45号令 Art. 5), chosen here."""
+
+    list_legal_representative = forms.BooleanField(required=False)
+    note = _text(_("Note"))
+
+    def __init__(self, *args: Any, representative: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if representative:
+            self.fields["list_legal_representative"].label = _(
+                "List the legal representative on file: %(name)s"
+            ) % {"name": representative}
+            self.fields["list_legal_representative"].initial = True
+            roles = ROLE_FIELDS[1:]
+        else:
+            del self.fields["list_legal_representative"]
+            roles = ROLE_FIELDS
+        for role, label in roles:
+            self.fields[f"{role}_name"] = forms.CharField(
+                label=label, max_length=50, required=False
+            )
+            self.fields[f"{role}_id_number"] = forms.CharField(
+                label=_("ID number"), max_length=18, required=False
+            )
+        self.order_fields([*(name for name in self.fields if name != "note"), "note"])
+
+    def named_persons(self) -> list[tuple[str, str, str]]:
+        data = self.cleaned_data
+        return [
+            (data[f"{role}_name"], data[f"{role}_id_number"], role)
+            for role, _label in ROLE_FIELDS
+            if data.get(f"{role}_name") or data.get(f"{role}_id_number")
+        ]
+
+
+class ChallengeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Challenge"), choices=ListingChallenge.Kind.choices)
+    filed_on = forms.DateField(label=_("Filed on"), widget=_date_input())
+    body = forms.CharField(label=_("Review organ or court"), max_length=200)
+
+
+class ChallengeOutcomeForm(forms.Form):
+    challenge = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ListingChallenge.Outcome.choices, widget=forms.RadioSelect
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=_date_input())
+    document = forms.CharField(label=_("Decision or judgment"), max_length=200)
 
 
 class EarlyRemovalForm(forms.Form):

@@ -5,10 +5,14 @@ checks this table, then the guards that need data, then moves the listing with a
 compare-and-swap on the status the caller saw.
 
 人社部令第45号 (docs/legal-rules.md) fixes the listing criteria (Art. 5), a 3-year term
-and early removal (信用修复) after repayment, at least 6 months, and a written 守信承诺.
-Its notice (事先告知) and defence (陈述申辩) periods were not found, so no timer is
-coded: the steps are recorded (the date the notice was served, what the party said)
-and the chief decides when the defence is over.
+and early removal (信用修复) after correction, at least 6 months on the list, and a
+written 守信承诺. The procedure (docs/sanctions.md): the notice of intended listing
+(告知书) is generated and served like any case document; the defence period
+(``QINGLING_LISTING_DEFENCE_WORKDAYS`` working days) runs from the day the service
+counts; the chief decides only after it (or on the party's written waiver), answering
+any statement and defence; the decision (决定书) names the persons listed with the
+organization; the listing is published and shared until its term ends or it is
+removed early, or revoked on review or suit.
 """
 
 import calendar
@@ -21,6 +25,10 @@ from qingling.core.transitions import Transition
 
 TERM_YEARS = 3  # 人社部令第45号: a listing lasts 3 years
 REPAIR_MONTHS = 6  # early removal: at least 6 months after the arrears were repaid
+
+
+REVIEW_DAYS = 60  # 行政复议法 (2023) Art. 20: a review is asked for within 60 days
+SUIT_MONTHS = 6  # 行政诉讼法 Art. 46: a suit is brought within 6 months
 
 
 class ListingStatus(models.TextChoices):
@@ -48,12 +56,21 @@ class StepActor(models.TextChoices):
     SYSTEM = "system", _("the system, when the term has ended")
 
 
+class ListingClock(models.TextChoices):
+    """The periods of a listing the worker watches (``listing_clocks_scan``)."""
+
+    DEFENCE = "defence", _("the defence period (陈述申辩)")
+    TERM = "term", _("the 3-year term")
+    REVIEW = "review", _("the review and suit windows (行政复议/行政诉讼)")
+
+
 S = ListingStatus
 A = StepActor
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.PROPOSED, S.NOTIFIED, A.PROPOSER, guard="notice_served"),
-    Transition(S.NOTIFIED, S.LISTED, A.CHIEF),
+    Transition(S.NOTIFIED, S.LISTED, A.CHIEF, guard="defence_over"),
     Transition(S.LISTED, S.REMOVED, A.CHIEF, guard="credit_repaired"),
+    Transition(S.LISTED, S.REMOVED, A.CHIEF, guard="revoked"),
     Transition(S.LISTED, S.REMOVED, A.SYSTEM, guard="term_ended"),
     Transition(S.PROPOSED, S.WITHDRAWN, A.PROPOSER, guard="reason_given"),
     Transition(S.PROPOSED, S.WITHDRAWN, A.CHIEF, guard="reason_given"),
@@ -96,9 +113,17 @@ def term_end(listed_on: dt.date, *, years: int = TERM_YEARS) -> dt.date:
     return add_months(listed_on, 12 * years)
 
 
-def repair_possible_from(repaid_on: dt.date) -> dt.date:
-    """The first day early removal may be approved: 6 calendar months after repayment."""
-    return add_months(repaid_on, REPAIR_MONTHS)
+def repair_possible_from(repaid_on: dt.date, listed_on: dt.date | None = None) -> dt.date:
+    """The first day early removal may be approved: 6 calendar months on the list after
+    the correction (45号令: corrected, and on the list for 6 months since), so 6 months
+    after the later of the repayment and the listing."""
+    start = max(repaid_on, listed_on) if listed_on is not None else repaid_on
+    return add_months(start, REPAIR_MONTHS)
+
+
+def suit_window_end(served_on: dt.date) -> dt.date:
+    """The last day to sue: ``SUIT_MONTHS`` calendar months after the day of service."""
+    return add_months(served_on, SUIT_MONTHS)
 
 
 # --- the transfer to the police (移送, 国务院令第310号) ----------------------------------------

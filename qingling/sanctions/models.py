@@ -5,12 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qingling.cases.models import Case
+from qingling.cases.models import Case, Document
 from qingling.core.models import TimeStampedModel
 from qingling.parties.models import Organization, Person
 from qingling.sanctions.lifecycle import (
     ACTIVE_STATUSES,
     REFERRAL_LIVE_STATUSES,
+    ListingClock,
     ListingGround,
     ListingStatus,
     ReferralClock,
@@ -25,6 +26,7 @@ class Listing(TimeStampedModel):
     class Removal(models.TextChoices):
         EXPIRED = "expired", _("the 3-year term ended")
         EARLY = "early", _("early removal after credit repair (信用修复)")
+        REVOKED = "revoked", _("revoked on administrative review or by a court")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
@@ -56,9 +58,47 @@ class Listing(TimeStampedModel):
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # the notice of intended listing (告知书): a case document, served like one
+    notice_document = models.ForeignKey(
+        Document,
+        verbose_name=_("notice of intended listing"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     notice_served_on = models.DateField(_("notice served on (事先告知)"), null=True, blank=True)
     notice_note = models.TextField(_("how the notice was served"), blank=True)
+    defence_days = models.PositiveSmallIntegerField(
+        _("defence period (working days)"), null=True, blank=True
+    )
+    defence_ends_on = models.DateField(_("defence period ends on"), null=True, blank=True)
+    defence_ends_provisional = models.BooleanField(default=False)
+    defence_waived_on = models.DateField(_("defence waived in writing on"), null=True, blank=True)
+    defence_waiver_note = models.TextField(_("the written waiver"), blank=True)
+    defence_received_on = models.DateField(
+        _("statement and defence received on"), null=True, blank=True
+    )
+    defence_statement = models.TextField(_("the party's statement and defence"), blank=True)
+    defence_adopted = models.BooleanField(_("defence adopted"), null=True, blank=True)
+    defence_answer = models.TextField(_("the answer to the defence, with reasons"), blank=True)
     defence_note = models.TextField(_("the party's statement and defence (陈述申辩)"), blank=True)
+    decision_document = models.ForeignKey(
+        Document,
+        verbose_name=_("decision (决定书)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    removal_document = models.ForeignKey(
+        Document,
+        verbose_name=_("removal decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -106,7 +146,9 @@ class ListingPerson(TimeStampedModel):
     principal, the responsible managers and other directly responsible persons)."""
 
     class Role(models.TextChoices):
-        LEGAL_REPRESENTATIVE = "legal_representative", _("legal representative or principal")
+        LEGAL_REPRESENTATIVE = "legal_representative", _("legal representative (法定代表人)")
+        PRINCIPAL = "principal", _("principal (主要负责人)")
+        CONTROLLER = "controller", _("actual controller (实际控制人)")
         RESPONSIBLE = "responsible", _("responsible manager or directly responsible person")
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="listed_persons")
@@ -125,6 +167,92 @@ class ListingPerson(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.listing} {self.person}"
+
+
+class ListingChallenge(TimeStampedModel):
+    """An administrative review (行政复议) or suit (行政诉讼) against a listing, and its
+    outcome: upheld, or revoked (the listing is then removed). One of each kind per
+    listing: a second record of the same challenge is refused."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", _("administrative review (行政复议)")
+        SUIT = "suit", _("administrative suit (行政诉讼)")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("upheld (维持)")
+        REVOKED = "revoked", _("revoked (撤销)")
+
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="challenges")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    filed_on = models.DateField(_("filed on"))
+    body = models.CharField(_("review organ or court"), max_length=200)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    document = models.CharField(_("decision or judgment"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["listing_id", "filed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "kind"], name="listing_challenge_once")
+        ]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+
+    def __str__(self) -> str:
+        return f"{self.listing} {self.kind}"
+
+
+class ListingAlert(models.Model):
+    """A warning before, or a notice after, one of a listing's clocks, written once by
+    the worker (like ``ReferralAlert``)."""
+
+    class Level(models.TextChoices):
+        WARNING = "warning", _("warning")
+        DUE = "due", _("period over")
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="alerts")
+    clock = models.CharField(_("clock"), max_length=16, choices=ListingClock.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    due = models.DateField(_("due"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["listing_id", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "clock", "level"], name="listing_alert_once")
+        ]
+        verbose_name = _("listing alert")
+        verbose_name_plural = _("listing alerts")
+
+    def __str__(self) -> str:
+        return f"{self.listing} {self.clock} {self.level}"
+
+
+class ListingEvent(models.Model):
+    """One line of the sharing feed (联合惩戒, docs/sanctions.md): a listing published or
+    removed, as it was said on the day. Append-only; ``id`` is the feed's cursor."""
+
+    class Event(models.TextChoices):
+        LISTED = "listed", _("listed")
+        REMOVED = "removed", _("removed")
+
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="events")
+    event = models.CharField(max_length=16, choices=Event.choices)
+    occurred_on = models.DateField()
+    payload = models.JSONField()
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["occurred_on", "id"])]
+        verbose_name = _("feed event")
+        verbose_name_plural = _("feed events")
+
+    def __str__(self) -> str:
+        return f"{self.listing} {self.event} {self.occurred_on}"
 
 
 class Evasion(TimeStampedModel):

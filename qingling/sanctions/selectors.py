@@ -4,6 +4,7 @@ transfer to the police (the crime threshold in force, the conditions a case meet
 case page's facts and the closing check)."""
 
 import datetime as dt
+import io
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -16,16 +17,21 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
 
 from qingling.accounts.permissions import Perm, can, covers, jurisdiction_prefix
 from qingling.cases.amounts import ZERO
 from qingling.cases.deadlines import order_overdue
-from qingling.cases.models import Case
-from qingling.cases.selectors import CaseFact, claims_outstanding
+from qingling.cases.models import Case, Document
+from qingling.cases.selectors import CaseFact, case_list_for_user, claims_outstanding
 from qingling.core import clock
 from qingling.core.models import Division
+from qingling.core.spreadsheets import xlsx_row
+from qingling.parties.models import Organization
+from qingling.parties.selectors import OrganizationSection
 from qingling.sanctions.lifecycle import REFERRAL_OPEN_STATUSES, ListingStatus
-from qingling.sanctions.models import Evasion, Listing, ListingPerson, Referral
+from qingling.sanctions.models import Evasion, Listing, ListingEvent, ListingPerson, Referral
 
 
 def listing_list_for_user(*, user: object, status: str = "") -> QuerySet[Listing]:
@@ -354,3 +360,170 @@ def case_referral_facts(*, case: Case, user: object) -> list[CaseFact]:
 
 def timezone_local(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+# --- the blacklist procedure's reads ------------------------------------------------------------
+
+
+def listing_documents(*, listing: Listing) -> list[Document]:
+    """The listing's own documents (notice, decision, removal), as case documents."""
+    ids = [listing.notice_document_id, listing.decision_document_id, listing.removal_document_id]
+    return list(Document.objects.filter(pk__in=[i for i in ids if i]).prefetch_related("services"))
+
+
+# --- the sharing feed (联合惩戒, docs/sanctions.md) ---------------------------------------------
+
+FEED_LIMIT = 500
+
+
+def feed_line(event: ListingEvent) -> dict[str, Any]:
+    """One feed line: the cursor, the day and the payload written when it happened."""
+    return {"cursor": event.pk, "occurred_on": event.occurred_on.isoformat(), **event.payload}
+
+
+def feed_events(*, after: int = 0, limit: int = FEED_LIMIT) -> list[ListingEvent]:
+    """Feed lines after the cursor ``after``, oldest first."""
+    events = ListingEvent.objects.filter(pk__gt=after).order_by("id")
+    return list(events[: max(1, min(limit, FEED_LIMIT))])
+
+
+def feed_events_on(*, day: dt.date) -> QuerySet[ListingEvent]:
+    return ListingEvent.objects.filter(occurred_on=day).order_by("id")
+
+
+# --- 守法诚信档案 (条例 Art. 47): an employer's record --------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One entry of an employer's record: what, when, its reference and a link."""
+
+    kind: str
+    day: dt.date | None
+    reference: str
+    summary: str
+    url: str = ""
+
+
+RECORD_HEADERS = (
+    gettext_lazy("Kind"),
+    gettext_lazy("Date"),
+    gettext_lazy("Reference"),
+    gettext_lazy("Summary"),
+)
+
+
+def _decision_rows(organization: Organization, cases: QuerySet[Case]) -> list[RecordRow]:
+    """PLACEHOLDER — handling decisions and penalties (cases.decisions, cases.penalties).
+
+    The one place where their rows join the record, once those modules land: one
+    ``RecordRow`` per decision and per penalty of ``cases`` (kind, date, number, what was
+    decided or the fine). Until then the record has none.
+    """
+    return []
+
+
+def organization_record(*, organization: Organization, user: object) -> list[RecordRow]:
+    """The employer's 守法诚信档案 as the user may see it: its cases, orders to pay,
+    decisions and penalties, listings and transfers to the police, newest first."""
+    if not can(user, Perm.CASE_VIEW):
+        return []
+    cases = case_list_for_user(user=user).filter(respondent=organization).order_by("opened_on")
+    rows: list[RecordRow] = []
+    for case in cases:
+        url = reverse("cases:case_detail", args=[case.public_id])
+        rows.append(
+            RecordRow(
+                str(_("Case")),
+                case.opened_on,
+                case.number,
+                _("%(status)s · %(workers)d workers · %(amount)s yuan claimed")
+                % {
+                    "status": case.get_status_display(),
+                    "workers": case.worker_count,
+                    "amount": case.total_claimed,
+                },
+                url,
+            )
+        )
+        if case.order_issued_on:
+            due = case.order_due.isoformat() if case.order_due else "—"
+            rows.append(
+                RecordRow(
+                    str(_("Order to pay")),
+                    case.order_issued_on,
+                    case.number,
+                    _("pay by %(date)s") % {"date": due},
+                    url,
+                )
+            )
+    rows += _decision_rows(organization, cases)
+    for listing in listing_list_for_user(user=user).filter(organization=organization):
+        rows.append(
+            RecordRow(
+                str(_("Blacklist")),
+                listing.listed_on or listing.proposed_on,
+                listing.number or listing.case.number,
+                str(listing.get_status_display())
+                + (
+                    f" · {listing.listed_on} → {listing.removed_on or listing.ends_on}"
+                    if listing.listed_on
+                    else ""
+                ),
+                reverse("sanctions:listing_detail", args=[listing.public_id]),
+            )
+        )
+    for referral in referral_list_for_user(user=user).filter(case__respondent=organization):
+        rows.append(
+            RecordRow(
+                str(_("Transfer to the police")),
+                timezone.localdate(referral.sent_at) if referral.sent_at else referral.proposed_on,
+                referral.number or referral.case.number,
+                str(referral.get_status_display()),
+                reverse("sanctions:referral_detail", args=[referral.public_id]),
+            )
+        )
+    rows.sort(key=lambda row: (row.day or dt.date.min, row.reference), reverse=True)
+    return rows
+
+
+def organization_record_section(
+    *, organization: Organization, user: object
+) -> OrganizationSection | None:
+    """The organization page's record section (registered in
+    ``QINGLING_ORGANIZATION_SECTIONS``; parties imports nothing of sanctions)."""
+    if not can(user, Perm.CASE_VIEW):
+        return None
+    rows = organization_record(organization=organization, user=user)
+    return OrganizationSection(
+        key="record",
+        title=str(_("Record of compliance and good faith (守法诚信档案)")),
+        headers=[str(h) for h in RECORD_HEADERS],
+        rows=[
+            (
+                [row.kind, row.day.isoformat() if row.day else "—", row.reference, row.summary],
+                row.url,
+            )
+            for row in rows
+        ],
+        export_url=reverse("sanctions:organization_record_export", args=[organization.public_id]),
+        export_label=str(_("Download as XLSX")),
+    )
+
+
+def organization_record_xlsx(*, organization: Organization, user: object) -> bytes:
+    """The record as an XLSX workbook (text cells through ``core.spreadsheets``)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="守法诚信档案")
+    sheet.append(xlsx_row(sheet, [organization.name, organization.credit_code or "—"]))
+    sheet.append(xlsx_row(sheet, [str(h) for h in RECORD_HEADERS]))
+    for row in organization_record(organization=organization, user=user):
+        sheet.append(
+            xlsx_row(
+                sheet,
+                [row.kind, row.day.isoformat() if row.day else "", row.reference, row.summary],
+            )
+        )
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

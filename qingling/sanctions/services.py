@@ -6,7 +6,9 @@ object, so an object's history is its audit trail."""
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -18,27 +20,37 @@ from django.utils.translation import gettext as _
 
 from qingling.accounts.permissions import Perm, can, covers
 from qingling.cases.lifecycle import OPEN_STATUSES
-from qingling.cases.models import Case, Payment
+from qingling.cases.models import Case, Payment, Service
 from qingling.cases.selectors import case_outstanding, case_payer_choices
 from qingling.cases.services import case_inspectors
 from qingling.core import clock
 from qingling.core.calendars import DeadlineDate
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
-from qingling.core.selectors import calendar_days_add
+from qingling.core.selectors import calendar_days_add, workdays_add
 from qingling.core.services import (
     Actor,
     audit_event_record,
     audit_snapshot,
     status_compare_and_swap,
 )
+from qingling.core.transitions import Transition
 from qingling.core.uploads import EXTENSIONS, evidence_check
 from qingling.parties.models import Organization, Person
+from qingling.parties.services import person_find_or_register
+from qingling.sanctions.documents import (
+    listing_decision_build,
+    listing_notice_build,
+    listing_removal_build,
+)
 from qingling.sanctions.lifecycle import (
     ACTIVE_STATUSES,
     REFERRAL_CLOCK_OF_STATUS,
     REFERRAL_DAYS,
     REFERRAL_LIVE_STATUSES,
     REFERRAL_SEND_HOURS,
+    REVIEW_DAYS,
+    TRANSITIONS,
+    ListingClock,
     ListingGround,
     ListingStatus,
     ReferralActor,
@@ -47,6 +59,7 @@ from qingling.sanctions.lifecycle import (
     StepActor,
     referral_transition_for,
     repair_possible_from,
+    suit_window_end,
     term_end,
     transition_for,
 )
@@ -54,6 +67,9 @@ from qingling.sanctions.models import (
     Evasion,
     EvasionFile,
     Listing,
+    ListingAlert,
+    ListingChallenge,
+    ListingEvent,
     ListingPerson,
     Referral,
     ReferralAlert,
@@ -62,6 +78,8 @@ from qingling.sanctions.selectors import (
     Arrears,
     ReferralConditions,
     case_arrears_after_order,
+    feed_events_on,
+    feed_line,
     referral_conditions,
 )
 
@@ -235,6 +253,184 @@ def listing_propose(
     return listing
 
 
+# --- the notice of intended listing and the defence (告知, 陈述申辩) ------------------------------
+
+
+def _locked(listing: Listing, status: str) -> Listing:
+    """The listing, locked, still in ``status``; else the stale page's conflict."""
+    fresh = (
+        Listing.objects.select_for_update()
+        .select_related("case", "organization")
+        .get(pk=listing.pk)
+    )
+    if fresh.status != status:
+        raise Conflict(
+            _("Someone else moved this listing first; reload it."), code="listing_conflict"
+        )
+    return fresh
+
+
+@transaction.atomic
+def listing_notice_issue(
+    *, listing: Listing, actor: Actor, defence_days: int | None = None
+) -> Listing:
+    """Generate the notice of intended listing (告知书) as a numbered case document, to be
+    served like any other (``cases.serving.service_record``, from the case page).
+
+    ``defence_days``: the working days the party has to answer, at least
+    ``QINGLING_LISTING_DEFENCE_WORKDAYS`` (the default). A voided notice may be replaced.
+    """
+    if StepActor.PROPOSER not in listing_step_actors(listing, actor):
+        raise TransitionNotAllowed(_("You may not take this step on this listing."))
+    least = settings.QINGLING_LISTING_DEFENCE_WORKDAYS
+    days = least if defence_days is None else defence_days
+    if days < least or days > 60:
+        raise _refuse(
+            _(
+                "The defence period is %(least)d to 60 working days (人社部令第45号, "
+                "QINGLING_LISTING_DEFENCE_WORKDAYS)."
+            )
+            % {"least": least},
+            field="defence_days",
+        )
+    listing = _locked(listing, ListingStatus.PROPOSED)
+    notice = listing.notice_document
+    if notice is not None and notice.voided_at is None:
+        raise Conflict(
+            _("The notice %(number)s is already generated; void it on the case page first.")
+            % {"number": notice.number},
+            code="listing_notice_exists",
+        )
+    document = listing_notice_build(listing=listing, defence_days=days, actor=actor)
+    Listing.objects.filter(pk=listing.pk).update(
+        notice_document=document, defence_days=days, updated_at=clock.now()
+    )
+    listing.refresh_from_db()
+    return listing
+
+
+def listing_notice_service(listing: Listing) -> Service | None:
+    """The first service of the listing's notice: the defence period runs from it."""
+    if listing.notice_document_id is None:
+        return None
+    return (
+        Service.objects.filter(document_id=listing.notice_document_id)
+        .order_by("effective_on", "id")
+        .first()
+    )
+
+
+def listing_decision_served_on(listing: Listing) -> dt.date | None:
+    """The day the decision counts as served: the review and suit windows run from it."""
+    if listing.decision_document_id is None:
+        return None
+    service = (
+        Service.objects.filter(document_id=listing.decision_document_id)
+        .order_by("effective_on", "id")
+        .first()
+    )
+    return service.effective_on if service else None
+
+
+def _check_answer(statement: str, adopted: bool | None, answer: str) -> None:
+    if not statement:
+        raise _refuse(_("Write what the party said (陈述申辩)."), field="statement")
+    if adopted is None:
+        raise _refuse(_("Say whether the defence is adopted."), field="adopted")
+    if not answer:
+        raise _refuse(
+            _("Give the reasons for adopting the defence or not (行政处罚法 Art. 45)."),
+            field="answer",
+        )
+
+
+@transaction.atomic
+def listing_defence_record(
+    *,
+    listing: Listing,
+    received_on: dt.date,
+    statement: str,
+    adopted: bool | None,
+    answer: str,
+    actor: Actor,
+) -> Listing:
+    """Record the party's statement and defence (陈述申辩) and the bureau's answer:
+    adopted or not, with reasons. Once per listing; a defence adopted ends in a
+    withdrawal, not a listing."""
+    if not listing_step_actors(listing, actor) - {StepActor.SYSTEM}:
+        raise TransitionNotAllowed(_("You may not take this step on this listing."))
+    listing = _locked(listing, ListingStatus.NOTIFIED)
+    if listing.defence_received_on is not None or listing.defence_waived_on is not None:
+        raise Conflict(
+            _("The defence is already recorded for this listing."), code="listing_defence_exists"
+        )
+    statement, answer = statement.strip(), answer.strip()
+    assert listing.notice_served_on is not None
+    today = clock.local_today()
+    if not listing.notice_served_on <= received_on <= today:
+        raise _refuse(
+            _("Give the day it was received, from the notice's service to today."),
+            field="received_on",
+        )
+    _check_answer(statement, adopted, answer)
+    before = audit_snapshot(listing, ("defence_received_on", "defence_adopted"))
+    Listing.objects.filter(pk=listing.pk).update(
+        defence_received_on=received_on,
+        defence_statement=statement,
+        defence_adopted=adopted,
+        defence_answer=answer,
+        updated_at=clock.now(),
+    )
+    listing.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="listing.defence",
+        obj=listing,
+        before=before,
+        after={**audit_snapshot(listing, ("defence_received_on", "defence_adopted"))},
+        reason=answer,
+    )
+    return listing
+
+
+@transaction.atomic
+def listing_defence_waive(
+    *, listing: Listing, waived_on: dt.date, note: str, actor: Actor
+) -> Listing:
+    """Record the party's written waiver of its defence: the chief may then decide before
+    the period ends."""
+    if not listing_step_actors(listing, actor) - {StepActor.SYSTEM}:
+        raise TransitionNotAllowed(_("You may not take this step on this listing."))
+    listing = _locked(listing, ListingStatus.NOTIFIED)
+    if listing.defence_received_on is not None or listing.defence_waived_on is not None:
+        raise Conflict(
+            _("The defence is already recorded for this listing."), code="listing_defence_exists"
+        )
+    assert listing.notice_served_on is not None
+    if not listing.notice_served_on <= waived_on <= clock.local_today():
+        raise _refuse(
+            _("Give the date of the written waiver, from the notice's service to today."),
+            field="waived_on",
+        )
+    note = note.strip()
+    if not note:
+        raise _refuse(
+            _("Note the written waiver: who signed it and where it is filed."), field="note"
+        )
+    Listing.objects.filter(pk=listing.pk).update(
+        defence_waived_on=waived_on, defence_waiver_note=note, updated_at=clock.now()
+    )
+    listing.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="listing.defence_waived",
+        obj=listing,
+        after={"defence_waived_on": waived_on.isoformat()},
+        reason=note,
+    )
+    return listing
+
+
 # --- the one transition service --------------------------------------------------------------
 
 
@@ -259,17 +455,72 @@ def _a_date(details: dict[str, Any], name: str) -> dt.date | None:
 
 
 def _guard_notice_served(listing: Listing, details: dict[str, Any], today: dt.date) -> None:
-    served = _a_date(details, "notice_served_on")
-    if served is None or not listing.proposed_on <= served <= today:
+    """The notice generated, not voided, and served (a ``cases.Service`` row)."""
+    notice = listing.notice_document
+    if notice is None or notice.voided_at is not None:
         raise _refuse(
-            _("Give the date the advance notice (事先告知书) was served, from proposal to today."),
-            field="notice_served_on",
+            _("Generate the notice of intended listing (告知书) first."), field="notice_document"
+        )
+    service = listing_notice_service(listing)
+    if service is None:
+        raise _refuse(
+            _(
+                "Record the service of the notice %(number)s on the case page first: the "
+                "defence period runs from it (人社部令第45号)."
+            )
+            % {"number": notice.number},
+            field="notice_document",
+        )
+    if service.effective_on > today:
+        raise _refuse(
+            _("The notice counts as served only on %(date)s (公告送达).")
+            % {"date": service.effective_on.isoformat()},
+            field="notice_document",
+        )
+
+
+def _guard_defence_over(listing: Listing, details: dict[str, Any], today: dt.date) -> None:
+    """No decision before the defence period has ended, unless the party waived it in
+    writing; a defence made is answered, and one adopted leads to a withdrawal; the
+    legal representative or principal is listed with the unit (45号令 Art. 5)."""
+    ends = listing.defence_ends_on
+    if listing.defence_waived_on is None and (ends is None or today <= ends):
+        raise _refuse(
+            _(
+                "The defence period (陈述申辩, 人社部令第45号) runs until %(date)s: decide after "
+                "it, or record the party's written waiver."
+            )
+            % {"date": ends.isoformat() if ends else "—"},
+            field="defence_ends_on",
+        )
+    if listing.defence_adopted:
+        raise _refuse(
+            _("The party's defence was adopted: withdraw the proposal instead."),
+            field="defence_adopted",
+        )
+    roles = [role for _person, role in details.get("persons") or ()]
+    roles += [role for _name, _id_number, role in details.get("named_persons") or ()]
+    for name, id_number, _role in details.get("named_persons") or ():
+        if not (name.strip() and id_number.strip()):
+            raise _refuse(
+                _("Give the name and the ID number of each person listed."), field="persons"
+            )
+    for role in roles:
+        if role not in ListingPerson.Role.values:
+            raise _refuse(_("Choose the role of each person listed."), field="persons")
+    if not set(roles) & {ListingPerson.Role.LEGAL_REPRESENTATIVE, ListingPerson.Role.PRINCIPAL}:
+        raise _refuse(
+            _(
+                "人社部令第45号 Art. 5 lists the unit with its legal representative or "
+                "principal: choose at least one of them."
+            ),
+            field="persons",
         )
 
 
 def _guard_credit_repaired(listing: Listing, details: dict[str, Any], today: dt.date) -> None:
-    """Early removal (信用修复): the arrears repaid, at least 6 months ago, and a written
-    commitment (守信承诺) on file."""
+    """Early removal (信用修复): the arrears repaid, 6 months on the list since, and a
+    written commitment (守信承诺) on file."""
     repaid = _a_date(details, "repaid_on")
     if repaid is None or repaid > today:
         raise _refuse(_("Give the date the arrears were repaid."), field="repaid_on")
@@ -286,10 +537,14 @@ def _guard_credit_repaired(listing: Listing, details: dict[str, Any], today: dt.
             % {"number": listing.case.number, "date": last.isoformat()},
             field="repaid_on",
         )
-    if repair_possible_from(repaid) > today:
+    possible = repair_possible_from(repaid, listing.listed_on)
+    if possible > today:
         raise _refuse(
-            _("Early removal is possible from %(date)s, 6 months after the repayment.")
-            % {"date": repair_possible_from(repaid).isoformat()},
+            _(
+                "Early removal is possible from %(date)s: 6 months on the list after the "
+                "correction (人社部令第45号)."
+            )
+            % {"date": possible.isoformat()},
             field="repaid_on",
         )
     if not str(details.get("commitment_note", "")).strip():
@@ -297,6 +552,11 @@ def _guard_credit_repaired(listing: Listing, details: dict[str, Any], today: dt.
             _("Note the written commitment (守信承诺书): its date and where it is filed."),
             field="commitment_note",
         )
+
+
+def _guard_revoked(listing: Listing, details: dict[str, Any], today: dt.date) -> None:
+    if not listing.challenges.filter(outcome=ListingChallenge.Outcome.REVOKED).exists():
+        raise TransitionNotAllowed(_("No review or court revoked this listing."))
 
 
 def _guard_term_ended(listing: Listing, details: dict[str, Any], today: dt.date) -> None:
@@ -311,7 +571,9 @@ def _guard_reason_given(listing: Listing, details: dict[str, Any], today: dt.dat
 
 GUARDS: dict[str, Callable[[Listing, dict[str, Any], dt.date], None]] = {
     "notice_served": _guard_notice_served,
+    "defence_over": _guard_defence_over,
     "credit_repaired": _guard_credit_repaired,
+    "revoked": _guard_revoked,
     "term_ended": _guard_term_ended,
     "reason_given": _guard_reason_given,
 }
@@ -323,13 +585,24 @@ def _next_sequence(year: int) -> int:
 
 
 def _values(
-    listing: Listing, target: str, step_actor: str, actor: Actor, note: str, details: dict[str, Any]
+    listing: Listing, step: Transition, actor: Actor, note: str, details: dict[str, Any]
 ) -> dict[str, Any]:
     today = clock.local_today()
     now = clock.now()
+    target = step.target
     values: dict[str, Any] = {"status": target, "status_changed_at": now, "updated_at": now}
     if target == ListingStatus.NOTIFIED:
-        values |= {"notice_served_on": details["notice_served_on"], "notice_note": note}
+        service = listing_notice_service(listing)
+        assert service is not None
+        days = listing.defence_days or settings.QINGLING_LISTING_DEFENCE_WORKDAYS
+        ends = workdays_add(start=service.effective_on, days=days)
+        values |= {
+            "notice_served_on": service.effective_on,
+            "notice_note": note or str(service.get_method_display()),
+            "defence_days": days,
+            "defence_ends_on": ends.date,
+            "defence_ends_provisional": ends.provisional,
+        }
     elif target == ListingStatus.LISTED:
         values |= {
             "listed_on": today,
@@ -340,8 +613,10 @@ def _values(
         }
     elif target == ListingStatus.REMOVED:
         values |= {"removed_on": today}
-        if step_actor == StepActor.SYSTEM:
+        if step.actor == StepActor.SYSTEM:
             values |= {"removal": Listing.Removal.EXPIRED}
+        elif step.guard == "revoked":
+            values |= {"removal": Listing.Removal.REVOKED}
         else:
             values |= {
                 "removal": Listing.Removal.EARLY,
@@ -353,18 +628,113 @@ def _values(
     return values
 
 
+def _step_for(listing: Listing, target: str, actors: frozenset[str], via: str) -> Transition | None:
+    """The step to take: the one whose guard is ``via`` when several lead to ``target``
+    (early removal or revocation), else the first the actor may take."""
+    steps = [
+        t
+        for t in TRANSITIONS
+        if t.source == listing.status and t.target == target and t.actor in actors
+    ]
+    if via:
+        steps = [t for t in steps if t.guard == via]
+    else:
+        steps = [t for t in steps if t.guard != "revoked"] or steps
+    return steps[0] if steps else None
+
+
+def _listed_persons_write(
+    listing: Listing,
+    persons: Sequence[tuple[Person, str]],
+    named: Sequence[tuple[str, str, str]],
+    actor: Actor,
+) -> None:
+    """The persons listed with the unit, as chosen on the decision form: known people
+    and people named by name and ID number (registered in parties once)."""
+    chosen = list(persons)
+    for name, id_number, role in named:
+        person = person_find_or_register(name=name, id_number=id_number, actor=actor)
+        if person is not None:
+            chosen.append((person, role))
+    listing.listed_persons.all().delete()
+    for person, role in chosen:
+        ListingPerson.objects.get_or_create(listing=listing, person=person, defaults={"role": role})
+
+
+def _feed_payload(listing: Listing, event: str) -> dict[str, Any]:
+    """One line of the sharing feed, with a stable schema (docs/sanctions.md)."""
+    persons = [
+        {
+            "name": row.person.name,
+            "role": row.role,
+            "id_number_masked": row.person.id_number_masked,
+        }
+        for row in listing.listed_persons.select_related("person").order_by("id")
+    ]
+    return {
+        "event": event,
+        "listing_id": str(listing.public_id),
+        "credit_code": listing.organization.credit_code,
+        "name": listing.organization.name,
+        "persons": persons,
+        "decision_number": listing.number,
+        "ground": listing.ground,
+        "listed_on": listing.listed_on.isoformat() if listing.listed_on else None,
+        "ends_on": listing.ends_on.isoformat() if listing.ends_on else None,
+        "removed_on": listing.removed_on.isoformat() if listing.removed_on else None,
+        "reason": listing.removal if event == ListingEvent.Event.REMOVED else listing.ground,
+        "removal_document": listing.removal_document.number if listing.removal_document else None,
+        "authority": settings.QINGLING_BUREAU_NAME,
+    }
+
+
+def _feed_event_write(listing: Listing, event: str) -> ListingEvent:
+    day = listing.removed_on if event == ListingEvent.Event.REMOVED else listing.listed_on
+    assert day is not None
+    return ListingEvent.objects.create(
+        listing=listing,
+        event=event,
+        occurred_on=day,
+        payload=_feed_payload(listing, event),
+        at=clock.now(),
+    )
+
+
+def _after_step(listing: Listing, step: Transition, actor: Actor, details: dict[str, Any]) -> None:
+    """What the step produces besides the status: the persons and the decision, the
+    removal decision, and the feed's line. In the same transaction."""
+    if step.target == ListingStatus.LISTED:
+        _listed_persons_write(
+            listing, details.get("persons") or (), details.get("named_persons") or (), actor
+        )
+        document = listing_decision_build(listing=listing, actor=actor)
+        Listing.objects.filter(pk=listing.pk).update(decision_document=document)
+        listing.refresh_from_db()
+        _feed_event_write(listing, ListingEvent.Event.LISTED)
+    elif step.target == ListingStatus.REMOVED:
+        if listing.removal == Listing.Removal.EARLY:
+            document = listing_removal_build(listing=listing, actor=actor)
+            Listing.objects.filter(pk=listing.pk).update(removal_document=document)
+            listing.refresh_from_db()
+        _feed_event_write(listing, ListingEvent.Event.REMOVED)
+
+
 @transaction.atomic
 def listing_transition(
-    *, listing: Listing, target: str, actor: Actor, note: str = "", **details: Any
+    *, listing: Listing, target: str, actor: Actor, note: str = "", via: str = "", **details: Any
 ) -> Listing:
     """Move a listing along the table, with the guards, compare-and-swap and an audit row.
 
-    ``details``: ``notice_served_on`` (a date) for the notice; ``repaid_on`` (a date) and
-    ``commitment_note`` for early removal. ``note``: how the notice was served, the
-    party's defence (at the decision), or why a proposal is withdrawn.
+    ``details``: for the decision, ``persons`` (``(Person, role)`` pairs) and
+    ``named_persons`` (``(name, id_number, role)``, registered in parties); for early
+    removal ``repaid_on`` (a date) and ``commitment_note``. ``via``: the guard of the step
+    when several lead to ``target`` (``"revoked"``, used by ``listing_challenge_decide``).
+    ``note``: how the notice was served, the decision's note, or why a proposal is
+    withdrawn. Everything the step produces (documents, persons, the feed's line) is
+    written in the same transaction: a refusal leaves nothing behind.
     """
     actors = listing_step_actors(listing, actor)
-    step = transition_for(listing.status, target, actors)
+    step = _step_for(listing, target, actors, via)
     if step is None:
         if transition_for(listing.status, target, frozenset(StepActor.values)) is None:
             raise TransitionNotAllowed(
@@ -379,7 +749,7 @@ def listing_transition(
     today = clock.local_today()
     if step.guard:
         GUARDS[step.guard](listing, {**details, "note": note}, today)
-    values = _values(listing, target, step.actor, actor, note, details)
+    values = _values(listing, step, actor, note, details)
     conflict = Conflict(
         _("Someone else moved this listing first; reload it."), code="listing_conflict"
     )
@@ -403,9 +773,10 @@ def listing_transition(
                     audit_fields=LISTING_AUDIT_FIELDS,
                     reason=note,
                 )
-            return listing
         except IntegrityError:
             continue
+        _after_step(listing, step, actor, details)
+        return listing
     raise Conflict(_("Could not number the decision; try again."), code="listing_number_conflict")
 
 
@@ -414,7 +785,7 @@ def listings_expire_scan(*, today: dt.date) -> int:
     removal is a compare-and-swap, and a removed listing is no longer looked at)."""
     removed = 0
     due = Listing.objects.filter(status=ListingStatus.LISTED, ends_on__lt=today).select_related(
-        "case"
+        "case", "organization"
     )
     for listing in due:
         try:
@@ -423,6 +794,184 @@ def listings_expire_scan(*, today: dt.date) -> int:
             continue  # removed by another run meanwhile
         removed += 1
     return removed
+
+
+# --- challenges (行政复议, 行政诉讼) ---------------------------------------------------------
+
+
+@transaction.atomic
+def listing_challenge_record(
+    *, listing: Listing, kind: str, filed_on: dt.date, body: str, actor: Actor
+) -> ListingChallenge:
+    """Record that the listing is challenged by review or suit. Once per kind: a second
+    record of the same challenge is refused. The listing stays published meanwhile (a
+    review does not suspend a decision, 行政复议法 Art. 42)."""
+    if not listing_step_actors(listing, actor) - {StepActor.SYSTEM}:
+        raise TransitionNotAllowed(_("You may not take this step on this listing."))
+    listing = Listing.objects.select_for_update().select_related("case").get(pk=listing.pk)
+    if listing.status not in (ListingStatus.LISTED, ListingStatus.REMOVED):
+        raise _refuse(_("Only a decided listing can be challenged."), field="kind")
+    if kind not in ListingChallenge.Kind.values:
+        raise _refuse(_("Choose review or suit."), field="kind")
+    if not listing.listed_on or not listing.listed_on <= filed_on <= clock.local_today():
+        raise _refuse(_("Give the day it was filed, from the decision to today."), field="filed_on")
+    body = body.strip()
+    if not body:
+        raise _refuse(_("Name the review organ or the court."), field="body")
+    if listing.challenges.filter(kind=kind).exists():
+        raise Conflict(
+            _("This %(kind)s is already recorded for the listing (行政复议法, 行政诉讼法).")
+            % {"kind": ListingChallenge.Kind(kind).label},
+            code="listing_challenge_exists",
+        )
+    try:
+        with transaction.atomic():
+            challenge = ListingChallenge.objects.create(
+                listing=listing,
+                kind=kind,
+                filed_on=filed_on,
+                body=body,
+                recorded_by_id=getattr(actor, "pk", None),
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("This %(kind)s is already recorded for the listing (行政复议法, 行政诉讼法).")
+            % {"kind": ListingChallenge.Kind(kind).label},
+            code="listing_challenge_exists",
+        ) from None
+    audit_event_record(
+        actor=actor,
+        action="listing.challenged",
+        obj=listing,
+        after={"kind": kind, "filed_on": filed_on.isoformat(), "body": body},
+    )
+    return challenge
+
+
+@transaction.atomic
+def listing_challenge_decide(
+    *, challenge: ListingChallenge, outcome: str, decided_on: dt.date, document: str, actor: Actor
+) -> ListingChallenge:
+    """Record the outcome of a review or suit, once. Revoked: the listing is removed
+    from the public list and the feed that day (``removal`` = revoked)."""
+    listing = challenge.listing
+    if StepActor.CHIEF not in listing_step_actors(listing, actor):
+        raise TransitionNotAllowed(_("Only a chief of the area records the outcome."))
+    challenge = ListingChallenge.objects.select_for_update().get(pk=challenge.pk)
+    if challenge.outcome:
+        raise Conflict(
+            _("The outcome of this challenge is already recorded."),
+            code="listing_challenge_decided",
+        )
+    if outcome not in ListingChallenge.Outcome.values:
+        raise _refuse(_("Choose upheld or revoked."), field="outcome")
+    if not challenge.filed_on <= decided_on <= clock.local_today():
+        raise _refuse(
+            _("Give the day of the decision, from the filing to today."), field="decided_on"
+        )
+    document = document.strip()
+    if not document:
+        raise _refuse(_("Give the decision or judgment (its name and number)."), field="document")
+    ListingChallenge.objects.filter(pk=challenge.pk).update(
+        outcome=outcome, decided_on=decided_on, document=document, updated_at=clock.now()
+    )
+    challenge.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="listing.challenge_decided",
+        obj=listing,
+        after={"kind": challenge.kind, "outcome": outcome, "document": document},
+    )
+    fresh = Listing.objects.select_related("case", "organization").get(pk=listing.pk)
+    if outcome == ListingChallenge.Outcome.REVOKED and fresh.status == ListingStatus.LISTED:
+        listing_transition(
+            listing=fresh, target=ListingStatus.REMOVED, actor=actor, via="revoked", note=document
+        )
+    return challenge
+
+
+# --- the clocks the worker watches ------------------------------------------------------------
+
+
+def _listing_alert(listing: Listing, clock_name: str, level: str, due: dt.date) -> int:
+    try:
+        with transaction.atomic():
+            ListingAlert.objects.create(
+                listing=listing, clock=clock_name, level=level, due=due, at=clock.now()
+            )
+            audit_event_record(
+                actor=None,
+                action=f"listing.{clock_name}_{level}",
+                obj=listing,
+                after={"clock": clock_name, "due": due.isoformat()},
+            )
+    except IntegrityError:
+        return 0
+    return 1
+
+
+def listing_clock_due(listing: Listing) -> list[tuple[str, dt.date, int]]:
+    """The clocks running on a listing: (clock, last day, days of warning before)."""
+    clocks: list[tuple[str, dt.date, int]] = []
+    answered = listing.defence_waived_on or listing.defence_received_on
+    if listing.status == ListingStatus.NOTIFIED and listing.defence_ends_on and not answered:
+        warn = settings.QINGLING_LISTING_WARN_DAYS_BEFORE
+        clocks.append((ListingClock.DEFENCE, listing.defence_ends_on, warn))
+    if listing.status == ListingStatus.LISTED and listing.ends_on:
+        warn = settings.QINGLING_LISTING_TERM_WARN_DAYS_BEFORE
+        clocks.append((ListingClock.TERM, listing.ends_on, warn))
+        served = listing_decision_served_on(listing)
+        if served is not None:
+            review = calendar_days_add(start=served, days=REVIEW_DAYS).date
+            suit = suit_window_end(served)
+            clocks.append((ListingClock.REVIEW, max(review, suit), 0))
+    return clocks
+
+
+def listing_clocks_scan(*, today: dt.date) -> dict[str, int]:
+    """Warn before and note after each listing clock, once each: the defence period (the
+    chief may decide the day after), the 3-year term (``listings_expire_scan`` removes the
+    listing after it) and the review and suit windows (the decision is final after
+    them). Safe to run twice."""
+    counts = {"warning": 0, "due": 0}
+    running = Listing.objects.filter(
+        status__in=(ListingStatus.NOTIFIED, ListingStatus.LISTED)
+    ).select_related("case")
+    done = set(
+        ListingAlert.objects.filter(listing__in=running).values_list("listing_id", "clock", "level")
+    )
+    for listing in running:
+        for clock_name, due, warn in listing_clock_due(listing):
+            if today > due:
+                level = ListingAlert.Level.DUE
+            elif warn and today >= due - dt.timedelta(days=warn):
+                level = ListingAlert.Level.WARNING
+            else:
+                continue
+            if (listing.pk, clock_name, level) in done:
+                continue
+            counts[level] += _listing_alert(listing, clock_name, level, due)
+    return counts
+
+
+# --- the sharing feed's daily file ------------------------------------------------------------
+
+
+def blacklist_feed_file_write(*, day: dt.date, directory: Path | None = None) -> Path:
+    """Write the day's feed lines (listings and removals that occurred on ``day``) as JSON
+    Lines to ``blacklist-YYYY-MM-DD.jsonl`` in ``directory``; an empty day gives an empty
+    file. Rewriting a day gives the same bytes."""
+    folder = directory or Path(settings.QINGLING_BLACKLIST_FEED_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"blacklist-{day.isoformat()}.jsonl"
+    lines = [
+        json.dumps(feed_line(event), ensure_ascii=False, sort_keys=True)
+        for event in feed_events_on(day=day)
+    ]
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    temporary.replace(path)
+    return path
 
 
 # --- the transfer to the police (移送, 国务院令第310号) ------------------------------------------

@@ -1,7 +1,8 @@
 """The transfer figures for a period (docs/statistics.md defines each): one aggregate query
 per figure, filtered by the scope's divisions (the case's). Registered in
-``qingling.reports.statistics`` under the keys ``police_transfers`` and
-``police_accepted``.
+``qingling.reports.statistics`` under the keys ``police_transfers``,
+``police_accepted``, ``blacklist_notices``, ``blacklist_listed`` and
+``blacklist_removed``.
 
 As in ``qingling.inspections.statistics``, the period and scope are protocols: reports
 depends on this app, not the other way round.
@@ -14,7 +15,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qingling.sanctions.models import Referral
+from qingling.sanctions.models import Listing, Referral
 
 M = TypeVar("M", bound=Model)
 
@@ -62,8 +63,36 @@ def police_accepted(period: PeriodLike, scope: ScopeLike) -> int:
     )
 
 
+def _listings(scope: ScopeLike) -> QuerySet[Listing]:
+    return scope.apply(Listing.objects.all(), "case__division")
+
+
+def blacklist_notices(period: PeriodLike, scope: ScopeLike) -> int:
+    """Notices of intended listing served (告知), by the day the service counts."""
+    return (
+        _listings(scope)
+        .filter(notice_served_on__gte=period.start, notice_served_on__lte=period.end)
+        .count()
+    )
+
+
+def blacklist_listed(period: PeriodLike, scope: ScopeLike) -> int:
+    """Listings decided (列入), by the decision's day."""
+    return _listings(scope).filter(listed_on__gte=period.start, listed_on__lte=period.end).count()
+
+
+def blacklist_removed(period: PeriodLike, scope: ScopeLike) -> int:
+    """Listings removed (移出): term ended, early removal or revoked, by the day removed."""
+    return (
+        _listings(scope).filter(removed_on__gte=period.start, removed_on__lte=period.end).count()
+    )
+
+
 # key, label, function: in the order they are registered.
 FIGURES = (
     ("police_transfers", _("Transfers to the police (移送)"), police_transfers),
     ("police_accepted", _("Transfers the police accepted (立案)"), police_accepted),
+    ("blacklist_notices", _("Notices of intended listing served (告知)"), blacklist_notices),
+    ("blacklist_listed", _("Employers listed on the blacklist (列入)"), blacklist_listed),
+    ("blacklist_removed", _("Employers removed from the blacklist (移出)"), blacklist_removed),
 )

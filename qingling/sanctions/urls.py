@@ -8,6 +8,11 @@ urlpatterns = [
     path("propose/", listings.listing_propose, name="listing_propose"),
     path("<uuid:public_id>/", listings.listing_detail, name="listing_detail"),
     path("<uuid:public_id>/act/<str:step>/", listings.listing_act, name="listing_act"),
+    path(
+        "record/<uuid:public_id>/xlsx/",
+        listings.organization_record_export,
+        name="organization_record_export",
+    ),
     path("referrals/", referrals.referral_list, name="referral_list"),
     path("referrals/case/<uuid:case_id>/", referrals.referral_propose, name="referral_propose"),
     path("referrals/case/<uuid:case_id>/evasion/", referrals.evasion_record, name="evasion_record"),

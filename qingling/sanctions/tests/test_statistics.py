@@ -5,7 +5,14 @@ import time_machine
 from qingling.reports.statistics import CITY, Period, Scope, statistics_for_period
 from qingling.sanctions import statistics
 from qingling.sanctions.lifecycle import ReferralStatus
-from qingling.sanctions.tests.world import AFTER_DUE, THRESHOLDS, make_ordered_case, make_referral
+from qingling.sanctions.services import listings_expire_scan
+from qingling.sanctions.tests.world import (
+    AFTER_DUE,
+    THRESHOLDS,
+    make_listing,
+    make_ordered_case,
+    make_referral,
+)
 from qingling.testing import BaseTestCase
 
 DECEMBER = Period(start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 31))
@@ -28,4 +35,32 @@ class ReferralFiguresTests(BaseTestCase):
 
     def test_are_registered_after_the_other_figures(self) -> None:
         figures = statistics_for_period(start=DECEMBER.start, end=DECEMBER.end)
-        self.assertEqual(list(figures)[-2:], ["police_transfers", "police_accepted"])
+        self.assertEqual(
+            list(figures)[-5:],
+            [
+                "police_transfers",
+                "police_accepted",
+                "blacklist_notices",
+                "blacklist_listed",
+                "blacklist_removed",
+            ],
+        )
+
+
+@THRESHOLDS
+@time_machine.travel(AFTER_DUE, tick=False)
+class BlacklistFiguresTests(BaseTestCase):
+    def test_counts_notices_served_listings_decided_and_removals_in_the_period(self) -> None:
+        listed = make_listing(self, make_ordered_case(self))
+        make_listing(self, make_ordered_case(self, employer_name="宏达劳务"), status="notified")
+        make_listing(self, make_ordered_case(self, employer_name="顺通建材"), status="proposed")
+        self.assertEqual(statistics.blacklist_notices(DECEMBER, CITY), 2)
+        self.assertEqual(statistics.blacklist_listed(DECEMBER, CITY), 1)
+        self.assertEqual(statistics.blacklist_removed(DECEMBER, CITY), 0)
+        self.assertEqual(statistics.blacklist_notices(DECEMBER, Scope(prefix="220403")), 0)
+        with time_machine.travel(dt.datetime(2029, 12, 15, 2, tzinfo=dt.UTC), tick=False):
+            listings_expire_scan(today=dt.date(2029, 12, 15))
+        listed.refresh_from_db()
+        december_2029 = Period(start=dt.date(2029, 12, 1), end=dt.date(2029, 12, 31))
+        self.assertEqual(statistics.blacklist_removed(december_2029, CITY), 1)
+        self.assertEqual(statistics.blacklist_removed(DECEMBER, CITY), 0)

@@ -13,14 +13,17 @@ import time_machine
 from django.test import override_settings
 
 from qingling.cases.lifecycle import CaseStatus
-from qingling.cases.models import Case
+from qingling.cases.models import Case, Service
 from qingling.cases.services import claim_add
+from qingling.cases.serving import ServiceDetails, service_record
 from qingling.cases.tests.steps import advance
 from qingling.core import clock
 from qingling.parties.demo import fake_id_number
 from qingling.sanctions.lifecycle import ListingGround, ListingStatus, ReferralStatus
-from qingling.sanctions.models import Listing, Referral
+from qingling.sanctions.models import Listing, ListingPerson, Referral
 from qingling.sanctions.services import (
+    listing_defence_waive,
+    listing_notice_issue,
     listing_propose,
     listing_transition,
     referral_propose,
@@ -62,6 +65,33 @@ def make_ordered_case(
     return case
 
 
+def notice_serve(test: Any, listing: Listing, *, served_on: dt.date | None = None) -> Listing:
+    """Generate the notice of intended listing and record its direct service."""
+    listing = listing_notice_issue(listing=listing, actor=test.inspector)
+    notice_serve_only(test, listing, served_on=served_on)
+    return listing
+
+
+def notice_serve_only(test: Any, listing: Listing, *, served_on: dt.date | None = None) -> None:
+    """Record the direct service of the listing's notice, as the case page does."""
+    assert listing.notice_document is not None
+    service_record(
+        document=listing.notice_document,
+        details=ServiceDetails(
+            method=Service.Method.DIRECT,
+            served_on=served_on or clock.local_today(),
+            recipient_name="王建国",
+            recipient_role="法定代表人",
+        ),
+        actor=test.inspector,
+    )
+
+
+def representative(test: Any) -> list[tuple[str, str, str]]:
+    """The legal representative named on the decision form (name, ID number, role)."""
+    return [("王建国", fake_id_number(test.rng), ListingPerson.Role.LEGAL_REPRESENTATIVE)]
+
+
 def make_listing(
     test: Any,
     case: Case,
@@ -69,7 +99,9 @@ def make_listing(
     status: str = ListingStatus.LISTED,
     ground: str = ListingGround.THRESHOLD,
 ) -> Listing:
-    """A listing of the case's respondent, proposed today and moved on to ``status``."""
+    """A listing of the case's respondent, proposed today and moved on to ``status``: the
+    notice generated and served today and, to be listed today, the defence waived in
+    writing, the legal representative listed with it."""
     listing = listing_propose(
         case=case, ground=ground, reason="逾期未支付工资 10000 元", actor=test.inspector
     )
@@ -79,17 +111,24 @@ def make_listing(
         return listing_transition(
             listing=listing, target=status, actor=test.inspector, note="补充材料后再议"
         )
+    listing = notice_serve(test, listing)
     listing = listing_transition(
-        listing=listing,
-        target=ListingStatus.NOTIFIED,
-        actor=test.inspector,
-        notice_served_on=listing.proposed_on,
-        note="直接送达",
+        listing=listing, target=ListingStatus.NOTIFIED, actor=test.inspector, note="直接送达"
     )
     if status == ListingStatus.NOTIFIED:
         return listing
+    listing = listing_defence_waive(
+        listing=listing,
+        waived_on=clock.local_today(),
+        note="法定代表人签署放弃陈述申辩声明，存于案卷",
+        actor=test.inspector,
+    )
     return listing_transition(
-        listing=listing, target=ListingStatus.LISTED, actor=test.chief, note="未提出陈述申辩"
+        listing=listing,
+        target=ListingStatus.LISTED,
+        actor=test.chief,
+        note="未提出陈述申辩",
+        named_persons=representative(test),
     )
 
 

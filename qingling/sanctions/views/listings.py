@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,38 +22,111 @@ from qingling.core import clock
 from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error
 from qingling.core.selectors import audit_history
+from qingling.parties import selectors as party_selectors
 from qingling.parties.models import Organization
 from qingling.sanctions import selectors, services
 from qingling.sanctions.forms import (
+    ChallengeForm,
+    ChallengeOutcomeForm,
     DecideForm,
+    DefenceForm,
     EarlyRemovalForm,
     ListingFilterForm,
     ListingProposeForm,
     NoticeForm,
+    NoticeIssueForm,
+    WaiverForm,
     WithdrawForm,
 )
 from qingling.sanctions.lifecycle import ListingStatus, StepActor, allowed_targets
+from qingling.sanctions.models import Listing, ListingPerson
 
 PAGE_SIZE = 50
-# step name → (target status, form, label)
-STEPS: dict[str, tuple[str, type[forms.Form], Any]] = {
-    "notify": (ListingStatus.NOTIFIED, NoticeForm, gettext_lazy("Record the advance notice")),
-    "decide": (ListingStatus.LISTED, DecideForm, gettext_lazy("Decide to list (列入名单)")),
-    "remove": (
-        ListingStatus.REMOVED,
-        EarlyRemovalForm,
-        gettext_lazy("Approve early removal (信用修复)"),
+# transition step name → (target status, label); the forms are made by ``_form``
+STEPS: dict[str, tuple[str, Any]] = {
+    "notify": (
+        ListingStatus.NOTIFIED,
+        gettext_lazy("The notice is served: start the defence period"),
     ),
-    "withdraw": (ListingStatus.WITHDRAWN, WithdrawForm, gettext_lazy("Withdraw the proposal")),
+    "decide": (ListingStatus.LISTED, gettext_lazy("Decide to list (列入名单)")),
+    "remove": (ListingStatus.REMOVED, gettext_lazy("Approve early removal (信用修复)")),
+    "withdraw": (ListingStatus.WITHDRAWN, gettext_lazy("Withdraw the proposal")),
 }
-STEP_OF_TARGET = {target: step for step, (target, _form, _label) in STEPS.items()}
+STEP_OF_TARGET = {target: step for step, (target, _label) in STEPS.items()}
+# the other steps: (label, form) — not status changes
+OTHER_STEPS: dict[str, Any] = {
+    "notice": gettext_lazy("Generate the notice of intended listing (告知书)"),
+    "defence": gettext_lazy("Record the statement and defence and answer it"),
+    "waive": gettext_lazy("Record a written waiver of the defence"),
+    "challenge": gettext_lazy("Record a review or suit (行政复议/行政诉讼)"),
+    "outcome": gettext_lazy("Record the outcome of the review or suit"),
+}
+FORMS: dict[str, type[forms.Form]] = {
+    "notice": NoticeIssueForm,
+    "notify": NoticeForm,
+    "defence": DefenceForm,
+    "waive": WaiverForm,
+    "decide": DecideForm,
+    "remove": EarlyRemovalForm,
+    "withdraw": WithdrawForm,
+    "challenge": ChallengeForm,
+    "outcome": ChallengeOutcomeForm,
+}
 EVENT_LABELS = {
     "listing.propose": gettext_lazy("Proposed"),
+    "listing.document": gettext_lazy("Document generated"),
     "listing.notified": gettext_lazy("Advance notice served"),
+    "listing.defence": gettext_lazy("Statement and defence answered"),
+    "listing.defence_waived": gettext_lazy("Defence waived in writing"),
     "listing.listed": gettext_lazy("Listed"),
     "listing.removed": gettext_lazy("Removed from the blacklist"),
     "listing.withdrawn": gettext_lazy("Proposal withdrawn"),
+    "listing.challenged": gettext_lazy("Challenged"),
+    "listing.challenge_decided": gettext_lazy("Challenge decided"),
 }
+
+
+def _form(step: str, listing: Listing, data: Any = None, **initial: Any) -> forms.Form:
+    form_class = FORMS[step]
+    kwargs: dict[str, Any] = {"prefix": step, "initial": initial or None}
+    if form_class is DecideForm:
+        representative = listing.organization.legal_representative
+        kwargs["representative"] = representative.name if representative else ""
+    return form_class(data, **kwargs)
+
+
+def _steps(listing: Listing, user: Any) -> list[tuple[str, Any, forms.Form]]:
+    """The forms of the steps this user may take now, in the order of the procedure."""
+    actors = services.listing_step_actors(listing, user) - {StepActor.SYSTEM}
+    if not actors:
+        return []
+    names: list[str] = []
+    status = listing.status
+    notice = listing.notice_document
+    no_notice = notice is None or notice.voided_at is not None
+    if status == ListingStatus.PROPOSED and StepActor.PROPOSER in actors and no_notice:
+        names.append("notice")
+    answered = listing.defence_received_on or listing.defence_waived_on
+    if status == ListingStatus.NOTIFIED and not answered:
+        names += ["defence", "waive"]
+    for target in allowed_targets(status, actors):
+        step = STEP_OF_TARGET[target]
+        if step == "notify" and no_notice:
+            continue
+        names.append(step)
+    if status == ListingStatus.LISTED:
+        names.append("challenge")
+    found = []
+    for name in dict.fromkeys(names):
+        label = STEPS[name][1] if name in STEPS else OTHER_STEPS[name]
+        found.append((name, label, _form(name, listing)))
+    if StepActor.CHIEF in actors:
+        for challenge in listing.challenges.filter(outcome=""):
+            form = _form("outcome", listing, challenge=challenge.pk)
+            found.append(
+                ("outcome", f"{OTHER_STEPS['outcome']}: {challenge.get_kind_display()}", form)
+            )
+    return found
 
 
 @require_perm(Perm.CASE_VIEW)
@@ -126,18 +199,15 @@ def listing_propose(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.CASE_VIEW)
 def listing_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     listing = selectors.listing_get_for_user(user=request.user, public_id=public_id)
-    actors = services.listing_step_actors(listing, request.user) - {StepActor.SYSTEM}
-    steps = [
-        (step, STEPS[step][2], STEPS[step][1](prefix=step))
-        for step in (STEP_OF_TARGET[target] for target in allowed_targets(listing.status, actors))
-    ]
     return render(
         request,
         "sanctions/listing_detail.html",
         {
             "listing": listing,
             "persons": listing.listed_persons.select_related("person"),
-            "steps": steps,
+            "documents": selectors.listing_documents(listing=listing),
+            "challenges": listing.challenges.all(),
+            "steps": _steps(listing, request.user),
             "timeline": [
                 (event, EVENT_LABELS.get(event.action, event.action))
                 for event in audit_history(
@@ -148,30 +218,75 @@ def listing_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
+def _take(step: str, listing: Listing, form: forms.Form, user: Any) -> None:
+    """One step: the service that takes it, with the form's data."""
+    data = dict(form.cleaned_data)
+    if step == "notice":
+        services.listing_notice_issue(
+            listing=listing, defence_days=data["defence_days"], actor=user
+        )
+    elif step == "defence":
+        services.listing_defence_record(listing=listing, actor=user, **data)
+    elif step == "waive":
+        services.listing_defence_waive(listing=listing, actor=user, **data)
+    elif step == "challenge":
+        services.listing_challenge_record(listing=listing, actor=user, **data)
+    elif step == "outcome":
+        challenge = get_object_or_404(listing.challenges, pk=data.pop("challenge"))
+        services.listing_challenge_decide(challenge=challenge, actor=user, **data)
+    elif step == "decide":
+        assert isinstance(form, DecideForm)
+        persons = []
+        representative = listing.organization.legal_representative
+        if representative is not None and data.get("list_legal_representative"):
+            persons.append((representative, ListingPerson.Role.LEGAL_REPRESENTATIVE))
+        services.listing_transition(
+            listing=listing,
+            target=ListingStatus.LISTED,
+            actor=user,
+            note=data.get("note", ""),
+            persons=persons,
+            named_persons=form.named_persons(),
+        )
+    else:
+        note = data.pop("note", "")
+        services.listing_transition(
+            listing=listing, target=STEPS[step][0], actor=user, note=note, **data
+        )
+
+
 @require_perm(Perm.CASE_VIEW)
 @require_POST
 def listing_act(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
-    if step not in STEPS:
+    if step not in FORMS:
         raise Http404
     listing = selectors.listing_get_for_user(user=request.user, public_id=public_id)
     if not services.listing_step_actors(listing, request.user) - {StepActor.SYSTEM}:
         raise PermissionDenied
-    target, form_class, _label = STEPS[step]
-    form = form_class(request.POST, prefix=step)
+    form = _form(step, listing, request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("sanctions:listing_detail", public_id=listing.public_id)
-    data = dict(form.cleaned_data)
-    note = data.pop("note", "")
     try:
-        services.listing_transition(
-            listing=listing, target=target, actor=request.user, note=note, **data
-        )
+        _take(step, listing, form, request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Recorded."))
     return redirect("sanctions:listing_detail", public_id=listing.public_id)
+
+
+@require_perm(Perm.CASE_VIEW)
+def organization_record_export(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The employer's record (守法诚信档案) as XLSX."""
+    organization = party_selectors.organization_get_for_user(user=request.user, public_id=public_id)
+    data = selectors.organization_record_xlsx(organization=organization, user=request.user)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"record-{organization.credit_code or organization.public_id}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def blacklist(request: HttpRequest) -> HttpResponse:

@@ -11,13 +11,19 @@ from qingling.core.exceptions import Conflict, InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.sanctions.lifecycle import ListingStatus
 from qingling.sanctions.models import Listing
-from qingling.sanctions.services import TransitionNotAllowed, listing_transition
+from qingling.sanctions.services import (
+    TransitionNotAllowed,
+    listing_notice_issue,
+    listing_transition,
+)
 from qingling.sanctions.tests.world import (
     AFTER_DUE,
     THRESHOLDS,
     TODAY,
     make_listing,
     make_ordered_case,
+    notice_serve,
+    representative,
 )
 from qingling.testing import BaseTestCase
 
@@ -43,27 +49,38 @@ class ListingTransitionTests(BaseTestCase):
 
     def test_goes_from_proposal_through_notice_to_a_numbered_three_year_listing(self) -> None:
         listing = make_listing(self, self.case, status=S.PROPOSED)
+        listing = notice_serve(self, listing)
         listing = listing_transition(
-            listing=listing,
-            target=S.NOTIFIED,
-            actor=self.inspector,
-            notice_served_on=TODAY,
-            note="直接送达，法定代表人签收",
+            listing=listing, target=S.NOTIFIED, actor=self.inspector, note="法定代表人签收"
         )
         self.assertEqual((listing.status, listing.notice_served_on), (S.NOTIFIED, TODAY))
-        listing = listing_transition(
-            listing=listing, target=S.LISTED, actor=self.chief, note="未提出陈述申辩"
-        )
+        self.assertEqual(listing.defence_ends_on, dt.date(2026, 12, 21))  # 5 working days
+        with at(dt.date(2026, 12, 22)):
+            listing = listing_transition(
+                listing=listing,
+                target=S.LISTED,
+                actor=self.chief,
+                note="未提出陈述申辩",
+                named_persons=representative(self),
+            )
         self.assertEqual(listing.status, S.LISTED)
         self.assertEqual(listing.number, "辽人社失信〔2026〕1号")
-        self.assertEqual((listing.listed_on, listing.ends_on), (TODAY, dt.date(2029, 12, 14)))
+        self.assertEqual(
+            (listing.listed_on, listing.ends_on), (dt.date(2026, 12, 22), dt.date(2029, 12, 22))
+        )
         self.assertEqual(listing.decided_by_id, self.chief.pk)
         self.assertEqual(listing.defence_note, "未提出陈述申辩")
         self.assertCountEqual(
             AuditEvent.objects.filter(object_type="sanctions.listing").values_list(
                 "action", flat=True
             ),
-            ["listing.propose", "listing.notified", "listing.listed"],
+            [
+                "listing.propose",
+                "listing.document",
+                "listing.notified",
+                "listing.listed",
+                "listing.document",
+            ],
         )
 
     def test_numbers_decisions_in_sequence(self) -> None:
@@ -76,7 +93,12 @@ class ListingTransitionTests(BaseTestCase):
     def test_a_listing_decided_on_29_february_ends_on_28_february(self) -> None:
         listing = make_listing(self, self.case, status=S.NOTIFIED)
         with at(dt.date(2028, 2, 29)):
-            listing = listing_transition(listing=listing, target=S.LISTED, actor=self.chief)
+            listing = listing_transition(
+                listing=listing,
+                target=S.LISTED,
+                actor=self.chief,
+                named_persons=representative(self),
+            )
         self.assertEqual(
             (listing.listed_on, listing.ends_on), (dt.date(2028, 2, 29), dt.date(2031, 2, 28))
         )
@@ -85,9 +107,15 @@ class ListingTransitionTests(BaseTestCase):
     def test_two_chiefs_deciding_at_once_list_it_once(self) -> None:
         listing = make_listing(self, self.case, status=S.NOTIFIED)
         stale = Listing.objects.select_related("case").get(pk=listing.pk)
-        listing_transition(listing=listing, target=S.LISTED, actor=self.chief)
-        with self.assertRaises(Conflict) as caught:
-            listing_transition(listing=stale, target=S.LISTED, actor=self.director)
+        persons = representative(self)
+        with at(dt.date(2026, 12, 22)):
+            listing_transition(
+                listing=listing, target=S.LISTED, actor=self.chief, named_persons=persons
+            )
+            with self.assertRaises(Conflict) as caught:
+                listing_transition(
+                    listing=stale, target=S.LISTED, actor=self.director, named_persons=persons
+                )
         self.assertEqual(caught.exception.code, "listing_conflict")
         self.assertEqual(AuditEvent.objects.filter(action="listing.listed").count(), 1)
         self.assertEqual(Listing.objects.get().number, "辽人社失信〔2026〕1号")
@@ -104,17 +132,17 @@ class ListingTransitionTests(BaseTestCase):
         with self.assertRaises(TransitionNotAllowed):
             listing_transition(listing=listing, target=S.LISTED, actor=self.chief)
 
-    def test_the_notice_date_lies_between_the_proposal_and_today(self) -> None:
+    def test_the_defence_period_starts_only_from_a_served_notice(self) -> None:
         listing = make_listing(self, self.case, status=S.PROPOSED)
-        for served in (None, TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1)):
-            with self.subTest(served=served), self.assertRaises(InvalidInput) as caught:
-                listing_transition(
-                    listing=listing,
-                    target=S.NOTIFIED,
-                    actor=self.inspector,
-                    notice_served_on=served,
-                )
-            self.assertIn("notice_served_on", caught.exception.extra["fields"])
+        with self.assertRaises(InvalidInput) as caught:
+            listing_transition(listing=listing, target=S.NOTIFIED, actor=self.inspector)
+        self.assertIn("notice_document", caught.exception.extra["fields"])
+        listing = listing_notice_issue(listing=listing, actor=self.inspector)
+        with self.assertRaises(InvalidInput) as caught:
+            listing_transition(listing=listing, target=S.NOTIFIED, actor=self.inspector)
+        self.assertIn("notice_document", caught.exception.extra["fields"])
+        self.assertIn("人社部令第45号", caught.exception.message)
+        self.assertEqual(Listing.objects.get().status, S.PROPOSED)
 
     def test_a_proposal_is_withdrawn_with_a_reason_and_may_be_proposed_again(self) -> None:
         listing = make_listing(self, self.case, status=S.NOTIFIED)

@@ -5,6 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from qingling.cases.models import Case
+from qingling.parties.demo import fake_id_number
 from qingling.sanctions.lifecycle import ListingStatus
 from qingling.sanctions.models import Listing
 from qingling.sanctions.tests.world import (
@@ -13,6 +14,7 @@ from qingling.sanctions.tests.world import (
     TODAY,
     make_listing,
     make_ordered_case,
+    notice_serve_only,
 )
 from qingling.testing import BaseTestCase
 
@@ -56,24 +58,53 @@ class ListingPagesTests(BaseTestCase):
         self.assertIn("has not passed", str(response.context["form"].errors["case_number"]))
         self.assertFalse(Listing.objects.exists())
 
-    def test_the_chief_serves_notice_and_decides_on_the_listing_page(self) -> None:
+    def act(self, listing: Listing, step: str, data: dict[str, str]) -> None:
+        url = reverse("sanctions:listing_act", args=[listing.public_id, step])
+        self.client.post(url, {f"{step}-{name}": value for name, value in data.items()})
+
+    def test_notice_service_waiver_and_decision_on_the_listing_page(self) -> None:
         listing = make_listing(self, self.case, status=ListingStatus.PROPOSED)
-        self.login(self.chief)
         url = reverse("sanctions:listing_detail", args=[listing.public_id])
-        self.assertContains(self.client.get(url), 'data-step="notify"')
-        self.client.post(
-            reverse("sanctions:listing_act", args=[listing.public_id, "notify"]),
-            {"notify-notice_served_on": TODAY.isoformat(), "notify-note": "直接送达"},
-        )
-        self.client.post(
-            reverse("sanctions:listing_act", args=[listing.public_id, "decide"]),
-            {"decide-note": "未申辩"},
+        self.login(self.inspector)
+        self.assertContains(self.client.get(url), 'data-step="notice"')
+        self.act(listing, "notice", {"defence_days": "5"})
+        listing.refresh_from_db()
+        assert listing.notice_document is not None
+        page = self.client.get(url)
+        self.assertContains(page, listing.notice_document.number)
+        self.assertContains(page, "Record its service on the case page")
+        self.assertNotContains(page, 'data-step="notice"')
+        notice_serve_only(self, listing)
+        self.act(listing, "notify", {"note": ""})
+        self.act(listing, "waive", {"waived_on": TODAY.isoformat(), "note": "放弃声明存于案卷"})
+        self.login(self.chief)
+        self.assertContains(self.client.get(url), 'data-step="decide"')
+        self.act(
+            listing,
+            "decide",
+            {
+                "principal_name": "李主要",
+                "principal_id_number": fake_id_number(self.rng),
+                "note": "放弃申辩",
+            },
         )
         listing.refresh_from_db()
         self.assertEqual(listing.status, ListingStatus.LISTED)
+        self.assertEqual(listing.listed_persons.get().person.name, "李主要")
         page = self.client.get(url)
         self.assertContains(page, listing.number)
         self.assertContains(page, "2029-12-14")
+        self.assertContains(page, 'data-kind="listing_decision"')
+
+    def test_a_decision_without_a_person_is_refused_with_the_rule(self) -> None:
+        listing = make_listing(self, self.case, status=ListingStatus.NOTIFIED)
+        url = reverse("sanctions:listing_detail", args=[listing.public_id])
+        with time_machine.travel(dt.datetime(2026, 12, 22, 2, tzinfo=dt.UTC), tick=False):
+            self.login(self.chief)  # a session lasts 8 hours
+            self.act(listing, "decide", {"note": "x"})
+            page = self.client.get(url)
+        self.assertContains(page, "人社部令第45号 Art. 5")
+        self.assertEqual(Listing.objects.get().status, ListingStatus.NOTIFIED)
 
     def test_an_inspector_cannot_decide(self) -> None:
         listing = make_listing(self, self.case, status=ListingStatus.NOTIFIED)
