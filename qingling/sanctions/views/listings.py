@@ -46,7 +46,7 @@ PAGE_SIZE = 50
 STEPS: dict[str, tuple[str, Any]] = {
     "notify": (
         ListingStatus.NOTIFIED,
-        gettext_lazy("The notice is served: start the defence period"),
+        gettext_lazy("Start the defence period"),
     ),
     "decide": (ListingStatus.LISTED, gettext_lazy("Decide to list (列入名单)")),
     "remove": (ListingStatus.REMOVED, gettext_lazy("Approve early removal (信用修复)")),
@@ -55,11 +55,11 @@ STEPS: dict[str, tuple[str, Any]] = {
 STEP_OF_TARGET = {target: step for step, (target, _label) in STEPS.items()}
 # the other steps: (label, form) — not status changes
 OTHER_STEPS: dict[str, Any] = {
-    "notice": gettext_lazy("Generate the notice of intended listing (告知书)"),
-    "defence": gettext_lazy("Record the statement and defence and answer it"),
-    "waive": gettext_lazy("Record a written waiver of the defence"),
-    "challenge": gettext_lazy("Record a review or suit (行政复议/行政诉讼)"),
-    "outcome": gettext_lazy("Record the outcome of the review or suit"),
+    "notice": gettext_lazy("Generate the notice (告知书)"),
+    "defence": gettext_lazy("Record the defence (陈述申辩)"),
+    "waive": gettext_lazy("Record a written waiver"),
+    "challenge": gettext_lazy("Record a review or suit"),
+    "outcome": gettext_lazy("Record the outcome"),
 }
 FORMS: dict[str, type[forms.Form]] = {
     "notice": NoticeIssueForm,
@@ -123,9 +123,7 @@ def _steps(listing: Listing, user: Any) -> list[tuple[str, Any, forms.Form]]:
     if StepActor.CHIEF in actors:
         for challenge in listing.challenges.filter(outcome=""):
             form = _form("outcome", listing, challenge=challenge.pk)
-            found.append(
-                ("outcome", f"{OTHER_STEPS['outcome']}: {challenge.get_kind_display()}", form)
-            )
+            found.append(("outcome", OTHER_STEPS["outcome"], form))
     return found
 
 
