@@ -83,9 +83,7 @@ def blacklist_listed(period: PeriodLike, scope: ScopeLike) -> int:
 
 def blacklist_removed(period: PeriodLike, scope: ScopeLike) -> int:
     """Listings removed (移出): term ended, early removal or revoked, by the day removed."""
-    return (
-        _listings(scope).filter(removed_on__gte=period.start, removed_on__lte=period.end).count()
-    )
+    return _listings(scope).filter(removed_on__gte=period.start, removed_on__lte=period.end).count()
 
 
 # key, label, function: in the order they are registered.
