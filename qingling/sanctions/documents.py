@@ -262,7 +262,7 @@ def _removal(listing: Listing, number: str) -> docx.document.Document:
 
 
 def _number_for(kind: str, year: int) -> tuple[str, int]:
-    formats = {
+    formats: dict[str, str] = {
         Kind.LISTING_NOTICE: settings.QINGLING_LISTING_NOTICE_NUMBER_FORMAT,
         Kind.LISTING_REMOVAL: settings.QINGLING_LISTING_REMOVAL_NUMBER_FORMAT,
     }

@@ -122,7 +122,7 @@ class DecideForm(forms.Form):
                 "List the legal representative on file: %(name)s"
             ) % {"name": representative}
             self.fields["list_legal_representative"].initial = True
-            roles = ROLE_FIELDS[1:]
+            roles: tuple[tuple[str, Any], ...] = ROLE_FIELDS[1:]
         else:
             del self.fields["list_legal_representative"]
             roles = ROLE_FIELDS
