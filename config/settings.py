@@ -277,6 +277,14 @@ QINGLING_IMPORT_INLINE_ROWS = int(os.environ.get("QINGLING_IMPORT_INLINE_ROWS", 
 # Working days to reply to a work order / give feedback on a transfer order, per channel.
 # No national figure exists (docs/legal-rules.md); these are the city's own settings.
 QINGLING_REPLY_WORKING_DAYS = {"12345": 5, "12333": 5, "national_platform": 10}
+# How long a complaint waits for the material asked for (补正) before it is closed as not
+# accepted, with a written notice, and how many working days after the request the
+# reminder goes. 若干规定 Art. 18 (2) says to ask for the material but sets no period: the
+# platform's default, for the bureau to set (docs/legal-rules.md).
+QINGLING_MATERIAL_WORKING_DAYS = int(os.environ.get("QINGLING_MATERIAL_WORKING_DAYS", "15"))
+QINGLING_MATERIAL_REMINDER_WORKING_DAYS = int(
+    os.environ.get("QINGLING_MATERIAL_REMINDER_WORKING_DAYS", "10")
+)
 # The city this bureau serves (行政区划代码); the public form offers its counties.
 QINGLING_CITY_DIVISION = os.environ.get("QINGLING_CITY_DIVISION", "220400")
 # Where the chartered buses (专车) leave from unless staff say otherwise.
@@ -453,6 +461,10 @@ QINGLING_EMPLOYER_FLAGS = [
     "qingling.cases.selectors.organizations_with_open_case",
     "qingling.sanctions.selectors.organizations_listed",
 ]
+# What the worker's progress query shows of the case opened from a complaint (its stage,
+# the money paid to this worker): a callable(complaint=…) → dict or None. Intake imports
+# no cases; cases answers for its own records.
+QINGLING_COMPLAINT_PROGRESS = "qingling.cases.selectors.complaint_progress"
 # What a case must have on record to close with an outcome: {outcome: callable(case=…) →
 # bool}. Cases imports no sanctions: closing as "transferred to the police" asks sanctions
 # whether a transfer was sent.
@@ -533,6 +545,8 @@ QINGLING_WORKER_JOBS = [
     "qingling.inspections.jobs.deadlines_recompute",
     "qingling.core.jobs.sessions_prune",
     "qingling.intake.jobs.escalate_overdue",
+    "qingling.intake.jobs.escalate_without_case",
+    "qingling.intake.jobs.material_scan",
     "qingling.cases.jobs.deadlines_scan",
     "qingling.cases.jobs.proceeding_clocks",
     "qingling.inspections.jobs.findings_overdue",

@@ -33,7 +33,9 @@ from qingling.intake.models import Complaint
 
 LIST_DAYS = 90  # GeoReport v2: without dates, the last 90 days
 LIST_LIMIT = 1000  # … and at most 1000 requests
-CLOSED_STATUSES = frozenset({ComplaintStatus.REFERRED, ComplaintStatus.NOT_ACCEPTED})
+CLOSED_STATUSES = frozenset(
+    {ComplaintStatus.REFERRED, ComplaintStatus.NOT_ACCEPTED, ComplaintStatus.SETTLED}
+)
 ATTRIBUTES = ("employer_name", "project_name", "amount", "headcount", "period", "source_ref")
 
 

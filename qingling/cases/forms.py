@@ -183,6 +183,11 @@ class ClaimAddForm(forms.Form):
 
 class ClaimEditForm(forms.Form):
     verified = forms.DecimalField(label=_("Verified (yuan)"), required=False, **MONEY)  # type: ignore[arg-type]
+    verified_reason = forms.CharField(
+        label=_("Why the verified amount differs from the claim"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     ordered = forms.DecimalField(label=_("Ordered (yuan)"), required=False, **MONEY)  # type: ignore[arg-type]
     explanation = forms.CharField(
         label=_("Why the rest is not paid"),
@@ -190,6 +195,16 @@ class ClaimEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed to close while money is outstanding, e.g. referred to court."),
     )
+
+
+class PaymentReverseForm(forms.Form):
+    """Reverse (冲正) a payment recorded wrongly: a new entry, never an edit."""
+
+    payment = forms.UUIDField(widget=forms.HiddenInput)
+    amount = forms.DecimalField(
+        label=_("Amount to reverse (yuan)"), max_digits=14, decimal_places=2
+    )
+    reason = forms.CharField(label=_("Reason for the reversal"), max_length=500)
 
 
 class PaymentForm(forms.Form):

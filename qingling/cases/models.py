@@ -193,6 +193,11 @@ class Claim(TimeStampedModel):
     paid = models.DecimalField(
         _("paid"), max_digits=14, decimal_places=2, default=ZERO, editable=False
     )
+    verified_reason = models.TextField(
+        _("why the verified amount differs from the claim"),
+        blank=True,
+        help_text=_("Needed when the verified amount is not what the worker claimed."),
+    )
     explanation = models.TextField(
         _("why the rest is not paid"),
         blank=True,
@@ -253,11 +258,26 @@ class Payment(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A wrong payment is never edited or deleted: a reversal (冲正) is a new entry of the
+    # negative amount that names the payment it reverses and why (``payment_reverse``).
+    reverses = models.ForeignKey(
+        "self",
+        verbose_name=_("reverses"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversals",
+    )
+    reason = models.TextField(_("reason for the reversal"), blank=True)
 
     class Meta:
         ordering = ["paid_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, reverses__isnull=True)
+                | Q(amount__lt=0, reverses__isnull=False),
+                name="payment_positive_or_reversal",
+            )
         ]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")

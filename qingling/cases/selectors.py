@@ -45,6 +45,7 @@ from qingling.cases.models import (
 )
 from qingling.core.models import AuditEvent, Division
 from qingling.core.selectors import audit_history
+from qingling.intake.models import Complaint
 from qingling.parties.models import Organization
 
 
@@ -476,3 +477,41 @@ def case_evidence(*, case: Case) -> QuerySet[Evidence]:
 def case_archive_of(*, case: Case) -> CaseArchive | None:
     """The case's archived file, if it was archived (归档)."""
     return CaseArchive.objects.filter(case=case).select_related("archived_by").first()
+# The stages the worker's progress query names, in order (立案, 调查, 责令支付, 已支付, 结案).
+PROGRESS_STAGES = {
+    CaseStatus.OPENED: "opened",
+    CaseStatus.INVESTIGATING: "investigating",
+    CaseStatus.ORDER_ISSUED: "order_issued",
+    CaseStatus.CLOSING_REQUESTED: "order_issued",
+    CaseStatus.CLOSED: "closed",
+}
+
+
+def complaint_progress(*, complaint: Complaint) -> dict[str, Any] | None:
+    """What the worker who filed ``complaint`` may see of the latest case opened from it:
+    its number, its stage, and the money paid to *this* worker (the claim of the person
+    who complained, or of the worker with the mobile number given). Registered in
+    ``QINGLING_COMPLAINT_PROGRESS`` for intake's progress query; nothing of other workers."""
+    case = Case.objects.filter(complaints=complaint).order_by("-opened_on", "-id").first()
+    if case is None:
+        return None
+    terms = Q(worker_id=complaint.complainant_id) if complaint.complainant_id else Q(pk__in=[])
+    if complaint.contact_phone_digest:
+        terms |= Q(worker__phone_digest=complaint.contact_phone_digest)
+    claim = case.claims.filter(terms).order_by("id").first()
+    paid = claim.paid if claim is not None else ZERO
+    stage = PROGRESS_STAGES[CaseStatus(case.status)]
+    if (
+        case.status != CaseStatus.CLOSED
+        and claim is not None
+        and paid > 0
+        and not claim.outstanding
+    ):
+        stage = "paid"
+    return {
+        "case_number": case.number,
+        "opened_on": case.opened_on,
+        "stage": stage,
+        "paid": paid,
+        "closed_on": case.closed_on,
+    }

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -59,8 +59,14 @@ from qingling.core.services import (
 from qingling.core.validators import normalize_id_number
 from qingling.intake.lifecycle import ComplaintStatus
 from qingling.intake.models import Complaint
+from qingling.intake.selectors import complaint_workers_named
+from qingling.intake.services import (
+    complaint_case_closed,
+    complaint_case_opened,
+    complaint_payment_notify,
+)
 from qingling.parties.models import Organization, Project
-from qingling.parties.selectors import project_roster
+from qingling.parties.selectors import person_find, project_roster
 from qingling.parties.services import person_find_or_register
 
 CASE_AUDIT_FIELDS = (
@@ -215,15 +221,10 @@ def case_open(
     for inspector in co_inspectors:
         CaseInspector.objects.create(case=case, inspector=inspector, role=CaseInspector.Role.CO)
     for complaint in complaints:
-        if (
-            complaint.complainant_id
-            and not case.claims.filter(worker_id=complaint.complainant_id).exists()
-        ):
-            Claim.objects.create(
-                case=case,
-                worker_id=complaint.complainant_id,
-                claimed=complaint.amount_claimed or ZERO,
-            )
+        _claims_from_complaint(case, complaint, actor=actor)
+        complaint_case_opened(
+            complaint=complaint, case_number=case.number, opened_on=opened_on, actor=actor
+        )
     _case_totals_store(case)
     audit_event_record(
         actor=actor,
@@ -237,6 +238,35 @@ def case_open(
         },
     )
     return case
+
+
+def _claims_from_complaint(case: Case, complaint: Complaint, *, actor: Actor) -> None:
+    """One claim for each worker the complaint names (registered, or found by ID number,
+    or by name and mobile), for the amount stated for that worker; and the complainant's.
+
+    The complaint's amount is what was reported for everyone it speaks for: it is the
+    complainant's claim only when the complaint speaks for one worker (no workers named,
+    at most one owed). A group total is never one worker's claim: the complainant not
+    named in the list gets a claim of 0.00, for the inspector to verify."""
+    named = complaint_workers_named(complaint=complaint)
+    have = set(case.claims.values_list("worker_id", flat=True))
+    for worker in named:
+        person = person_find(name=worker.name, phone=worker.phone) if not worker.id_number else None
+        if person is None:
+            person = person_find_or_register(
+                name=worker.name, id_number=worker.id_number, phone=worker.phone, actor=actor
+            )
+        if person is None or person.pk in have:
+            continue
+        Claim.objects.create(case=case, worker=person, claimed=worker.amount or ZERO)
+        have.add(person.pk)
+    if complaint.complainant_id and complaint.complainant_id not in have:
+        single = not named and (complaint.headcount or 1) <= 1
+        Claim.objects.create(
+            case=case,
+            worker_id=complaint.complainant_id,
+            claimed=(complaint.amount_claimed or ZERO) if single else ZERO,
+        )
 
 
 def _require_chief_of(case: Case, actor: Actor, message: str) -> None:
@@ -505,6 +535,13 @@ def case_transition(
         audit_fields=CASE_AUDIT_FIELDS,
         reason=note,
     )
+    if target == CaseStatus.CLOSED:
+        for complaint in case.complaints.all():
+            complaint_case_closed(
+                complaint=complaint,
+                closed_on=case.closed_on or clock.local_today(),
+                actor=actor,
+            )
     return case
 
 
@@ -638,13 +675,17 @@ def claim_update(
     claim: Claim,
     actor: Actor,
     verified: Decimal | None = None,
+    verified_reason: str | None = None,
     ordered: Decimal | None = None,
     explanation: str | None = None,
 ) -> Claim:
+    """Verify, order or explain a claim. A verified amount other than what the worker
+    claimed needs a reason (a claim of 0.00 is one not stated yet: none needed)."""
     case = claim.case
     _require_case_worker(case, actor)
     _case_lock(case)
-    before = audit_snapshot(claim, ("claimed", "verified", "ordered", "explanation"))
+    fields = ("claimed", "verified", "verified_reason", "ordered", "explanation")
+    before = audit_snapshot(claim, fields)
     paid = Claim.objects.values_list("paid", flat=True).get(pk=claim.pk)
     for name, value in (("verified", verified), ("ordered", ordered)):
         if value is not None:
@@ -657,10 +698,19 @@ def claim_update(
                 field=name,
             )
             setattr(claim, name, value)
+    reason = claim.verified_reason if verified_reason is None else verified_reason.strip()
+    if verified is not None and claim.claimed > 0 and verified != claim.claimed and not reason:
+        message = _(
+            "%(verified)s yuan verified is not the %(claimed)s yuan claimed: give the reason."
+        ) % {"verified": verified, "claimed": claim.claimed}
+        raise InvalidInput(message, extra={"fields": {"verified_reason": [message]}})
+    claim.verified_reason = reason
     if explanation is not None:
         claim.explanation = explanation.strip()
     # Never write ``paid``: only payment_record moves it, and this copy may be stale.
-    claim.save(update_fields=["verified", "ordered", "explanation", "updated_at"])
+    claim.save(
+        update_fields=["verified", "verified_reason", "ordered", "explanation", "updated_at"]
+    )
     claim.refresh_from_db(fields=["paid"])
     _case_totals_store(case)
     audit_event_record(
@@ -668,7 +718,7 @@ def claim_update(
         action="case.claim_update",
         obj=case,
         before=before,
-        after=audit_snapshot(claim, ("claimed", "verified", "ordered", "explanation")),
+        after=audit_snapshot(claim, fields),
     )
     return claim
 
@@ -731,6 +781,8 @@ def payment_record(
     )
     _case_totals_store(case)
     claim.refresh_from_db()
+    for complaint in case.complaints.filter(_filed_by(claim)):
+        complaint_payment_notify(complaint=complaint, amount=amount, paid_on=paid_on, actor=actor)
     audit_event_record(
         actor=actor,
         action="case.payment",
@@ -745,6 +797,76 @@ def payment_record(
         },
     )
     return payment
+
+
+def _filed_by(claim: Claim) -> Q:
+    """The complaints of the claim's worker: filed by that person, or with their mobile."""
+    terms = Q(complainant_id=claim.worker_id)
+    if claim.worker.phone_digest:
+        terms |= Q(contact_phone_digest=claim.worker.phone_digest)
+    return terms
+
+
+@transaction.atomic
+def payment_reverse(*, payment: Payment, amount: Decimal, reason: str, actor: Actor) -> Payment:
+    """Reverse (冲正) a payment recorded wrongly, in whole or in part, by a new entry of
+    the negative amount naming it and the reason; the payment itself stays as it was.
+    More than what is left of the payment (after earlier reversals) is refused."""
+    claim = payment.claim
+    case = claim.case
+    _require_case_worker(case, actor)
+    _require(payment.reverses_id is None, _("A reversal cannot be reversed."), field="payment")
+    _require(amount > 0, _("The amount must be more than zero."), field="amount")
+    _require(
+        amount.as_tuple().exponent >= -2,  # type: ignore[operator]
+        _("At most two decimal places (fen)."),
+        field="amount",
+    )
+    _require(bool(reason.strip()), _("Give the reason for the reversal."), field="reason")
+    _case_lock(case)
+    reversed_before = -sum(payment.reversals.values_list("amount", flat=True), ZERO)
+    left = payment.amount - reversed_before
+    if amount > left:
+        message = _(
+            "%(amount)s yuan is more than the %(left)s yuan of the payment left to reverse."
+        ) % {"amount": amount, "left": left}
+        raise InvalidInput(message, extra={"fields": {"amount": [message]}})
+    fresh = Claim.objects.get(pk=claim.pk)
+    if (
+        Claim.objects.filter(pk=claim.pk, paid=fresh.paid, paid__gte=amount).update(
+            paid=F("paid") - amount, updated_at=clock.now()
+        )
+        != 1
+    ):
+        raise Conflict(
+            _("Another payment was recorded at the same time; try again."), code="payment_conflict"
+        )
+    reversal = Payment.objects.create(
+        claim=claim,
+        amount=-amount,
+        paid_on=clock.local_today(),
+        payer_kind=payment.payer_kind,
+        payer=payment.payer,
+        method=payment.method,
+        voucher=payment.voucher,
+        reverses=payment,
+        reason=reason.strip(),
+        recorded_by_id=actor.pk if actor is not None else None,
+    )
+    _case_totals_store(case)
+    audit_event_record(
+        actor=actor,
+        action="case.payment_reverse",
+        obj=case,
+        after={
+            "claim": claim.pk,
+            "worker": str(claim.worker),
+            "payment": str(payment.public_id),
+            "amount": str(-amount),
+        },
+        reason=reason.strip(),
+    )
+    return reversal
 
 
 def payment_record_for_worker(*, case: Case, id_number: str, **kwargs: Any) -> Payment:

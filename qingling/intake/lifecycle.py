@@ -17,16 +17,24 @@ class ComplaintStatus(models.TextChoices):
     JOINED = "joined", _("joined to an existing matter")
     REFERRED = "referred", _("referred elsewhere")
     NOT_ACCEPTED = "not_accepted", _("not accepted")
+    SETTLED = "settled", _("settled without a case (协调解决)")
 
 
 S = ComplaintStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.RECEIVED: frozenset({S.ACCEPTED, S.JOINED, S.MORE_MATERIAL, S.REFERRED, S.NOT_ACCEPTED}),
-    S.MORE_MATERIAL: frozenset({S.RECEIVED, S.ACCEPTED, S.JOINED, S.REFERRED, S.NOT_ACCEPTED}),
+    S.RECEIVED: frozenset(
+        {S.ACCEPTED, S.JOINED, S.MORE_MATERIAL, S.REFERRED, S.NOT_ACCEPTED, S.SETTLED}
+    ),
+    S.MORE_MATERIAL: frozenset(
+        {S.RECEIVED, S.ACCEPTED, S.JOINED, S.REFERRED, S.NOT_ACCEPTED, S.SETTLED}
+    ),
     S.JOINED: frozenset({S.RECEIVED}),  # a join is reversible: the complaint goes back to triage
-    S.ACCEPTED: frozenset(),
+    # Accepted but no case opened yet: the employer may still pay after a call (协调解决);
+    # ``complaint_settle`` refuses once a case is open.
+    S.ACCEPTED: frozenset({S.SETTLED}),
     S.REFERRED: frozenset(),
     S.NOT_ACCEPTED: frozenset(),
+    S.SETTLED: frozenset(),
 }
 # Statuses that still need a decision; the acceptance deadline runs while in one of them.
 OPEN_STATUSES = frozenset({S.RECEIVED, S.MORE_MATERIAL})
@@ -43,4 +51,5 @@ class NotAcceptedReason(models.TextChoices):
     NO_EMPLOYER = "no_employer", _("no identifiable employer after a request for material")
     NOT_REMIT = "not_remit", _("not a labour-inspection matter")
     NOT_AREA = "not_area", _("outside this bureau's area")
+    NO_MATERIAL = "no_material", _("the material asked for (补正) was not supplied in time")
     OTHER = "other", _("other lawful reason (stated)")

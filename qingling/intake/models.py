@@ -178,6 +178,22 @@ class Complaint(TimeStampedModel):
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     reply_due = models.DateField(_("reply due"), null=True, blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # The case opened from it (立案), pushed here by the case workflow
+    # (``complaint_case_opened``): intake never reads the cases app.
+    case_due = models.DateField(_("case to be opened by"), null=True, blank=True)
+    case_escalated_at = models.DateTimeField(_("no case: escalated at"), null=True, blank=True)
+    case_number = models.CharField(_("case number"), max_length=64, blank=True)
+    case_opened_on = models.DateField(_("case opened on"), null=True, blank=True)
+    # The wait for material (补正): its end, the day of the reminder, when it was sent.
+    material_due = models.DateField(_("material due"), null=True, blank=True)
+    material_remind_on = models.DateField(null=True, blank=True, editable=False)
+    material_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    case_closed_on = models.DateField(_("case closed on"), null=True, blank=True)
+    # A callback (回访) answered "money not received": back on the chief's queue until
+    # the chief records what was done.
+    reopened_at = models.DateTimeField(_("reopened after the callback"), null=True, blank=True)
+    reopen_handled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reopen_note = models.TextField(_("what was done after the callback"), blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -203,6 +219,7 @@ class Complaint(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "acceptance_due"]),
+            models.Index(fields=["status", "case_opened_on", "case_due"]),
             models.Index(fields=["employer_name"]),
         ]
         verbose_name = _("complaint")
@@ -234,3 +251,188 @@ class Attachment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ComplaintWorker(TimeStampedModel):
+    """A worker a complaint names (a group complaint: "我们7个人被欠18,600元"), as far as
+    known: a name and a mobile or ID number (sealed, with their blind indexes), and the
+    amount owed to this worker. Opening a case makes one claim of each."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("the worker's form")
+        OFFICER = "officer", _("entered by staff")
+        SHEET = "sheet", _("imported sheet")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="workers")
+    name = models.CharField(_("name"), max_length=50)
+    phone_sealed = models.TextField(blank=True, editable=False)
+    phone_digest = models.CharField(max_length=64, blank=True, editable=False)
+    phone_masked = models.CharField(_("mobile"), max_length=20, blank=True, editable=False)
+    id_number_sealed = models.TextField(blank=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=24, blank=True, editable=False)
+    amount = models.DecimalField(
+        _("amount owed (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+
+    class Meta:
+        ordering = ["complaint_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(phone_digest="") | ~Q(id_number_digest=""),
+                name="complaint_worker_identified",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="complaint_worker_amount_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["complaint", "id_number_digest"],
+                condition=~Q(id_number_digest=""),
+                name="complaint_worker_once_by_id",
+            ),
+        ]
+        verbose_name = _("worker named")
+        verbose_name_plural = _("workers named")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Settlement(TimeStampedModel):
+    """A complaint settled without a case (协调解决): the employer paid after a call.
+
+    Who was contacted, what was agreed, the worker's confirmation and the proof of payment
+    (stored with its SHA-256); the payments, to whom and when, are its lines."""
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.PROTECT, related_name="settlement")
+    contacted = models.CharField(_("who was contacted"), max_length=200)
+    contacted_on = models.DateField(_("contacted on"))
+    agreed = models.TextField(_("what was agreed"))
+    worker_confirmed = models.BooleanField(_("the worker confirmed receipt"), default=False)
+    confirmation_note = models.CharField(_("how the worker confirmed"), max_length=200)
+    proof = models.FileField(upload_to="settlements/%Y/")
+    proof_name = models.CharField(max_length=200)
+    proof_content_type = models.CharField(max_length=100)
+    proof_sha256 = models.CharField(max_length=64)
+    total = models.DecimalField(_("total paid"), max_digits=14, decimal_places=2)
+    settled_on = models.DateField(_("settled on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-settled_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gt=0), name="settlement_total_positive"),
+        ]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.total}"
+
+
+class SettlementPayment(TimeStampedModel):
+    """Money paid to one worker in a settlement."""
+
+    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="payments")
+    payee = models.CharField(_("paid to"), max_length=50)
+    worker = models.ForeignKey(
+        ComplaintWorker, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+
+    class Meta:
+        ordering = ["settlement_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="settlement_payment_amount_positive"
+            ),
+        ]
+        verbose_name = _("settlement payment")
+        verbose_name_plural = _("settlement payments")
+
+    def __str__(self) -> str:
+        return f"{self.payee} {self.amount}"
+
+
+class Notice(TimeStampedModel):
+    """A written notice to the complainant (受理通知书, 不予受理告知书).
+
+    Issued with the decision: its number, date and wording (``body``) are fixed then. The
+    DOCX and its PDF print copy are made from that wording the first time someone opens
+    them (a decision stays quick) and kept with their SHA-256, so every later download is
+    the same file; the worker downloads it from the progress query."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("notice of acceptance (受理通知书)")
+        REFUSAL = "refusal", _("notice of non-acceptance (不予受理告知书)")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    number = models.CharField(_("notice number"), max_length=64, unique=True)
+    issued_on = models.DateField(_("issued on"))
+    body = models.JSONField(default=dict, editable=False)
+    docx = models.FileField(upload_to="notices/%Y/", blank=True)
+    docx_sha256 = models.CharField(max_length=64, blank=True)
+    pdf = models.FileField(upload_to="notices/%Y/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["complaint_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "kind"], name="notice_once_per_kind"),
+        ]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Callback(TimeStampedModel):
+    """The satisfaction callback (回访) after a complaint's case closed or it was settled:
+    did the money arrive, how satisfied is the worker. Asked once by an SMS link to a
+    one-question page, or answered in a call that staff log; answered once."""
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("satisfied")
+        BASIC = "basic", _("basically satisfied")
+        UNSATISFIED = "unsatisfied", _("not satisfied")
+
+    class How(models.TextChoices):
+        LINK = "link", _("the worker, by the link texted")
+        CALL = "call", _("a call logged by staff")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="callback")
+    sent_at = models.DateTimeField(_("asked at"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    how = models.CharField(_("answered by"), max_length=8, choices=How.choices, blank=True)
+    money_received = models.BooleanField(_("the money arrived"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True)
+                | (Q(money_received__isnull=False) & ~Q(satisfaction="")),
+                name="callback_answer_complete",
+            ),
+        ]
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+
+    def __str__(self) -> str:
+        return f"{self.complaint} {self.satisfaction or '—'}"

@@ -4,18 +4,32 @@ import datetime as dt
 import hashlib
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
-from qingling.core.personal_data import blind_index
+from qingling.core.personal_data import blind_index, unseal
 from qingling.core.selectors import workdays_add
 from qingling.core.validators import validate_mobile
+from qingling.intake.deadlines import Limitation, limitation
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
-from qingling.intake.models import Channel, Complaint, SourceSystem
+from qingling.intake.models import (
+    Callback,
+    Channel,
+    Complaint,
+    ComplaintWorker,
+    Notice,
+    Settlement,
+    SourceSystem,
+)
 from qingling.parties.matching import name_key, same_employer
 from qingling.parties.selectors import block_key_filter
 
@@ -88,6 +102,10 @@ class WorkQueue:
     later: list[Complaint]
     waiting_for_material: list[Complaint]
     escalated: list[Complaint]
+    # Accepted, and no case opened yet (若干规定 Art. 18: 立案 on acceptance).
+    without_case: list[Complaint]
+    # The callback said the money did not arrive, and nobody has recorded what was done.
+    reopened: list[Complaint]
 
 
 def complaint_queue_for_user(*, user: object, today: dt.date) -> WorkQueue:
@@ -108,7 +126,65 @@ def complaint_queue_for_user(*, user: object, today: dt.date) -> WorkQueue:
         later=[c for c in awaiting if c.acceptance_due > soon],
         waiting_for_material=[c for c in undecided if c.status == ComplaintStatus.MORE_MATERIAL],
         escalated=escalated,
+        without_case=list(
+            complaint_list_for_user(user=user)
+            .filter(status=ComplaintStatus.ACCEPTED, case_opened_on__isnull=True)
+            .order_by("case_due", "decided_at")
+        ),
+        reopened=list(
+            complaint_list_for_user(user=user)
+            .filter(reopened_at__isnull=False, reopen_handled_at__isnull=True)
+            .order_by("reopened_at")
+        ),
     )
+
+
+def complaint_limitation(*, complaint: Complaint) -> Limitation:
+    """The 2-year limitation (监察条例 Art. 20) as the period owed implies it; the page
+    warns the officer when it has passed, and the officer decides."""
+    return limitation(complaint.period)
+
+
+@dataclass(frozen=True)
+class NamedWorker:
+    """A worker the complaint names, numbers unsealed, for the case workflow's claims."""
+
+    pk: int
+    name: str
+    phone: str
+    id_number: str
+    amount: Decimal | None
+
+
+def complaint_workers_named(*, complaint: Complaint) -> list[NamedWorker]:
+    """The workers a complaint names with their numbers in clear: only for services that
+    register them as persons (opening a case); pages show the masked fields."""
+    return [
+        NamedWorker(
+            pk=worker.pk,
+            name=worker.name,
+            phone=unseal(worker.phone_sealed, purpose="phone") if worker.phone_sealed else "",
+            id_number=(
+                unseal(worker.id_number_sealed, purpose="id_number")
+                if worker.id_number_sealed
+                else ""
+            ),
+            amount=worker.amount,
+        )
+        for worker in complaint.workers.all()
+    ]
+
+
+def complaint_workers(*, complaint: Complaint) -> list[ComplaintWorker]:
+    return list(complaint.workers.all())
+
+
+def complaint_notices(*, complaint: Complaint) -> list[Notice]:
+    return list(complaint.notices.all())
+
+
+def notice_for_complaint(*, complaint: Complaint, public_id: uuid.UUID) -> Notice | None:
+    return complaint.notices.filter(public_id=public_id).first()
 
 
 SAME_MATTER_STATUSES = (*OPEN_STATUSES, ComplaintStatus.ACCEPTED, ComplaintStatus.JOINED)
@@ -256,3 +332,46 @@ def organizations_linked_under(prefix: str) -> QuerySet[Complaint, Any]:
     return Complaint.objects.filter(
         division__code__startswith=prefix, employer__isnull=False
     ).values("employer_id")
+
+
+def complaint_settlement(*, complaint: Complaint) -> Settlement | None:
+    """The settlement without a case of the complaint, with its payments, if any."""
+    return (
+        Settlement.objects.filter(complaint=complaint)
+        .select_related("recorded_by")
+        .prefetch_related("payments")
+        .first()
+    )
+
+
+def complaint_case_progress(*, complaint: Complaint) -> dict[str, Any] | None:
+    """What the case workflow says of the case opened from the complaint, for the worker's
+    progress query (``QINGLING_COMPLAINT_PROGRESS``: intake imports no cases)."""
+    if not complaint.case_number:
+        return None
+    progress: dict[str, Any] | None = import_string(settings.QINGLING_COMPLAINT_PROGRESS)(
+        complaint=complaint
+    )
+    return progress
+
+
+CALLBACK_SALT = "qingling.intake.callback"
+
+
+def callback_path(callback: Callback) -> str:
+    """The worker's own link to the one-question callback page: a signed token of the
+    callback's public id, which cannot be guessed for someone else's complaint."""
+    token = signing.dumps(str(callback.public_id), salt=CALLBACK_SALT, compress=True)
+    return reverse("web_intake:callback", args=[token])
+
+
+def callback_from_token(token: str) -> Callback | None:
+    try:
+        public_id = uuid.UUID(str(signing.loads(token, salt=CALLBACK_SALT)))
+    except (signing.BadSignature, ValueError):
+        return None
+    return Callback.objects.select_related("complaint").filter(public_id=public_id).first()
+
+
+def complaint_callback(*, complaint: Complaint) -> Callback | None:
+    return Callback.objects.filter(complaint=complaint).select_related("answered_by").first()

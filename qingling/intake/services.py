@@ -23,7 +23,7 @@ from qingling.accounts.permissions import Perm, can, covers, jurisdiction_prefix
 from qingling.core import clock
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from qingling.core.models import Division
-from qingling.core.personal_data import blind_index, mask_phone, seal, unseal
+from qingling.core.personal_data import blind_index, mask_id_number, mask_phone, seal, unseal
 from qingling.core.selectors import work_calendar, workdays_add
 from qingling.core.services import (
     Actor,
@@ -34,11 +34,28 @@ from qingling.core.services import (
 )
 from qingling.core.uploads import EXTENSIONS, evidence_check
 from qingling.core.validators import validate_id_number, validate_mobile
-from qingling.intake.channels.base import ComplaintDraft, FieldErrors
+from qingling.intake.channels.base import (
+    ComplaintDraft,
+    FieldErrors,
+    SettlementLine,
+    WorkerEntry,
+)
 from qingling.intake.channels.files import ImportRow, work_order_draft, work_order_fields
+from qingling.intake.deadlines import CASE_OPENING_WORKING_DAYS
 from qingling.intake.extraction import extract
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus, NotAcceptedReason, can_move
-from qingling.intake.models import Attachment, Channel, Complaint, SourceSystem
+from qingling.intake.models import (
+    Attachment,
+    Callback,
+    Channel,
+    Complaint,
+    ComplaintWorker,
+    Notice,
+    Settlement,
+    SettlementPayment,
+    SourceSystem,
+)
+from qingling.intake.notices import notice_body, notice_kind_for, notice_number
 from qingling.notify.services import (
     outbox_enqueue,
     phone_code_check,
@@ -154,9 +171,104 @@ def _check_amount_and_headcount(
         errors.add("headcount", _("The number of workers must be between 1 and 100,000."))
 
 
+@dataclass(frozen=True)
+class CheckedWorker:
+    """A worker entry whose numbers are valid and normalised (``_workers_check``)."""
+
+    name: str
+    phone: str
+    id_number: str
+    amount: Decimal | None
+
+
+def _workers_check(
+    entries: Sequence[WorkerEntry], errors: FieldErrors, *, key: str = "workers"
+) -> list[CheckedWorker]:
+    """Check the workers a complaint names; each bad one is reported by its line.
+
+    A worker needs a name and a mobile or an ID number (without either, the case could
+    not tell who is to be paid); an ID number given twice is one worker named twice."""
+    checked = []
+    seen: set[str] = set()
+    today = clock.local_today()
+    for entry in entries:
+        where = _("Line %(line)d") % {"line": entry.line} if entry.line else entry.name
+        name = " ".join(entry.name.split())
+        phone = id_number = ""
+        bad = False
+        if not name or len(name) > 50:
+            errors.add(key, _("%(where)s: enter the worker's name.") % {"where": where})
+            bad = True
+        if not entry.phone.strip() and not entry.id_number.strip():
+            errors.add(
+                key,
+                _(
+                    "%(where)s: give %(name)s's mobile or ID number, so that the right "
+                    "person is paid."
+                )
+                % {"where": where, "name": name or "?"},
+            )
+            bad = True
+        if entry.phone.strip():
+            try:
+                phone = validate_mobile(entry.phone)
+            except ValidationError as error:
+                errors.add(key, f"{where}: {error.messages[0]}")
+                bad = True
+        if entry.id_number.strip():
+            try:
+                id_number = validate_id_number(entry.id_number, today=today)
+            except ValidationError as error:
+                errors.add(key, f"{where}: {error.messages[0]}")
+                bad = True
+            else:
+                if id_number in seen:
+                    errors.add(
+                        key, _("%(where)s: this ID number is listed twice.") % {"where": where}
+                    )
+                    bad = True
+                seen.add(id_number)
+        if entry.amount is not None and (
+            not Decimal(0) <= entry.amount < MAX_AMOUNT or entry.amount.as_tuple().exponent < -2  # type: ignore[operator]
+        ):
+            errors.add(
+                key,
+                _("%(where)s: the amount must be 0 to 1,000,000,000 yuan, to the fen.")
+                % {"where": where},
+            )
+            bad = True
+        if not bad:
+            checked.append(CheckedWorker(name, phone, id_number, entry.amount))
+    return checked
+
+
+def _workers_store(complaint: Complaint, workers: Sequence[CheckedWorker], source: str) -> None:
+    ComplaintWorker.objects.bulk_create(
+        [
+            ComplaintWorker(
+                complaint=complaint,
+                name=worker.name,
+                phone_sealed=seal(worker.phone, purpose="phone") if worker.phone else "",
+                phone_digest=blind_index(worker.phone, purpose="phone") if worker.phone else "",
+                phone_masked=mask_phone(worker.phone) if worker.phone else "",
+                id_number_sealed=(
+                    seal(worker.id_number, purpose="id_number") if worker.id_number else ""
+                ),
+                id_number_digest=(
+                    blind_index(worker.id_number, purpose="id_number") if worker.id_number else ""
+                ),
+                id_number_masked=mask_id_number(worker.id_number) if worker.id_number else "",
+                amount=worker.amount,
+                source=source,
+            )
+            for worker in workers
+        ]
+    )
+
+
 def _validate(
     draft: ComplaintDraft,
-) -> tuple[str, str, Division | None, list[tuple[UploadedFile, str]]]:
+) -> tuple[str, str, Division | None, list[tuple[UploadedFile, str]], list[CheckedWorker]]:
     """Check every field of the draft; raise one InvalidInput naming all bad fields."""
     errors = FieldErrors()
     phone = id_number = ""
@@ -193,8 +305,9 @@ def _validate(
         if division is None:
             errors.add("division", _("Unknown division code."))
     uploads = evidence_check(draft.uploads, add_error=errors.add)
+    workers = _workers_check(draft.workers, errors)
     errors.raise_if_any()
-    return phone, id_number, division, uploads
+    return phone, id_number, division, uploads, workers
 
 
 def _complainant(
@@ -267,7 +380,7 @@ def complaint_register(
     found = _existing(channel=channel, source_ref=draft.source_ref, idempotency_key=idempotency_key)
     if found is not None:
         return RegisterResult(found, created=False)
-    phone, id_number, division, uploads = _validate(draft)
+    phone, id_number, division, uploads, workers = _validate(draft)
     _require_registrar(actor, channel, division)
     received_at = received_at or clock.now()
     received_on = timezone.localdate(received_at)
@@ -335,11 +448,18 @@ def complaint_register(
             complaint.save()
             for upload, kind in uploads:
                 _attachment_store(complaint, upload, kind)
+            source = (
+                ComplaintWorker.Source.FORM if actor is None else ComplaintWorker.Source.OFFICER
+            )
+            _workers_store(complaint, workers, source)
             audit_event_record(
                 actor=actor,
                 action="complaint.register",
                 obj=complaint,
-                after=audit_snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
+                after={
+                    **audit_snapshot(complaint, COMPLAINT_AUDIT_FIELDS),
+                    **({"workers_named": len(workers)} if workers else {}),
+                },
             )
             if phone:
                 outbox_enqueue(
@@ -429,8 +549,36 @@ def _transition(
         audit_fields=DECISION_FIELDS,
         reason=reason,
     )
+    _notice_issue(complaint, actor=actor)
     _tell_complainant(complaint, actor=actor)
     return complaint
+
+
+def _notice_issue(complaint: Complaint, *, actor: Actor) -> Notice | None:
+    """Issue the written notice the disposition calls for (受理通知书 on acceptance,
+    不予受理告知书 when not accepted or referred, 若干规定 Art. 18), once per kind, to a
+    complainant who gave a name; its wording is fixed now (``notices.notice_body``)."""
+    kind = notice_kind_for(complaint)
+    if kind is None or complaint.anonymous or not complaint.contact_name:
+        return None
+    issued_on = clock.local_today()
+    notice, created = Notice.objects.get_or_create(
+        complaint=complaint,
+        kind=kind,
+        defaults={
+            "number": notice_number(complaint, kind),
+            "issued_on": issued_on,
+            "body": notice_body(complaint, kind, issued_on=issued_on),
+        },
+    )
+    if created:
+        audit_event_record(
+            actor=actor,
+            action="complaint.notice",
+            obj=complaint,
+            after={"kind": kind, "number": notice.number},
+        )
+    return notice
 
 
 def _tell_complainant(complaint: Complaint, *, actor: Actor) -> None:
@@ -459,8 +607,13 @@ def _tell_complainant(complaint: Complaint, *, actor: Actor) -> None:
 def complaint_accept(*, complaint: Complaint, note: str = "", actor: Actor) -> Complaint:
     """Accept: the case workflow opens a case from it on the same day (若干规定 Art. 18)."""
     _require_handler(complaint, actor, ACCEPT)
+    today = clock.local_today()
     return _transition(
-        complaint=complaint, to=ComplaintStatus.ACCEPTED, actor=actor, decision_note=note
+        complaint=complaint,
+        to=ComplaintStatus.ACCEPTED,
+        actor=actor,
+        decision_note=note,
+        case_due=workdays_add(start=today, days=CASE_OPENING_WORKING_DAYS).date,
     )
 
 
@@ -522,11 +675,20 @@ def complaint_request_material(*, complaint: Complaint, note: str, actor: Actor)
         raise InvalidInput(
             _("Say what material is needed."), extra={"fields": {"note": [_("Required.")]}}
         )
+    today = clock.local_today()
+    calendar = work_calendar()
+    due = workdays_add(start=today, days=settings.QINGLING_MATERIAL_WORKING_DAYS, calendar=calendar)
+    remind = workdays_add(
+        start=today, days=settings.QINGLING_MATERIAL_REMINDER_WORKING_DAYS, calendar=calendar
+    )
     return _transition(
         complaint=complaint,
         to=ComplaintStatus.MORE_MATERIAL,
         actor=actor,
         decision_note=note.strip(),
+        material_due=due.date,
+        material_remind_on=remind.date,
+        material_reminded_at=None,
     )
 
 
@@ -547,6 +709,8 @@ def complaint_material_received(*, complaint: Complaint, note: str = "", actor: 
         escalated_at=None,
         decided_at=None,
         decided_by_id=None,
+        material_due=None,
+        material_remind_on=None,
     )
 
 
@@ -948,3 +1112,571 @@ def complaint_register_web(
         return RegisterResult(found, created=False)
     message = _("The code has expired or was not sent to this number. Send a new code.")
     raise InvalidInput(message, extra={"fields": {"code": [message]}})
+
+
+# --- the workers a complaint names -------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_workers_add(
+    *,
+    complaint: Complaint,
+    entries: Sequence[WorkerEntry],
+    actor: Actor,
+    source: str = ComplaintWorker.Source.OFFICER,
+) -> list[ComplaintWorker]:
+    """Add workers a (group) complaint names, all or none: a bad entry is refused with
+    every other bad one, by line, and nothing is stored. Once a case is opened its claims
+    are the record: add the worker there."""
+    _require_handler(complaint, actor, _completers(complaint.channel))
+    if complaint.case_opened_on is not None:
+        raise Conflict(
+            _("A case is open for this complaint: add the worker's claim in case %(case)s.")
+            % {"case": complaint.case_number},
+            code="complaint_has_case",
+        )
+    errors = FieldErrors()
+    if not entries:
+        errors.add("workers", _("Name at least one worker."))
+    checked = _workers_check(entries, errors)
+    digests = {blind_index(w.id_number, purpose="id_number") for w in checked if w.id_number}
+    if digests and (
+        already := complaint.workers.filter(id_number_digest__in=digests).values_list(
+            "name", flat=True
+        )
+    ):
+        errors.add(
+            "workers",
+            _("Already named in this complaint: %(names)s.") % {"names": "、".join(already)},
+        )
+    errors.raise_if_any()
+    before = complaint.workers.count()
+    _workers_store(complaint, checked, source)
+    audit_event_record(
+        actor=actor,
+        action="complaint.workers_add",
+        obj=complaint,
+        after={"added": len(checked), "source": source, "named": before + len(checked)},
+    )
+    return list(complaint.workers.order_by("-id")[: len(checked)])[::-1]
+
+
+@dataclass(frozen=True)
+class SheetRefused:
+    line: int
+    message: str
+
+
+def complaint_workers_import(
+    *, complaint: Complaint, content: bytes, filename: str, actor: Actor
+) -> list[ComplaintWorker]:
+    """Add the workers of a sheet (CSV or XLSX: 姓名, 手机号码, 身份证号码, 金额). A sheet with
+    a bad row stores nothing; the refusal lists every bad row by line and reason
+    (``extra["rows"]``), so that the sheet is corrected and sent again whole."""
+    from qingling.intake.channels.worker_sheet import worker_sheet_entries
+
+    _require_handler(complaint, actor, _completers(complaint.channel))
+    read_errors = FieldErrors()
+    entries = worker_sheet_entries(content, filename=filename, errors=read_errors)
+    if read_errors.fields:
+        raise InvalidInput(
+            _("The sheet has rows that cannot be read; nothing was imported."),
+            extra={"fields": {"file": read_errors.fields.get("workers", [])}},
+        )
+    try:
+        return complaint_workers_add(
+            complaint=complaint, entries=entries, actor=actor, source=ComplaintWorker.Source.SHEET
+        )
+    except InvalidInput as error:
+        messages = error.extra.get("fields", {}).get("workers", [error.message])
+        raise InvalidInput(
+            _("The sheet has rows that cannot be used; nothing was imported."),
+            extra={"fields": {"file": messages}},
+        ) from None
+
+
+# --- the case opened from a complaint (pushed by the case workflow) -------------------------
+
+
+@transaction.atomic
+def complaint_case_opened(
+    *, complaint: Complaint, case_number: str, opened_on: dt.date, actor: Actor
+) -> Complaint:
+    """Record that a case was opened from the complaint (called by ``cases.services.
+    case_open``, in its transaction: intake never reads cases). The complaint leaves the
+    chief's "accepted, no case" queue; the complainant is told by SMS."""
+    if actor is not None and not can(actor, Perm.CASE_APPROVE):
+        raise Forbidden(_("A section chief or the director approves opening a case."))
+    Complaint.objects.filter(pk=complaint.pk).update(
+        case_number=case_number, case_opened_on=opened_on, updated_at=clock.now()
+    )
+    complaint.case_number, complaint.case_opened_on = case_number, opened_on
+    audit_event_record(
+        actor=actor,
+        action="complaint.case_opened",
+        obj=complaint,
+        after={"case": case_number, "opened_on": opened_on.isoformat()},
+    )
+    if complaint.contact_phone_sealed:
+        outbox_enqueue(
+            gateway="sms",
+            destination="",
+            phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
+            subject=complaint,
+            dedupe_key=f"complaint:{complaint.pk}:case:{case_number}",
+            actor=actor,
+            payload={
+                "template": "complaint_case_opened",
+                "number": complaint.number,
+                "query_code": complaint.query_code,
+                "case": case_number,
+            },
+        )
+    return complaint
+
+
+def complaint_escalate_without_case(*, today: dt.date) -> list[Complaint]:
+    """Escalate (督办) to the chief each accepted complaint still without a case after the
+    day it was to be opened (若干规定 Art. 18: 立案 on acceptance), once; idempotent."""
+    waiting = {
+        "status": ComplaintStatus.ACCEPTED,
+        "case_opened_on__isnull": True,
+        "case_escalated_at__isnull": True,
+    }
+    escalated = []
+    for complaint in Complaint.objects.filter(case_due__lt=today, **waiting):
+        with transaction.atomic():
+            now = clock.now()
+            if (
+                Complaint.objects.filter(pk=complaint.pk, **waiting).update(case_escalated_at=now)
+                != 1
+            ):
+                continue
+            complaint.case_escalated_at = now
+            audit_event_record(
+                actor=None,
+                action="complaint.escalate_no_case",
+                obj=complaint,
+                after={"case_due": complaint.case_due.isoformat() if complaint.case_due else None},
+            )
+            escalated.append(complaint)
+    return escalated
+
+
+# --- the wait for material (补正) ------------------------------------------------------------
+
+
+def complaint_material_scan(*, today: dt.date) -> dict[str, int]:
+    """Remind the complainant once when the reminder day comes; close the complaint as not
+    accepted (with its written notice) once the material is overdue. Run by the worker;
+    each step is a compare-and-swap, so running it twice does nothing more."""
+    counts = {"reminded": 0, "closed": 0}
+    waiting = Complaint.objects.filter(status=ComplaintStatus.MORE_MATERIAL)
+    for complaint in waiting.filter(material_remind_on__lte=today, material_reminded_at=None):
+        with transaction.atomic():
+            if (
+                Complaint.objects.filter(
+                    pk=complaint.pk, status=ComplaintStatus.MORE_MATERIAL, material_reminded_at=None
+                ).update(material_reminded_at=clock.now())
+                != 1
+            ):
+                continue
+            audit_event_record(
+                actor=None,
+                action="complaint.material_reminder",
+                obj=complaint,
+                after={"material_due": str(complaint.material_due)},
+            )
+            if complaint.contact_phone_sealed:
+                outbox_enqueue(
+                    gateway="sms",
+                    destination="",
+                    phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
+                    subject=complaint,
+                    dedupe_key=f"complaint:{complaint.pk}:material_reminder:{complaint.material_due}",
+                    actor=None,
+                    payload={
+                        "template": "complaint_material_reminder",
+                        "number": complaint.number,
+                        "query_code": complaint.query_code,
+                        "due": str(complaint.material_due),
+                    },
+                )
+            counts["reminded"] += 1
+    for complaint in waiting.filter(material_due__lt=today):
+        try:
+            with transaction.atomic():
+                _transition(
+                    complaint=complaint,
+                    to=ComplaintStatus.NOT_ACCEPTED,
+                    actor=None,
+                    decision_reason=NotAcceptedReason.NO_MATERIAL,
+                )
+        except Conflict:
+            continue  # decided meanwhile
+        counts["closed"] += 1
+    return counts
+
+
+# --- written notices -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notice_files_make(*, notice: Notice) -> Notice:
+    """Make the notice's DOCX and PDF from its fixed wording, the first time it is opened,
+    and keep them with their SHA-256; later calls return the stored files. Locked, so two
+    first downloads make one file."""
+    from django.core.files.base import ContentFile
+
+    from qingling.intake.notices import notice_docx, notice_pdf
+
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.docx and notice.pdf:
+        return notice
+    data = notice_docx(notice.body)
+    pdf = notice_pdf(notice.body)
+    notice.docx.save(f"{notice.number}.docx", ContentFile(data), save=False)
+    notice.docx_sha256 = hashlib.sha256(data).hexdigest()
+    notice.pdf.save(f"{notice.number}.pdf", ContentFile(pdf), save=False)
+    notice.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    notice.save(update_fields=["docx", "docx_sha256", "pdf", "pdf_sha256", "updated_at"])
+    audit_event_record(
+        actor=None,
+        action="notice.files",
+        obj=notice.complaint,
+        after={
+            "number": notice.number,
+            "docx_sha256": notice.docx_sha256,
+            "pdf_sha256": notice.pdf_sha256,
+        },
+    )
+    return notice
+
+
+# --- settlement without a case (协调解决) ------------------------------------------------------
+
+
+SETTLE_FROM = (ComplaintStatus.RECEIVED, ComplaintStatus.MORE_MATERIAL, ComplaintStatus.ACCEPTED)
+
+
+@transaction.atomic
+def complaint_settle(
+    *,
+    complaint: Complaint,
+    contacted: str,
+    contacted_on: dt.date | None,
+    agreed: str,
+    lines: Sequence[SettlementLine],
+    proof: UploadedFile | None,
+    worker_confirmed: bool,
+    confirmation_note: str,
+    actor: Actor,
+) -> Settlement:
+    """Close a complaint as settled without a case (协调解决): the employer paid after the
+    bureau's call. Who was contacted, what was agreed, each payment (to whom, how much,
+    when), the proof of payment and the worker's confirmation are all required; a bad field
+    refuses the whole, naming each one, and nothing is written. The source system gets its
+    reply; the complainant a text."""
+    _require_handler(complaint, actor, TRIAGE)
+    if complaint.status not in SETTLE_FROM or complaint.case_opened_on is not None:
+        raise Conflict(
+            _("A complaint that is %(status)s cannot be settled without a case.")
+            % {"status": complaint.get_status_display()},
+            code="complaint_transition_not_allowed",
+        )
+    today = clock.local_today()
+    errors = FieldErrors()
+    if not contacted.strip():
+        errors.add("contacted", _("Say who at the employer was contacted."))
+    if contacted_on is None or contacted_on > today:
+        errors.add("contacted_on", _("Give the day of the contact, not in the future."))
+    if not agreed.strip():
+        errors.add("agreed", _("Say what was agreed."))
+    if not lines:
+        errors.add("payments", _("Record at least one payment: to whom, how much, when."))
+    workers = set(complaint.workers.values_list("pk", flat=True))
+    for number, line in enumerate(lines, start=1):
+        if not line.payee.strip():
+            errors.add("payments", _("Payment %(n)d: say to whom.") % {"n": number})
+        if line.amount is None or line.amount <= 0:
+            errors.add(
+                "payments", _("Payment %(n)d: the amount must be more than 0.") % {"n": number}
+            )
+        elif line.amount.as_tuple().exponent < -2 or line.amount >= MAX_AMOUNT:  # type: ignore[operator]
+            errors.add(
+                "payments", _("Payment %(n)d: at most two decimal places (fen).") % {"n": number}
+            )
+        if line.paid_on is None or line.paid_on > today:
+            errors.add(
+                "payments",
+                _("Payment %(n)d: give the day paid, not in the future.") % {"n": number},
+            )
+        if line.worker is not None and line.worker not in workers:
+            errors.add(
+                "payments", _("Payment %(n)d: not a worker of this complaint.") % {"n": number}
+            )
+    checked = []
+    if proof is None:
+        errors.add("proof", _("Attach the proof of payment (a bank slip, a signed receipt)."))
+    else:
+        checked = evidence_check([proof], add_error=errors.add, field="proof")
+    if not worker_confirmed:
+        errors.add("worker_confirmed", _("The worker must confirm the money arrived."))
+    if worker_confirmed and not confirmation_note.strip():
+        errors.add("confirmation_note", _("Say how the worker confirmed (a call, a signature)."))
+    errors.raise_if_any()
+    assert proof is not None and checked and contacted_on is not None
+    upload, kind = checked[0]
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    total = sum((line.amount for line in lines if line.amount is not None), Decimal(0)).quantize(
+        Decimal("0.01")
+    )
+    settlement = Settlement(
+        complaint=complaint,
+        contacted=contacted.strip()[:200],
+        contacted_on=contacted_on,
+        agreed=agreed.strip(),
+        worker_confirmed=True,
+        confirmation_note=confirmation_note.strip()[:200],
+        proof_name=(upload.name or "")[:200],
+        proof_content_type=kind,
+        proof_sha256=digest.hexdigest(),
+        total=total,
+        settled_on=today,
+        recorded_by_id=actor.pk if actor is not None else None,
+    )
+    _transition(complaint=complaint, to=ComplaintStatus.SETTLED, actor=actor)
+    settlement.proof.save(f"{digest.hexdigest()[:32]}{EXTENSIONS[kind]}", upload, save=False)
+    settlement.save()
+    SettlementPayment.objects.bulk_create(
+        [
+            SettlementPayment(
+                settlement=settlement,
+                payee=line.payee.strip()[:50],
+                worker_id=line.worker,
+                amount=line.amount,
+                paid_on=line.paid_on,
+            )
+            for line in lines
+            if line.amount is not None and line.paid_on is not None  # checked above
+        ]
+    )
+    audit_event_record(
+        actor=actor,
+        action="complaint.settle",
+        obj=complaint,
+        after={
+            "total": str(total),
+            "payments": len(lines),
+            "contacted_on": str(contacted_on),
+            "proof_sha256": settlement.proof_sha256,
+        },
+    )
+    _callback_start(complaint, actor=actor)
+    system = complaint.source_system
+    if system is not None and system.reply_url:
+        now = clock.now()
+        Complaint.objects.filter(pk=complaint.pk).update(replied_at=now)
+        complaint.replied_at = now
+        outbox_enqueue(
+            gateway="webhook",
+            destination=system.reply_url,
+            subject=complaint,
+            actor=actor,
+            dedupe_key=f"complaint:{complaint.pk}:settled",
+            payload={
+                "source_ref": complaint.source_ref,
+                "number": complaint.number,
+                "status": complaint.status,
+                "reply": _("Settled: the employer paid %(total)s yuan to the workers.")
+                % {"total": total},
+                "settlement": {"total": str(total), "settled_on": today.isoformat()},
+                "replied_at": now.isoformat(),
+            },
+        )
+    return settlement
+
+
+# --- the callback (回访) after the end ---------------------------------------------------------
+
+
+def _public_url(path: str) -> str:
+    return str(settings.QINGLING_PUBLIC_URL).rstrip("/") + path
+
+
+def _callback_start(complaint: Complaint, *, actor: Actor) -> Callback | None:
+    """Ask the worker, once, whether the money arrived and how satisfied they are: a text
+    with the link to the one-question page (no mobile: staff call instead and log it)."""
+    from qingling.intake.selectors import callback_path
+
+    if complaint.anonymous:
+        return None
+    callback, created = Callback.objects.get_or_create(
+        complaint=complaint, defaults={"sent_at": clock.now()}
+    )
+    if not created:
+        return callback
+    audit_event_record(actor=actor, action="complaint.callback_start", obj=complaint, after={})
+    if complaint.contact_phone_sealed:
+        outbox_enqueue(
+            gateway="sms",
+            destination="",
+            phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
+            subject=complaint,
+            dedupe_key=f"complaint:{complaint.pk}:callback",
+            actor=actor,
+            payload={
+                "template": "complaint_callback",
+                "number": complaint.number,
+                "status": complaint.status,
+                "case": complaint.case_number,
+                "url": _public_url(callback_path(callback)),
+            },
+        )
+    return callback
+
+
+@transaction.atomic
+def complaint_case_closed(*, complaint: Complaint, closed_on: dt.date, actor: Actor) -> Complaint:
+    """Record that the case opened from the complaint was closed (called by ``cases.
+    services.case_transition``): the worker is told, and asked the callback question."""
+    if actor is not None and not can(actor, Perm.CASE_APPROVE):
+        raise Forbidden(_("A section chief or the director closes a case."))
+    Complaint.objects.filter(pk=complaint.pk).update(
+        case_closed_on=closed_on, updated_at=clock.now()
+    )
+    complaint.case_closed_on = closed_on
+    audit_event_record(
+        actor=actor,
+        action="complaint.case_closed",
+        obj=complaint,
+        after={"case": complaint.case_number, "closed_on": closed_on.isoformat()},
+    )
+    _callback_start(complaint, actor=actor)
+    return complaint
+
+
+SATISFIED = (Callback.Satisfaction.SATISFIED, Callback.Satisfaction.BASIC)
+
+
+@transaction.atomic
+def callback_answer(
+    *,
+    callback: Callback,
+    money_received: bool | None,
+    satisfaction: str,
+    note: str = "",
+    actor: Actor,
+) -> Callback:
+    """Keep the worker's answer, once: by the link (``actor`` None) or in a call logged by
+    staff. "Money not received" reopens the matter on the chief's queue; the source
+    system gets the result in a reply. A second answer is refused, nothing changed."""
+    complaint = callback.complaint
+    if actor is not None:
+        _require_handler(complaint, actor, TRIAGE)
+    errors = FieldErrors()
+    if money_received is None:
+        errors.add("money_received", _("Say whether the money arrived."))
+    if satisfaction not in Callback.Satisfaction.values:
+        errors.add("satisfaction", _("Choose how satisfied the worker is."))
+    errors.raise_if_any()
+    now = clock.now()
+    how = Callback.How.LINK if actor is None else Callback.How.CALL
+    answered = Callback.objects.filter(pk=callback.pk, answered_at__isnull=True).update(
+        answered_at=now,
+        how=how,
+        money_received=money_received,
+        satisfaction=satisfaction,
+        note=note.strip()[:2000],
+        answered_by_id=actor.pk if actor is not None else None,
+        updated_at=now,
+    )
+    if answered != 1:
+        message = _("This callback was answered already; an answer is kept once.")
+        raise Conflict(message, code="callback_answered", extra={"fields": {"__all__": [message]}})
+    callback.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="complaint.callback_answer",
+        obj=complaint,
+        after={"how": how, "money_received": money_received, "satisfaction": satisfaction},
+    )
+    if money_received is False:
+        Complaint.objects.filter(pk=complaint.pk).update(
+            reopened_at=now, reopen_handled_at=None, updated_at=now
+        )
+        complaint.reopened_at = now
+        audit_event_record(
+            actor=actor, action="complaint.reopen", obj=complaint, after={"after": "callback"}
+        )
+    system = complaint.source_system
+    if system is not None and system.reply_url:
+        outbox_enqueue(
+            gateway="webhook",
+            destination=system.reply_url,
+            subject=complaint,
+            actor=actor,
+            dedupe_key=f"complaint:{complaint.pk}:callback_answer",
+            payload={
+                "source_ref": complaint.source_ref,
+                "number": complaint.number,
+                "status": complaint.status,
+                "callback": {
+                    "money_received": money_received,
+                    "satisfaction": satisfaction,
+                    "answered_at": now.isoformat(),
+                },
+            },
+        )
+    return callback
+
+
+@transaction.atomic
+def complaint_reopen_handle(*, complaint: Complaint, note: str, actor: Actor) -> Complaint:
+    """The chief records what was done about money the callback said did not arrive; the
+    complaint leaves the queue."""
+    _require_handler(complaint, actor, (Perm.COMPLAINT_ESCALATIONS, Perm.CASE_APPROVE))
+    if not note.strip():
+        raise InvalidInput(_("Say what was done."), extra={"fields": {"note": [_("Required.")]}})
+    now = clock.now()
+    if (
+        Complaint.objects.filter(
+            pk=complaint.pk, reopened_at__isnull=False, reopen_handled_at__isnull=True
+        ).update(reopen_handled_at=now, reopen_note=note.strip(), updated_at=now)
+        != 1
+    ):
+        raise Conflict(_("Nothing is reopened on this complaint."), code="complaint_conflict")
+    complaint.refresh_from_db()
+    audit_event_record(
+        actor=actor, action="complaint.reopen_handled", obj=complaint, after={}, reason=note
+    )
+    return complaint
+
+
+def complaint_payment_notify(
+    *, complaint: Complaint, amount: Decimal, paid_on: dt.date, actor: Actor
+) -> None:
+    """Text the worker who filed the complaint that money was paid to them in its case
+    (called by ``cases.services.payment_record`` in its transaction). Only the number
+    given with the complaint is texted: workers named by someone else gave no consent."""
+    if not complaint.contact_phone_sealed:
+        return
+    outbox_enqueue(
+        gateway="sms",
+        destination="",
+        phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
+        subject=complaint,
+        dedupe_key=f"complaint:{complaint.pk}:paid:{clock.now().timestamp()}:{amount}",
+        actor=actor,
+        payload={
+            "template": "complaint_paid",
+            "number": complaint.number,
+            "query_code": complaint.query_code,
+            "case": complaint.case_number,
+            "amount": str(amount),
+            "paid_on": paid_on.isoformat(),
+        },
+    )

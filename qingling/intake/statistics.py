@@ -2,7 +2,10 @@
 query per figure, filtered by the scope's divisions. Registered in
 ``qingling.reports.statistics`` under the keys ``complaints_received``,
 ``hotline_replies``, ``transfer_orders_handled``, ``complaints_accepted``,
-``complaints_not_accepted`` and ``complaints_overdue``.
+``complaints_not_accepted`` and ``complaints_overdue``; and, after every other app's
+figures (``OUTCOME_FIGURES``), ``complaints_settled``, ``amount_settled``,
+``accepted_without_case``, ``callbacks_answered``, ``satisfaction_rate`` and
+``reopened_after_callback``.
 
 As in ``qingling.inspections.statistics``, the period and scope are protocols: reports
 depends on this app, not the other way round. The channels and statuses each figure
@@ -10,16 +13,17 @@ counts are named here once, for the dashboard's links to the complaints behind i
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Protocol, TypeVar
 
-from django.db.models import Count, F, Max, Model, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Model, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qingling.core import clock
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
-from qingling.intake.models import Channel, Complaint
+from qingling.intake.models import Callback, Channel, Complaint, Settlement
 
 M = TypeVar("M", bound=Model)
 HOTLINE_CHANNELS = (Channel.HOTLINE_12345, Channel.HOTLINE_12333)
@@ -133,4 +137,101 @@ FIGURES = (
     ("complaints_accepted", _("Complaints accepted"), complaints_accepted),
     ("complaints_not_accepted", _("Complaints not accepted"), complaints_not_accepted),
     ("complaints_overdue", _("Complaints not decided in time"), complaints_overdue),
+)
+
+
+# --- outcomes without a case -------------------------------------------------------------------
+
+
+def _settlements_in(period: PeriodLike, scope: ScopeLike) -> QuerySet[Settlement]:
+    return scope.apply(Settlement.objects.all(), "complaint__division").filter(
+        settled_on__gte=period.start, settled_on__lte=period.end
+    )
+
+
+def complaints_settled(period: PeriodLike, scope: ScopeLike) -> int:
+    """Complaints settled without a case (协调解决) on a day of the period."""
+    return _settlements_in(period, scope).count()
+
+
+def amount_settled(period: PeriodLike, scope: ScopeLike) -> str:
+    """The money paid to workers in those settlements: apart from the cases' money
+    (``amount_recovered``), never counted twice."""
+    total = _settlements_in(period, scope).aggregate(total=Sum("total"))["total"]
+    return f"{(total or Decimal(0)).quantize(Decimal('0.01')):f}"
+
+
+def accepted_without_case(period: PeriodLike, scope: ScopeLike) -> dict[str, int]:
+    """Now, whatever the period: accepted complaints with no case opened yet (若干规定
+    Art. 18 wants the case opened on the day of acceptance), and how many days the oldest
+    has waited since acceptance."""
+    found = (
+        _complaints(scope)
+        .filter(status=ComplaintStatus.ACCEPTED, case_opened_on__isnull=True)
+        .aggregate(total=Count("id"), oldest=Min("decided_at"))
+    )
+    oldest = found["oldest"]
+    days = (clock.local_today() - timezone.localdate(oldest)).days if oldest else 0
+    return {"total": found["total"], "oldest_days": days}
+
+
+def _callbacks_answered_in(period: PeriodLike, scope: ScopeLike) -> QuerySet[Callback]:
+    return scope.apply(Callback.objects.all(), "complaint__division").filter(
+        answered_at__gte=period.start_at, answered_at__lt=period.end_at
+    )
+
+
+def callbacks_answered(period: PeriodLike, scope: ScopeLike) -> int:
+    """Callbacks (回访) answered in the period, by the worker's link or a logged call."""
+    return _callbacks_answered_in(period, scope).count()
+
+
+def satisfaction_rate(period: PeriodLike, scope: ScopeLike) -> str:
+    """Of the callbacks answered in the period, the percentage satisfied or basically
+    satisfied, to two places ("75.00"); "0.00" when none was answered."""
+    found = _callbacks_answered_in(period, scope).aggregate(
+        total=Count("id"),
+        satisfied=Count(
+            "id",
+            filter=Q(
+                satisfaction__in=(Callback.Satisfaction.SATISFIED, Callback.Satisfaction.BASIC)
+            ),
+        ),
+    )
+    if not found["total"]:
+        return "0.00"
+    rate = Decimal(100 * found["satisfied"]) / Decimal(found["total"])
+    return f"{rate.quantize(Decimal('0.01')):f}"
+
+
+def reopened_after_callback(period: PeriodLike, scope: ScopeLike) -> int:
+    """Complaints reopened in the period because the callback said the money did not
+    arrive."""
+    return (
+        _complaints(scope)
+        .filter(reopened_at__gte=period.start_at, reopened_at__lt=period.end_at)
+        .count()
+    )
+
+
+def part_labels() -> dict[str, str]:
+    return {"oldest_days": str(_("oldest, days waiting"))}
+
+
+# Registered after every other app's figures, so that the keys of earlier issues stay first.
+OUTCOME_FIGURES = (
+    ("complaints_settled", _("Complaints settled without a case (协调解决)"), complaints_settled),
+    ("amount_settled", _("Money paid in settlements without a case (yuan)"), amount_settled),
+    (
+        "accepted_without_case",
+        _("Accepted complaints without a case, now"),
+        accepted_without_case,
+    ),
+    ("callbacks_answered", _("Callbacks answered (回访)"), callbacks_answered),
+    ("satisfaction_rate", _("Satisfied or basically satisfied (%)"), satisfaction_rate),
+    (
+        "reopened_after_callback",
+        _("Reopened after the callback: money not received"),
+        reopened_after_callback,
+    ),
 )

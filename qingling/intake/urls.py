@@ -9,6 +9,13 @@ urlpatterns = [
     path("new/", views.complaint_new, name="complaint_new"),
     path("<uuid:public_id>/", views.complaint_detail, name="complaint_detail"),
     path("<uuid:public_id>/decide/<str:action>/", views.complaint_decide, name="complaint_decide"),
+    path("<uuid:public_id>/workers/", views.complaint_workers, name="complaint_workers"),
+    path("<uuid:public_id>/settle/", views.complaint_settle, name="complaint_settle"),
+    path(
+        "<uuid:public_id>/notices/<uuid:notice_id>.<str:fmt>",
+        views.notice_download,
+        name="notice_download",
+    ),
     path(
         "<uuid:public_id>/attachments/<int:attachment_id>/",
         views.attachment_download,

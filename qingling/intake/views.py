@@ -21,8 +21,10 @@ from qingling.core.exceptions import ApplicationError, Forbidden
 from qingling.core.forms import form_add_application_error
 from qingling.core.personal_data import mask_phone
 from qingling.intake import selectors, services
+from qingling.intake.channels.base import FieldErrors, worker_lines
 from qingling.intake.channels.walk_in.forms import StaffComplaintForm
 from qingling.intake.forms import (
+    CallbackForm,
     DeclineForm,
     DetailsForm,
     EmployerLinkForm,
@@ -30,11 +32,16 @@ from qingling.intake.forms import (
     MaterialForm,
     NoteForm,
     ReferForm,
+    ReopenHandledForm,
     ReplyForm,
+    SettleForm,
     UnjoinForm,
+    WorkersForm,
+    WorkerSheetForm,
+    settlement_lines,
 )
 from qingling.intake.lifecycle import OPEN_STATUSES, ComplaintStatus
-from qingling.intake.models import Channel, Complaint
+from qingling.intake.models import Channel, Complaint, Notice
 from qingling.parties.selectors import organization_get_for_user
 
 REPLY_CHANNELS = {Channel.HOTLINE_12345, Channel.HOTLINE_12333, Channel.NATIONAL_PLATFORM}
@@ -87,8 +94,12 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     form = StaffComplaintForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            own = FieldErrors()
+            draft = form.draft(own)
+            if own.fields:
+                services.complaint_draft_validate(draft=draft, errors=own)
             result = services.complaint_register(
-                draft=form.draft(),
+                draft=draft,
                 channel=form.cleaned_data["channel"],
                 actor=request.user,
                 idempotency_key=request.POST.get("idempotency_key", "")[:100],
@@ -111,11 +122,23 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
     can_triage = can(request.user, Perm.COMPLAINT_TRIAGE)
+    today = clock.local_today()
+    limitation = selectors.complaint_limitation(complaint=complaint)
     return render(
         request,
         "intake/complaint_detail.html",
         {
             "complaint": complaint,
+            "workers": selectors.complaint_workers(complaint=complaint),
+            "notices": selectors.complaint_notices(complaint=complaint),
+            "limitation": limitation,
+            "limitation_passed": limitation.expired(today),
+            "settlement": selectors.complaint_settlement(complaint=complaint),
+            "callback": selectors.complaint_callback(complaint=complaint),
+            "can_settle": can_triage
+            and complaint.status in services.SETTLE_FROM
+            and complaint.case_opened_on is None,
+            "can_add_workers": can_triage and complaint.case_opened_on is None,
             "attachments": complaint.attachments.all(),
             "hints": _hints(complaint),
             "same_matter": selectors.complaint_same_matter(complaint=complaint, user=request.user),
@@ -132,6 +155,11 @@ def complaint_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
                 "received": NoteForm(prefix="received"),
                 "details": DetailsForm(prefix="details", initial=_details_initial(complaint)),
                 "reply": ReplyForm(prefix="reply"),
+                "workers": WorkersForm(prefix="workers"),
+                "sheet": WorkerSheetForm(prefix="sheet"),
+                "settle": SettleForm(prefix="settle", initial={"contacted_on": today}),
+                "callback": CallbackForm(prefix="callback"),
+                "reopen": ReopenHandledForm(prefix="reopen"),
             },
         },
     )
@@ -206,7 +234,21 @@ def _join(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> C
     )
 
 
-Decision = Callable[[HttpRequest, Complaint, dict[str, Any]], Complaint]
+def _callback(request: HttpRequest, complaint: Complaint, data: dict[str, Any]) -> Complaint:
+    callback = selectors.complaint_callback(complaint=complaint)
+    if callback is None:
+        raise ApplicationError(_("No callback was asked for this complaint."), code="invalid")
+    services.callback_answer(
+        callback=callback,
+        money_received=data["money_received"],
+        satisfaction=data["satisfaction"],
+        note=data["note"],
+        actor=request.user,
+    )
+    return complaint
+
+
+Decision = Callable[[HttpRequest, Complaint, dict[str, Any]], Any]
 DECISIONS: dict[str, tuple[type[forms.Form], Decision]] = {
     "accept": (
         NoteForm,
@@ -243,6 +285,11 @@ DECISIONS: dict[str, tuple[type[forms.Form], Decision]] = {
     ),
     "details": (DetailsForm, _details),
     "employer": (EmployerLinkForm, _employer),
+    "callback": (CallbackForm, _callback),
+    "reopen": (
+        ReopenHandledForm,
+        lambda r, c, d: services.complaint_reopen_handle(complaint=c, note=d["note"], actor=r.user),
+    ),
     "reply": (
         ReplyForm,
         lambda r, c, d: services.complaint_reply_record(complaint=c, text=d["text"], actor=r.user),
@@ -296,3 +343,116 @@ def attachment_download(
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _messages_error(request: HttpRequest, error: ApplicationError) -> None:
+    """The refusal and each field's reasons, on the page the officer comes back to."""
+    fields = error.extra.get("fields", {}) if error.extra else {}
+    details = [str(m) for messages_ in fields.values() for m in messages_]
+    messages.error(request, " ".join([error.message, *details]))
+
+
+@require_perm(Perm.COMPLAINT_VIEW)
+@require_POST
+def complaint_workers(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Add the workers a group complaint names: typed one a line, or a sheet."""
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    try:
+        upload = request.FILES.get("sheet-file")
+        if upload is not None:
+            added = services.complaint_workers_import(
+                complaint=complaint,
+                content=upload.read(),
+                filename=upload.name or "",
+                actor=request.user,
+            )
+        else:
+            own = FieldErrors()
+            entries = worker_lines(request.POST.get("workers-workers", ""), own)
+            own.raise_if_any()
+            added = services.complaint_workers_add(
+                complaint=complaint, entries=entries, actor=request.user
+            )
+    except Forbidden:
+        raise PermissionDenied from None
+    except ApplicationError as error:
+        _messages_error(request, error)
+    else:
+        messages.success(request, _("%(n)d worker(s) added.") % {"n": len(added)})
+    return redirect("intake:complaint_detail", public_id=complaint.public_id)
+
+
+@require_perm(Perm.COMPLAINT_VIEW)
+@require_POST
+def complaint_settle(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Record a settlement without a case (协调解决)."""
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    form = SettleForm(request.POST, request.FILES, prefix="settle")
+    if not form.is_valid():
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[name].label}: {' '.join(map(str, errs))}"
+                for name, errs in form.errors.items()
+            ),
+        )
+        return redirect("intake:complaint_detail", public_id=complaint.public_id)
+    data = form.cleaned_data
+    errors: dict[str, list[str]] = {}
+    workers = {w.name: w.pk for w in selectors.complaint_workers(complaint=complaint)}
+    lines = settlement_lines(data["payments"], workers=workers, errors=errors)
+    try:
+        if errors:
+            raise ApplicationError(
+                _("Some fields are not valid."), code="invalid", extra={"fields": errors}
+            )
+        services.complaint_settle(
+            complaint=complaint,
+            contacted=data["contacted"],
+            contacted_on=data["contacted_on"],
+            agreed=data["agreed"],
+            lines=lines,
+            proof=data["proof"],
+            worker_confirmed=data["worker_confirmed"],
+            confirmation_note=data["confirmation_note"],
+            actor=request.user,
+        )
+    except Forbidden:
+        raise PermissionDenied from None
+    except ApplicationError as error:
+        _messages_error(request, error)
+    else:
+        messages.success(request, _("Settled without a case."))
+    return redirect("intake:complaint_detail", public_id=complaint.public_id)
+
+
+def notice_response(notice: Notice, fmt: str) -> FileResponse:
+    """The notice's DOCX or PDF (made on first request and kept, see ``Notice``)."""
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    notice = services.notice_files_make(notice=notice)
+    field = notice.docx if fmt == "docx" else notice.pdf
+    content_type = (
+        "application/pdf"
+        if fmt == "pdf"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response = FileResponse(
+        field.open("rb"),
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"{notice.number}.{fmt}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_perm(Perm.COMPLAINT_VIEW)
+def notice_download(
+    request: HttpRequest, public_id: uuid.UUID, notice_id: uuid.UUID, fmt: str
+) -> FileResponse:
+    complaint = selectors.complaint_get_for_user(user=request.user, public_id=public_id)
+    notice = selectors.notice_for_complaint(complaint=complaint, public_id=notice_id)
+    if notice is None:
+        raise Http404
+    return notice_response(notice, fmt)

@@ -175,5 +175,6 @@ for _key, _label, _function in (
     *inspection_figures.FIGURES,
     *employment_figures.FIGURES,
     *sanction_figures.FIGURES,
+    *complaint_figures.OUTCOME_FIGURES,
 ):
     metric(_key, _label)(_function)

@@ -101,8 +101,9 @@ from qingling.inspections.services import (
 )
 from qingling.intake.channels.base import ComplaintDraft
 from qingling.intake.lifecycle import NotAcceptedReason
-from qingling.intake.models import Channel, Complaint, SourceSystem
+from qingling.intake.models import Callback, Channel, Complaint, SourceSystem
 from qingling.intake.services import (
+    callback_answer,
     complaint_accept,
     complaint_decline,
     complaint_escalate_overdue,
@@ -692,7 +693,12 @@ class _Season:
             }
             for worker in [*matter.workers, *matter.unpaid]:
                 claim = self.claim_for(matter, worker, by_worker, lead)
-                claim_update(claim=claim, verified=worker.amount, actor=lead)
+                claim_update(
+                    claim=claim,
+                    verified=worker.amount,
+                    verified_reason="按考勤表和工资表核定",
+                    actor=lead,
+                )
 
     def claim_for(
         self, matter: _Matter, worker: _Worker, by_worker: dict[str, Claim], lead: User
@@ -907,6 +913,26 @@ class _Season:
                     voucher=f"{self.today:%Y%m%d}-赔偿-{compensation.pk}",
                     actor=self.lead(matter),
                 )
+
+
+    # --- callbacks (回访, issue 13) ----------------------------------------------------------
+
+    def callbacks_answered(self) -> None:
+        """Late on the season's last day the workers of the closed cases answer their
+        callback: most by the link texted to them, the third by a call the intake officer
+        logs (basically satisfied). Only the callback figures move; no seed figure does."""
+        callbacks = Callback.objects.filter(answered_at=None).order_by("sent_at", "id")
+        with clock.frozen_at(self.at(self.days[-1], 23, 30)):
+            for number, callback in enumerate(callbacks):
+                by_call = number % 3 == 2
+                callback_answer(
+                    callback=callback,
+                    money_received=True,
+                    satisfaction="basic" if by_call else "satisfied",
+                    note="电话回访：工资已到账" if by_call else "",
+                    actor=self.staff["intake"] if by_call else None,
+                )
+                self.result.add("callbacks_answered")
 
     # --- complaints that are not cases -------------------------------------------------------
 
@@ -1444,6 +1470,7 @@ class _Season:
                 done += 1
             self.worker_jobs()
             self.progress(f"{day} {'一二三四五六日'[day.weekday()]}: {done} events")
+        self.callbacks_answered()
         self.result.last_day = self.today
         late = sorted(i for i, actions in self.agenda.items() if actions and i >= len(self.days))
         self.result.add("left_for_after_the_season", sum(len(self.agenda[i]) for i in late))

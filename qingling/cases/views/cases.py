@@ -37,6 +37,7 @@ from qingling.cases.forms import (
     NoteForm,
     OrderForm,
     PaymentForm,
+    PaymentReverseForm,
     ReasonForm,
 )
 from qingling.cases.imports import claims_import, parse_claims_xlsx
@@ -334,6 +335,7 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 prefix=f"edit-{claim.pk}",
                 initial={
                     "verified": claim.verified,
+                    "verified_reason": claim.verified_reason,
                     "ordered": claim.ordered,
                     "explanation": claim.explanation,
                 },
@@ -568,8 +570,9 @@ def case_act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpRes
 def claim_act(
     request: HttpRequest, public_id: uuid.UUID, claim_id: int, action: str
 ) -> HttpResponse:
-    """Edit a claim (verified, ordered, explanation) or record a payment on it."""
-    if action not in {"edit", "pay"}:
+    """Edit a claim (verified, ordered, explanation), record a payment on it, or reverse
+    one of its payments (冲正)."""
+    if action not in {"edit", "pay", "reverse"}:
         raise Http404
     case, _actors = _case_for_change(request, public_id)
     claim = next((c for c in selectors.case_claims(case=case) if c.pk == claim_id), None)
@@ -584,11 +587,25 @@ def claim_act(
             lambda d: services.claim_update(
                 claim=claim,
                 verified=d["verified"],
+                verified_reason=d["verified_reason"],
                 ordered=d["ordered"],
                 explanation=d["explanation"],
                 actor=request.user,
             ),
         )
+    elif action == "reverse":
+        form = PaymentReverseForm(request.POST, prefix=prefix)
+        payments = {p.public_id: p for p in claim.payments.all()}
+
+        def reverse(d: dict[str, Any]) -> object:
+            payment = payments.get(d["payment"])
+            if payment is None:
+                raise Http404
+            return services.payment_reverse(
+                payment=payment, amount=d["amount"], reason=d["reason"], actor=request.user
+            )
+
+        _run(request, form, reverse)
     else:
         payers = {str(o.public_id): o for o in selectors.case_payer_choices(case=case)}
         form = PaymentForm(
@@ -631,6 +648,7 @@ EVENT_LABELS = {
     "case.claims_from_roster": gettext_lazy("Claims added from the project roster"),
     "case.claim_update": gettext_lazy("Claim updated"),
     "case.payment": gettext_lazy("Payment recorded"),
+    "case.payment_reverse": gettext_lazy("Payment reversed (冲正)"),
     "case.deadline_warning": gettext_lazy("Deadline warning"),
     "case.escalate": gettext_lazy("Escalated (督办)"),
     "case.order_overdue": gettext_lazy("Order unpaid after its date"),

@@ -44,7 +44,12 @@ def open_case(
 def pay(test: BaseTestCase, case: Case, amount: str, *, verified: str | None = None) -> Claim:
     claim = case.claims.get()
     if verified is not None:
-        claim = claim_update(claim=claim, verified=Decimal(verified), actor=test.inspector)
+        claim = claim_update(
+            claim=claim,
+            verified=Decimal(verified),
+            verified_reason="按考勤表和工资表核定",
+            actor=test.inspector,
+        )
     payment_record(
         claim=claim,
         amount=Decimal(amount),

@@ -204,7 +204,12 @@ class StatisticsWorld(BaseTestCase):
         # Case z: the same worker as y's; verified lower than claimed; closed after the period.
         z = open_case(cls, "2026-03-20 10:00", amount="8000.00", phone="13843712345")
         with at("2026-03-21 10:00"):
-            claim_update(claim=z.claims.get(), verified=Decimal("6000.00"), actor=cls.inspector)
+            claim_update(
+                claim=z.claims.get(),
+                verified=Decimal("6000.00"),
+                verified_reason="按考勤表和工资表核定",
+                actor=cls.inspector,
+            )
         pay(cls, z.claims.get(), "1000.00", "2026-03-25")
         pay(cls, z.claims.get(), "500.00", "2026-04-02")
         withdraw(cls, z, "2026-04-05 10:00")

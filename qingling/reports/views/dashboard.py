@@ -176,12 +176,20 @@ def _part_links(
 
 
 # Figures whose parts are shown on their card (the channels have a chart of their own).
-PARTS_ON_CARD = {"postings_collected", "workers_transported_by_destination"}
+PARTS_ON_CARD = {
+    "postings_collected",
+    "workers_transported_by_destination",
+    "accepted_without_case",
+}
 
 
 def _figures(figures: dict[str, Any], period: Period, user: Any, scope: Scope) -> list[Figure]:
     links = _links(period, user, scope)
-    part_labels = complaint_figures.channel_labels() | dict(Posting.Scope.choices)
+    part_labels = (
+        complaint_figures.channel_labels()
+        | complaint_figures.part_labels()
+        | dict(Posting.Scope.choices)
+    )
     found = []
     for key, value in figures.items():
         label = str(METRICS[key].label)

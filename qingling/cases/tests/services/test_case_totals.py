@@ -77,7 +77,12 @@ class CaseTotalsTests(TotalsAssertions):
             actor=self.inspector,
         )
         self.assertTotalsAreTheSumsOfTheClaims(case)
-        claim_update(claim=claim, verified=Decimal("6000.00"), actor=self.inspector)
+        claim_update(
+            claim=claim,
+            verified=Decimal("6000.00"),
+            verified_reason="按考勤表和工资表核定",
+            actor=self.inspector,
+        )
         self.assertTotalsAreTheSumsOfTheClaims(case)
         payment_record(
             claim=claim,
@@ -136,7 +141,12 @@ class CaseTotalsTests(TotalsAssertions):
 
     def test_the_migration_fills_the_totals_of_the_cases_there_are(self) -> None:
         case = make_case(self, amount="10000.00")
-        claim_update(claim=case.claims.get(), verified=Decimal("8000.00"), actor=self.inspector)
+        claim_update(
+            claim=case.claims.get(),
+            verified=Decimal("8000.00"),
+            verified_reason="按考勤表和工资表核定",
+            actor=self.inspector,
+        )
         Case.objects.update(
             worker_count=0, total_claimed=ZERO, total_paid=ZERO, total_outstanding=ZERO
         )
@@ -167,7 +177,12 @@ class CaseTotalsPropertyTests(HypothesisTestCase, TotalsAssertions):
                         actor=self.inspector,
                     )
                 elif what == "verify":
-                    claim_update(claim=claim, verified=amount, actor=self.inspector)
+                    claim_update(
+                        claim=claim,
+                        verified=amount,
+                        verified_reason="按考勤表和工资表核定",
+                        actor=self.inspector,
+                    )
                 elif what == "order":
                     claim_update(claim=claim, ordered=amount, actor=self.inspector)
                 elif what == "explain":

@@ -67,7 +67,12 @@ class ClaimAddTests(BaseTestCase):
 class ClaimUpdateTests(BaseTestCase):
     def test_the_verified_or_ordered_amount_becomes_what_is_due(self) -> None:
         claim = make_case(self, amount="10000.00").claims.get()
-        claim = claim_update(claim=claim, verified=Decimal("9000.00"), actor=self.inspector)
+        claim = claim_update(
+            claim=claim,
+            verified=Decimal("9000.00"),
+            verified_reason="按考勤表和工资表核定",
+            actor=self.inspector,
+        )
         self.assertEqual(claim.outstanding, Decimal("9000.00"))
         claim = claim_update(claim=claim, ordered=Decimal("9500.00"), actor=self.inspector)
         self.assertEqual(claim.outstanding, Decimal("9500.00"))
@@ -96,5 +101,10 @@ class ClaimUpdateTests(BaseTestCase):
     def test_refuses_a_negative_amount(self) -> None:
         claim = make_case(self).claims.get()
         with self.assertRaises(InvalidInput) as raised:
-            claim_update(claim=claim, verified=Decimal("-0.01"), actor=self.inspector)
+            claim_update(
+                claim=claim,
+                verified=Decimal("-0.01"),
+                verified_reason="按考勤表和工资表核定",
+                actor=self.inspector,
+            )
         self.assertIn("verified", raised.exception.extra["fields"])

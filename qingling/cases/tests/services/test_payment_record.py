@@ -70,7 +70,12 @@ class PaymentRecordTests(BaseTestCase):
             claim_update(claim=self.claim, actor=self.inspector, ordered=Decimal("5000.00"))
         self.assertIn("ordered", raised.exception.extra["fields"])
         with self.assertRaises(InvalidInput) as raised:
-            claim_update(claim=self.claim, actor=self.inspector, verified=Decimal("5000.00"))
+            claim_update(
+                claim=self.claim,
+                actor=self.inspector,
+                verified=Decimal("5000.00"),
+                verified_reason="按考勤表和工资表核定",
+            )
         self.assertIn("verified", raised.exception.extra["fields"])
 
     def test_refuses_to_pay_more_than_is_outstanding(self) -> None:

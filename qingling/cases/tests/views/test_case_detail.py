@@ -213,9 +213,20 @@ class CaseStepTests(CaseViewTestCase):
         added = self.case.claims.get(worker__name="赵六")
         self.assertEqual(added.claimed, Decimal("5000.00"))
         response = self.claim_act(added, "edit", verified="4500", ordered="", explanation="")
+        self.assertTrue(self.errors(response))  # 4500 is not the 5000 claimed: why?
+        self.detail()  # the refusal shown (and read)
+        response = self.claim_act(
+            added,
+            "edit",
+            verified="4500",
+            verified_reason="考勤表只记到11月20日",
+            ordered="",
+            explanation="",
+        )
         self.assertEqual(self.errors(response), [])
         added.refresh_from_db()
         self.assertEqual(added.verified, Decimal("4500.00"))
+        self.assertContains(self.detail(), "考勤表只记到11月20日")  # the difference, explained
 
 
 @time_machine.travel(CURRENT_TIME, tick=False)

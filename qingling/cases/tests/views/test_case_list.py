@@ -22,7 +22,12 @@ class CaseListTests(BaseTestCase):
     def test_shows_the_money_per_case(self) -> None:
         case = make_case(self, amount="10000.00")
         claim = case.claims.get()
-        claim_update(claim=claim, verified=Decimal("8000.00"), actor=self.inspector)
+        claim_update(
+            claim=claim,
+            verified=Decimal("8000.00"),
+            verified_reason="按考勤表和工资表核定",
+            actor=self.inspector,
+        )
         payment_record(
             claim=claim,
             amount=Decimal("3000.00"),

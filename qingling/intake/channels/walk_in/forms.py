@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qingling.core.models import Division
-from qingling.intake.channels.base import ComplaintDraft
+from qingling.intake.channels.base import ComplaintDraft, FieldErrors, worker_lines
 from qingling.intake.models import Channel, Complaint
 
 STAFF_CHANNELS = [
@@ -39,8 +39,14 @@ class StaffComplaintForm(forms.Form):
     narrative = forms.CharField(
         label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+    workers = forms.CharField(
+        label=_("Workers owed"),
+        required=False,
+        help_text=_("One worker a line: name, mobile or ID number, amount owed."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def draft(self) -> ComplaintDraft:
+    def draft(self, errors: FieldErrors) -> ComplaintDraft:
         data: dict[str, Any] = self.cleaned_data
         division = data["division"]
         return ComplaintDraft(
@@ -56,4 +62,5 @@ class StaffComplaintForm(forms.Form):
             headcount=data["headcount"],
             period=data["period"].strip(),
             narrative=data["narrative"].strip(),
+            workers=worker_lines(data["workers"], errors),
         )

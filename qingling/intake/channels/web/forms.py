@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from qingling.core.forms import PhoneCodeField
 from qingling.core.selectors import division_list
-from qingling.intake.channels.base import ComplaintDraft, FieldErrors, decimal_or_none, int_or_none
+from qingling.intake.channels.base import (
+    ComplaintDraft,
+    FieldErrors,
+    decimal_or_none,
+    int_or_none,
+    worker_lines,
+)
 from qingling.intake.models import QUERY_CODE_LENGTH, Complaint
 
 EVIDENCE_ACCEPT = "image/*,application/pdf"
@@ -119,6 +125,16 @@ class WebComplaintForm(forms.Form):
             }
         ),
     )
+    workers = forms.CharField(
+        label=_("Other workers owed (optional)"),
+        max_length=5000,
+        required=False,
+        help_text=_(
+            "One worker a line: name, mobile or ID number, amount owed. "
+            "Each one then gets their own claim and their own payment."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("李四 13900001111 3000")}),
+    )
     evidence = EvidenceField(
         label=_("Evidence: photos or PDF files"),
         required=False,
@@ -160,6 +176,7 @@ class WebComplaintForm(forms.Form):
             period=data["period"].strip(),
             narrative=data["narrative"].strip(),
             uploads=list(data["evidence"]),
+            workers=worker_lines(data["workers"], errors),
         )
 
 

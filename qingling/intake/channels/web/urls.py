@@ -7,4 +7,10 @@ urlpatterns = [
     path("", views.complaint_new, name="complaint_new"),
     path("done/<uuid:public_id>/", views.complaint_done, name="done"),
     path("query/", views.progress_query, name="query"),
+    path("callback/<str:token>/", views.callback, name="callback"),
+    path(
+        "query/<uuid:public_id>/notices/<uuid:notice_id>.<str:fmt>",
+        views.notice_download,
+        name="notice_download",
+    ),
 ]

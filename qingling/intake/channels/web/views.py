@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,7 +31,9 @@ from qingling.core.validators import validate_mobile
 from qingling.intake import selectors, services
 from qingling.intake.channels.base import FieldErrors
 from qingling.intake.channels.web.forms import ProgressQueryForm, WebComplaintForm
+from qingling.intake.forms import CallbackForm
 from qingling.intake.models import Complaint
+from qingling.intake.views import notice_response
 
 RECEIPTS_SESSION_KEY = "web_intake_receipts"
 RECEIPTS_KEPT = 5
@@ -218,6 +220,7 @@ def progress_query(request: HttpRequest) -> HttpResponse:
             else:
                 # The selector matched the number, so it is a valid mobile number.
                 masked_phone = mask_phone(validate_mobile(form.cleaned_data["phone"]))
+                _remember_query(request, complaint)
     return render(
         request,
         "intake/web/progress_query.html",
@@ -225,6 +228,74 @@ def progress_query(request: HttpRequest) -> HttpResponse:
             "form": form,
             "complaint": complaint,
             "masked_phone": masked_phone,
+            "notices": selectors.complaint_notices(complaint=complaint) if complaint else [],
+            "progress": (
+                selectors.complaint_case_progress(complaint=complaint) if complaint else None
+            ),
+            "settlement": (
+                selectors.complaint_settlement(complaint=complaint) if complaint else None
+            ),
         },
         status=status,
     )
+
+
+QUERIED_SESSION_KEY = "web_intake_queried"
+
+
+def _remember_query(request: HttpRequest, complaint: Complaint) -> None:
+    """The complaints this browser session proved (query code and mobile): their notices
+    may be downloaded from it, and from no other session."""
+    queried: list[str] = request.session.get(QUERIED_SESSION_KEY, [])
+    if str(complaint.public_id) not in queried:
+        queried = [*queried, str(complaint.public_id)][-RECEIPTS_KEPT:]
+    request.session[QUERIED_SESSION_KEY] = queried
+
+
+@never_cache
+def notice_download(
+    request: HttpRequest, public_id: uuid.UUID, notice_id: uuid.UUID, fmt: str
+) -> FileResponse:
+    """The worker's own notice, for the session that passed the progress query."""
+    if str(public_id) not in request.session.get(QUERIED_SESSION_KEY, []):
+        raise Http404
+    complaint = Complaint.objects.filter(public_id=public_id).first()
+    notice = (
+        selectors.notice_for_complaint(complaint=complaint, public_id=notice_id)
+        if complaint
+        else None
+    )
+    if notice is None:
+        raise Http404
+    return notice_response(notice, fmt)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def callback(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-question callback page (回访) the worker's text links to: did the money
+    arrive, how satisfied are you. Answered once; the link then says thank you."""
+    found = selectors.callback_from_token(token)
+    if found is None:
+        raise Http404
+    form = CallbackForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            public_form_check(request=request, form="callback")
+        except TooManyRequests as error:
+            return public_rate_limited(request, error)
+        if form.is_valid():
+            try:
+                services.callback_answer(
+                    callback=found,
+                    money_received=form.cleaned_data["money_received"],
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    note=form.cleaned_data["note"],
+                    actor=None,
+                )
+            except ApplicationError as error:
+                form_add_application_error(form, error)
+            else:
+                return redirect("web_intake:callback", token=token)
+    found.refresh_from_db()
+    return render(request, "intake/web/callback.html", {"form": form, "callback": found})
