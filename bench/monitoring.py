@@ -135,10 +135,10 @@ def measure(kind: str, folder: Path, threads: int) -> dict[str, object]:
     import django
 
     django.setup()
-    from qingling.prevention.management.commands.monitor import thresholds_from_settings
     from qingling.prevention.monitoring import run
     from qingling.prevention.monitoring.engines import DuckDBEngine, SparkEngine
     from qingling.prevention.monitoring.rules import MonthWindow
+    from qingling.prevention.services import thresholds_from_settings
 
     month = MonthWindow.parse("2024-03")
     started = time.perf_counter()

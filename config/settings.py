@@ -454,6 +454,19 @@ QINGLING_MONITOR_EXCESSIVE_PAY = Decimal(os.environ.get("QINGLING_MONITOR_EXCESS
 QINGLING_MONITOR_UNPAID_SHARE_RED = Decimal(
     os.environ.get("QINGLING_MONITOR_UNPAID_SHARE_RED", "0.10")
 )
+# A warning (预警) is acknowledged (签收) by the county's staff within this many working
+# days of being raised, by level; the worker flags a late one to the section chief. Local
+# policy, no legal source: the provincial rules (e.g. 湘人社规〔2024〕13号) ask for prompt
+# handling of warnings without a period we could confirm (docs/legal-rules.md).
+QINGLING_WARNING_ACKNOWLEDGE_WORKING_DAYS = {"red": 1, "yellow": 3}
+# Where each month's monitoring files are kept as Parquet (var/monitoring/<YYYY-MM>/), and
+# the most an unpacked upload of a month may hold (a ZIP's members, in bytes).
+QINGLING_MONITORING_DIR = Path(
+    os.environ.get("QINGLING_MONITORING_DIR", str(VAR_DIR / "monitoring"))
+)
+QINGLING_MONITORING_MAX_BYTES = int(
+    os.environ.get("QINGLING_MONITORING_MAX_BYTES", str(4 * 1024 * 1024 * 1024))
+)
 # Who may not be pushed to workers: each entry is a callable that takes organization ids and
 # returns {id: reason} for those it flags (an open wage-arrears case, the blacklist …).
 # The employment app asks these without depending on the apps that answer.
@@ -557,6 +570,8 @@ QINGLING_WORKER_JOBS = [
     "qingling.employment.jobs.postings_expire",
     "qingling.notify.jobs.outbox_deliver",
     "qingling.core.jobs.import_jobs_run",
+    "qingling.prevention.jobs.warnings_overdue",
+    "qingling.prevention.jobs.months_on_deadline",
 ]
 # Imports the worker runs (core.models.ImportJob): kind → the domain's import, a dotted path
 # to a function called as f(content=bytes, actor=user, progress=f(done, total), **params)
@@ -566,12 +581,15 @@ QINGLING_IMPORT_KINDS = {
     "employment.seekers": "qingling.employment.services.seekers.seeker_import",
     "employment.postings": "qingling.employment.services.postings.posting_import",
     "parties.roster": "qingling.parties.services.roster_import_file",
+    "prevention.month": "qingling.prevention.services.monitoring_month_import",
 }
 # The kinds whose import may run again over rows a dead worker already wrote: every row is
 # found by its ID number (the same claim, roster entry, registration), so none is added
 # twice. A job of these kinds whose worker died is queued again; of the others (postings:
 # a row without a reference would be added again) it is failed with the reason.
-QINGLING_IMPORT_RERUNNABLE = frozenset({"cases.claims", "employment.seekers", "parties.roster"})
+QINGLING_IMPORT_RERUNNABLE = frozenset(
+    {"cases.claims", "employment.seekers", "parties.roster", "prevention.month"}
+)
 # The outbox: gateway name → class; an undeliverable message fails after this many attempts.
 QINGLING_NOTIFY_GATEWAYS = {
     "webhook": "qingling.notify.gateways.WebhookGateway",

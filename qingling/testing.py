@@ -16,6 +16,7 @@ import datetime as dt
 import random
 import shutil
 import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.test import TestCase, override_settings
@@ -58,7 +59,9 @@ class BaseTestCase(TestCase):
         # Files (documents, proofs of service, evidence) go to a folder of the class's own,
         # removed after it, never to the working copy's var/uploads.
         cls._media = tempfile.mkdtemp(prefix="qingling-test-media-")
-        cls._media_override = override_settings(MEDIA_ROOT=cls._media)
+        cls._media_override = override_settings(
+            MEDIA_ROOT=cls._media, QINGLING_MONITORING_DIR=Path(cls._media) / "monitoring"
+        )
         cls._media_override.enable()
         try:
             super().setUpClass()

@@ -93,6 +93,9 @@ class Project(TimeStampedModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=200, db_index=True)
+    # The code the province's monitoring platform gives the project (项目编码); the
+    # monthly files name projects by it (docs/monitoring.md). Blank until known.
+    code = models.CharField(_("project code"), max_length=64, blank=True)
     division = models.ForeignKey(
         Division, verbose_name=_("division"), on_delete=models.PROTECT, related_name="+"
     )
@@ -124,6 +127,9 @@ class Project(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(contract_value__isnull=True) | Q(contract_value__gte=0),
                 name="project_contract_value_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="project_unique_code"
             ),
         ]
         verbose_name = _("construction project")

@@ -49,6 +49,7 @@ PERSON_AUDIT_FIELDS = ("name", "id_number_masked", "phone_masked")
 ORGANIZATION_AUDIT_FIELDS = ("name", "credit_code", "legal_representative", "division", "address")
 PROJECT_AUDIT_FIELDS = (
     "name",
+    "code",
     "division",
     "address",
     "contract_value",
@@ -396,10 +397,20 @@ def project_register(
     builder: Organization | None = None,
     general_contractor: Organization | None = None,
     wage_officer: Person | None = None,
+    code: str = "",
     actor: Actor,
 ) -> Project:
-    """Register a construction project in the actor's jurisdiction with its two main parties."""
+    """Register a construction project in the actor's jurisdiction with its two main parties.
+
+    ``code``: the monitoring platform's project code (项目编码), unique when given."""
     _require_jurisdiction(actor, division)
+    code = code.strip()
+    if code and Project.objects.filter(code=code).exists():
+        raise Conflict(
+            _("Another project has the code %(code)s.") % {"code": code},
+            code="project_code_taken",
+            extra={"fields": {"code": [_("Already used.")]}},
+        )
     if contract_value is not None and contract_value < 0:
         raise InvalidInput(
             _("The contract value cannot be negative."),
@@ -412,6 +423,7 @@ def project_register(
         )
     project = Project(
         name=" ".join(name.split()),
+        code=code,
         division=division,
         address=address.strip(),
         contract_value=contract_value,

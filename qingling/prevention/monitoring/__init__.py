@@ -2,17 +2,20 @@
 
 `run` loads the files of a folder into an engine (`engines.DuckDBEngine` or
 `engines.SparkEngine`), runs the statements of `rules.program` and returns the
-warnings and the rows it skipped. Pure: no Django, no database.
+warnings and the rows it skipped, and with ``evidence=True`` the rows behind each
+warning (`Evidence`). Pure: no Django, no database.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qingling.prevention.monitoring.engines import Engine, input_file
 from qingling.prevention.monitoring.rules import (
     TABLES,
     MonthWindow,
     Thresholds,
+    evidence_sql,
     program,
     unpriced_sql,
 )
@@ -48,17 +51,76 @@ class Reject:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """The rows behind the warnings, as plain JSON values (money as decimal strings,
+    dates as ISO text). ``projects``: code → {name, division_code, workers, unpaid,
+    via_wage_account, labour_cost}; ``workers``: (project, worker) → {days, pay,
+    on_roster, payroll: [{line, amount, paid_on, via_wage_account, counts}]}. No ID
+    number appears in a value: the worker is the key, which the caller seals."""
+
+    projects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    workers: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Result:
     warnings: list[Warning]
     rejects: list[Reject]
     unpriced_projects: list[str]  # attendance, but no minimum wage known: BELOW_MINIMUM not judged
+    evidence: Evidence = field(default_factory=Evidence)
 
 
 def _sort_key(warning: Warning) -> tuple[str, str, str]:
     return (warning.rule, warning.project, warning.worker or "")
 
 
-def run(folder: Path, month: MonthWindow, thresholds: Thresholds, engine: Engine) -> Result:
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def collect_evidence(engine: Engine, month: MonthWindow) -> Evidence:
+    """Fetch `rules.evidence_sql` from an engine that has run the program."""
+    statements = evidence_sql(month)
+    evidence = Evidence()
+    for code, name, division in engine.fetch(statements["projects"]):
+        evidence.projects[code] = {"name": name or "", "division_code": division}
+    for code, workers, unpaid, via, transferred in engine.fetch(statements["project_figures"]):
+        evidence.projects.setdefault(code, {"name": "", "division_code": None}).update(
+            workers=int(workers),
+            unpaid=int(unpaid),
+            via_wage_account=bool(via),
+            labour_cost=_text(transferred),
+        )
+    for code, worker, days, pay, on_roster in engine.fetch(statements["workers"]):
+        evidence.workers[code, worker] = {
+            "days": int(days or 0),
+            "pay": _text(pay),
+            "on_roster": bool(on_roster),
+            "payroll": [],
+        }
+    for code, worker, line, amount, paid_on, via, counts in engine.fetch(statements["payroll"]):
+        evidence.workers.setdefault(
+            (code, worker), {"days": 0, "pay": None, "on_roster": False, "payroll": []}
+        )["payroll"].append(
+            {
+                "line": int(line),
+                "amount": _text(amount),
+                "paid_on": _text(paid_on),
+                "via_wage_account": bool(via),
+                "counts": bool(counts),
+            }
+        )
+    return evidence
+
+
+def run(
+    folder: Path,
+    month: MonthWindow,
+    thresholds: Thresholds,
+    engine: Engine,
+    *,
+    evidence: bool = False,
+) -> Result:
     files = {table: input_file(folder, table) for table in TABLES}
     for table, path in files.items():
         engine.load(table, path, [name for name, _kind in TABLES[table]])
@@ -78,4 +140,9 @@ def run(folder: Path, month: MonthWindow, thresholds: Thresholds, engine: Engine
         for table, line, reason in engine.fetch("SELECT file, line, reason FROM rejects")
     )
     unpriced = [row[0] for row in engine.fetch(unpriced_sql())]
-    return Result(warnings=warnings, rejects=rejects, unpriced_projects=unpriced)
+    return Result(
+        warnings=warnings,
+        rejects=rejects,
+        unpriced_projects=unpriced,
+        evidence=collect_evidence(engine, month) if evidence else Evidence(),
+    )

@@ -242,3 +242,33 @@ def spark_or_skip(master: str = "local[2]") -> Iterator[Any]:
         yield session
     finally:
         session.stop()
+
+
+def store_parquet(path: Path, target: Path, columns: Sequence[str]) -> int:
+    """Keep one input file as Parquet at ``target``, every column as text and in the
+    file's order (so the engine's row n is the CSV's line n + 1), bad rows included: the
+    rules judge the stored month again on its deadline. Returns the rows kept."""
+    import duckdb
+
+    connection = duckdb.connect(":memory:")
+    try:
+        connection.execute("SET enable_progress_bar = false")
+        if path.suffix == ".parquet":
+            source = f"read_parquet({_quote(path)})"
+        else:
+            source = (
+                f"read_csv({_quote(path)}, header = true, all_varchar = true, delim = ',', "
+                "quote = '\"', null_padding = true, strict_mode = false)"
+            )
+        present = [
+            row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+        ]
+        _missing(columns, present, path)
+        select = ", ".join(f'CAST("{name}" AS VARCHAR) AS {name}' for name in columns)
+        connection.execute(
+            f"COPY (SELECT {select} FROM {source}) TO {_quote(target)} (FORMAT parquet)"
+        )
+        row = connection.execute(f"SELECT COUNT(*) FROM read_parquet({_quote(target)})").fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        connection.close()

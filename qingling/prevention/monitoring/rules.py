@@ -431,3 +431,58 @@ def unpriced_sql() -> str:
         "LEFT JOIN project_wage AS w ON w.project_code = a.project_code "
         "WHERE w.minimum_wage IS NULL ORDER BY a.project_code"
     )
+
+
+def evidence_sql(month: MonthWindow) -> dict[str, str]:
+    """The rows behind the warnings, by what they show (run after ``warnings``):
+
+    - ``projects``: each warned project's name and division code;
+    - ``workers``: each warned (project, worker): attendance days, pay for M that
+      counts, and whether a roster row covers M;
+    - ``payroll``: those workers' payroll rows for M with their line and whether each
+      counts (paid on or before the deadline);
+    - ``project_figures``: each warned project's workers with attendance, those unpaid,
+      whether any counting row went through the wage account, labour cost transferred
+      for M by the deadline.
+    """
+    warned = "(SELECT DISTINCT project, worker FROM warnings WHERE worker IS NOT NULL)"
+    projects = "(SELECT DISTINCT project FROM warnings)"
+    worker = "a.project_code = p.project_code AND a.worker_id = p.worker_id"
+    return {
+        "projects": (
+            "SELECT c.project_code, c.name, c.division_code FROM checked_projects AS c "
+            f"JOIN {projects} AS w ON w.project = c.project_code WHERE c._reason IS NULL"
+        ),
+        "workers": (
+            "SELECT w.project, w.worker, a.days, p.pay, "
+            "CASE WHEN r.project_code IS NULL THEN 0 ELSE 1 END AS on_roster "
+            f"FROM {warned} AS w "
+            "LEFT JOIN attendance_month AS a "
+            "ON a.project_code = w.project AND a.worker_id = w.worker "
+            "LEFT JOIN pay_month AS p ON p.project_code = w.project AND p.worker_id = w.worker "
+            "LEFT JOIN roster_month AS r ON r.project_code = w.project AND r.worker_id = w.worker"
+        ),
+        "payroll": (
+            "SELECT c.project_code, c.worker_id, c._line, c.amount, c.paid_on, "
+            f"c.via_wage_account, CASE WHEN c.paid_on <= {_date(month.deadline)} "
+            "THEN 1 ELSE 0 END AS counts "
+            f"FROM checked_payroll AS c JOIN {warned} AS w "
+            "ON w.project = c.project_code AND w.worker = c.worker_id "
+            f"WHERE c._good AND c.wage_month = {_text(month.month)} "
+            "ORDER BY c.project_code, c.worker_id, c._line"
+        ),
+        "project_figures": (
+            "SELECT w.project, COALESCE(s.workers, 0), COALESCE(s.unpaid, 0), "
+            "COALESCE(v.via, 0), l.transferred FROM "
+            f"{projects} AS w LEFT JOIN (SELECT a.project_code, COUNT(*) AS workers, "
+            "SUM(CASE WHEN COALESCE(p.pay, 0) <= 0 THEN 1 ELSE 0 END) AS unpaid "
+            f"FROM attendance_month AS a LEFT JOIN pay_month AS p ON {worker} "
+            "GROUP BY a.project_code) AS s ON s.project_code = w.project "
+            "LEFT JOIN (SELECT project_code, MAX(via_wage_account) AS via FROM pay_month "
+            "GROUP BY project_code) AS v ON v.project_code = w.project "
+            "LEFT JOIN (SELECT project_code, SUM(amount) AS transferred "
+            f"FROM checked_labour_cost WHERE _good AND month = {_text(month.month)} "
+            f"AND transferred_on <= {_date(month.deadline)} GROUP BY project_code) AS l "
+            "ON l.project_code = w.project"
+        ),
+    }

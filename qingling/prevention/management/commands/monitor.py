@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from qingling.prevention.monitoring import Result, run
@@ -26,7 +25,8 @@ from qingling.prevention.monitoring.engines import (
     JavaMissing,
     SparkEngine,
 )
-from qingling.prevention.monitoring.rules import RULES, MonthWindow, Thresholds
+from qingling.prevention.monitoring.rules import RULES, MonthWindow
+from qingling.prevention.services import thresholds_from_settings
 
 
 def _yuan(text: str) -> Decimal:
@@ -37,16 +37,6 @@ def _yuan(text: str) -> Decimal:
     if not value.is_finite() or value <= 0:
         raise CommandError(f"--minimum-wage {text!r} is not an amount in yuan")
     return value
-
-
-def thresholds_from_settings(minimum_wage: Decimal | None = None) -> Thresholds:
-    return Thresholds(
-        minimum_wage=dict(settings.QINGLING_MINIMUM_MONTHLY_WAGE),
-        minimum_wage_override=minimum_wage,
-        minimum_wage_days=settings.QINGLING_MONITOR_MINIMUM_WAGE_DAYS,
-        excessive_pay=settings.QINGLING_MONITOR_EXCESSIVE_PAY,
-        unpaid_share_red=settings.QINGLING_MONITOR_UNPAID_SHARE_RED,
-    )
 
 
 class Command(BaseCommand):
