@@ -12,6 +12,7 @@ urlpatterns = [
     path("complaints/", include("qingling.intake.urls")),
     path("cases/", include("qingling.cases.urls")),
     path("inspections/", include("qingling.inspections.urls")),
+    path("prevention/", include("qingling.prevention.urls")),
     path("sanctions/", include("qingling.sanctions.urls")),
     path("blacklist/", include("qingling.sanctions.public_urls")),
     path("reports/", include("qingling.reports.urls")),

@@ -15,6 +15,7 @@ from ninja.security import SessionAuth
 from qingling.accounts.permissions import Perm, can
 from qingling.api.blacklist import blacklist_router
 from qingling.api.complaints import complaints_router
+from qingling.api.monitoring import monitoring_router
 from qingling.api.params import DAY_RANGE, Day, InputSchema, NulRefusingParser, Page
 from qingling.api.stats import stats_router
 from qingling.core.exceptions import ApplicationError, Forbidden
@@ -225,3 +226,4 @@ api.add_router("/organizations", organizations)
 api.add_router("/complaints", complaints_router(ERRORS))
 api.add_router("/stats", stats_router(ERRORS))
 api.add_router("/blacklist", blacklist_router(ERRORS, StaffSession(csrf=True)))
+api.add_router("/monitoring", monitoring_router(ERRORS))

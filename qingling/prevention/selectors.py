@@ -6,14 +6,23 @@ import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can, covers_whole_city, jurisdiction_prefix
 from qingling.core import clock
-from qingling.core.exceptions import NotFound
+from qingling.core.models import ImportJob
+from qingling.inspections.models import Inspection
+from qingling.inspections.selectors import (
+    inspection_list_for_user,
+    inspector_choices,
+    respondent_choices,
+)
+from qingling.parties.models import Organization
 from qingling.prevention.lifecycle import OPEN_STATUSES, WarningStatus
-from qingling.prevention.models import MonitoringMonth, Warning
+from qingling.prevention.models import Level, MonitoringMonth, Rule, Warning
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -82,44 +91,91 @@ def warning_get_for_user(*, user: object, public_id: uuid.UUID) -> Warning:
         .first()
     )
     if found is None:
-        raise NotFound(_("No warning with that number that you may see."))
+        raise Http404
     return found
 
 
 @dataclass(frozen=True)
+class CountRow:
+    """One line of the panel: what it groups (``value``, the list's filter), its label,
+    the warnings raised, the red among them and those still open."""
+
+    value: str
+    label: str
+    total: int
+    red: int
+    open: int
+
+
+@dataclass(frozen=True)
 class WarningCounts:
-    """The dashboard panel: open and all warnings by level, rule, county and month."""
+    """The dashboard panel: the warnings raised in a period by level, rule, county and
+    month (each line drills down to the list with its filter)."""
 
-    by_level: list[dict[str, object]]
-    by_rule: list[dict[str, object]]
-    by_county: list[dict[str, object]]
-    by_month: list[dict[str, object]]
+    total: int
+    by_level: list[CountRow]
+    by_rule: list[CountRow]
+    by_county: list[CountRow]
+    by_month: list[CountRow]
 
 
-def warning_counts_for_user(*, user: object, months: list[str] | None = None) -> WarningCounts:
-    """Counts of the warnings the user may see (of ``months``, if given): four grouped
-    queries, whatever the number of warnings."""
-    rows = _warnings_visible(user=user)
-    if months is not None:
-        rows = rows.filter(month__in=months)
-    rows = rows.order_by()
-
-    def grouped(*fields: str) -> list[dict[str, object]]:
-        return list(
-            rows.values(*fields)
-            .annotate(
-                total=Count("id"),
-                red=Count("id", filter=Q(level="red")),
-                open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-            )
-            .order_by(*fields)
+def warning_counts_for_user(
+    *, user: object, raised_from: dt.date, raised_to: dt.date
+) -> WarningCounts:
+    """The warnings the user may see raised in the period, counted four ways from one
+    grouped query (its rows are at most levels × rules × counties × months)."""
+    rows = (
+        warning_list_for_user(
+            user=user, filters=WarningFilters(raised_from=raised_from, raised_to=raised_to)
         )
+        .order_by()
+        .values("level", "rule", "division__code", "division__name", "month", "status")
+        .annotate(n=Count("id"))
+    )
+    groups: dict[str, dict[str, list[int]]] = {
+        "level": {},
+        "rule": {},
+        "county": {},
+        "month": {},
+    }
+    county_names: dict[str, str] = {}
+    total = 0
+    for row in rows:
+        n = row["n"]
+        total += n
+        red = n if row["level"] == Level.RED else 0
+        still_open = n if row["status"] in OPEN_STATUSES else 0
+        county = row["division__code"] or ""
+        county_names[county] = row["division__name"] or _("county unknown")
+        for group, value in (
+            ("level", row["level"]),
+            ("rule", row["rule"]),
+            ("county", county),
+            ("month", row["month"]),
+        ):
+            counts = groups[group].setdefault(value, [0, 0, 0])
+            counts[0] += n
+            counts[1] += red
+            counts[2] += still_open
+    labels = {
+        "level": dict(Level.choices),
+        "rule": dict(Rule.choices),
+        "county": county_names,
+        "month": {},
+    }
+
+    def lines(group: str, *, latest_first: bool = False) -> list[CountRow]:
+        return [
+            CountRow(value, str(labels[group].get(value, value)), *counts)
+            for value, counts in sorted(groups[group].items(), reverse=latest_first)
+        ]
 
     return WarningCounts(
-        by_level=grouped("level"),
-        by_rule=grouped("rule"),
-        by_county=grouped("division__code", "division__name"),
-        by_month=grouped("month"),
+        total=total,
+        by_level=lines("level"),
+        by_rule=lines("rule"),
+        by_county=lines("county"),
+        by_month=lines("month", latest_first=True),
     )
 
 
@@ -130,3 +186,36 @@ def monitoring_month_list() -> QuerySet[MonitoringMonth]:
 def warning_months() -> list[str]:
     """The months that have warnings, latest first (the list's month filter)."""
     return list(Warning.objects.order_by("-month").values_list("month", flat=True).distinct()[:36])
+
+
+@dataclass(frozen=True)
+class DispatchChoices:
+    """What the user may dispatch a warning to: the project's inspections they may see,
+    the inspectors they may plan a visit with, the project's parties (for a case)."""
+
+    inspections: QuerySet[Inspection]
+    inspectors: QuerySet[User]
+    respondents: QuerySet[Organization]
+
+
+def warning_dispatch_choices(*, user: object, warning: Warning) -> DispatchChoices:
+    if warning.project is None:
+        return DispatchChoices(
+            inspections=Inspection.objects.none(),
+            inspectors=User.objects.none(),
+            respondents=Organization.objects.none(),
+        )
+    return DispatchChoices(
+        inspections=inspection_list_for_user(user=user)
+        .filter(project=warning.project)
+        .select_related("project"),
+        inspectors=inspector_choices(user=user),
+        respondents=respondent_choices(user=user, project=warning.project),
+    )
+
+
+def month_job_for_system(*, system_id: int, public_id: uuid.UUID) -> ImportJob | None:
+    """A month's import job that this source system sent (the API's status answer)."""
+    return ImportJob.objects.filter(
+        public_id=public_id, kind="prevention.month", params__system=system_id
+    ).first()

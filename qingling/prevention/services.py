@@ -31,16 +31,21 @@ from qingling.cases.models import Case
 from qingling.cases.services import case_open
 from qingling.core import clock
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
-from qingling.core.models import Division
+from qingling.core.models import Division, ImportJob
 from qingling.core.personal_data import blind_index, mask_id_number, seal
 from qingling.core.selectors import work_calendar, workdays_add
-from qingling.core.services import Actor, audit_event_record, status_compare_and_swap
+from qingling.core.services import (
+    Actor,
+    audit_event_record,
+    import_job_create,
+    status_compare_and_swap,
+)
 from qingling.core.transitions import Transition
 from qingling.inspections.models import Inspection
 from qingling.inspections.services import inspection_plan
 from qingling.intake.channels.base import ComplaintDraft
 from qingling.intake.lifecycle import ComplaintStatus
-from qingling.intake.models import Channel, Complaint
+from qingling.intake.models import Channel, Complaint, SourceSystem
 from qingling.intake.services import complaint_accept, complaint_register
 from qingling.parties.models import Person, Project
 from qingling.prevention.lifecycle import (
@@ -211,10 +216,12 @@ def monitoring_month_import(
     actor: Actor,
     progress: Callable[[int, int], None] | None = None,
     month: str,
+    system: int | None = None,
 ) -> MonthOutcome:
     """A month's files (a ZIP) from the upload page or the API, run by the worker: judged,
     kept as Parquet, their warnings recorded. Bad rows are skipped and reported by file,
-    line and reason; a missing file or column refuses the whole upload."""
+    line and reason; a missing file or column refuses the whole upload. ``system``: the
+    source system that sent it through the API (the audit row names it)."""
     _require_monitor(actor)
     window = _month_window(month)
     tick = progress or (lambda done, total: None)
@@ -229,9 +236,24 @@ def monitoring_month_import(
         tick(2, MONTH_STEPS)
         rows = _keep(folder, window.month)
     tick(3, MONTH_STEPS)
-    outcome = _month_record(month=window, result=result, rows=rows, actor=actor)
+    outcome = _month_record(month=window, result=result, rows=rows, actor=actor, system=system)
     tick(MONTH_STEPS, MONTH_STEPS)
     return outcome
+
+
+def monitoring_month_submit(*, content: bytes, month: str, system: SourceSystem) -> ImportJob:
+    """A system's month (the API): queued for the worker as the upload page's are. Only a
+    source system of channel ``monitoring`` may send one."""
+    if system.channel != Channel.MONITORING:
+        raise Forbidden(_("Only a monitoring system may send monitoring data."))
+    window = _month_window(month)
+    return import_job_create(
+        kind="prevention.month",
+        content=content,
+        file_name=f"{window.month}.zip",
+        actor=None,
+        params={"month": window.month, "system": system.pk},
+    )
 
 
 def monitoring_month_judge(*, month: str, actor: Actor) -> MonthOutcome:
@@ -252,7 +274,12 @@ def monitoring_month_judge(*, month: str, actor: Actor) -> MonthOutcome:
 
 
 def _month_record(
-    *, month: MonthWindow, result: Result, rows: dict[str, int] | None, actor: Actor
+    *,
+    month: MonthWindow,
+    result: Result,
+    rows: dict[str, int] | None,
+    actor: Actor,
+    system: int | None = None,
 ) -> MonthOutcome:
     now = clock.now()
     after_deadline = clock.local_today() > month.deadline
@@ -283,6 +310,7 @@ def _month_record(
                 "created": created,
                 "bad_rows": len(failures),
                 "after_deadline": after_deadline,
+                **({"source_system": system} if system is not None else {}),
             },
         )
     return MonthOutcome(

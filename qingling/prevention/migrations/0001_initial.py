@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         ('core', '0007_import_job_heartbeat'),
         ('inspections', '0003_backfill_correction_due_from'),
         ('intake', '0005_complaint_employer_key_refresh'),
-        ('parties', '0007_project_code_project_project_unique_code'),
+        ('parties', '0007_project_code'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -25,6 +25,8 @@ from qingling.employment.models import Posting
 from qingling.employment.selectors.trips import TRAVELLED, trip_destinations
 from qingling.inspections.models import Finding, Inspection
 from qingling.intake import statistics as complaint_figures
+from qingling.prevention import selectors as warning_selectors
+from qingling.prevention.models import Level
 from qingling.reports import charts, ledger
 from qingling.reports.statistics import (
     METRICS,
@@ -132,6 +134,10 @@ def _links(period: Period, user: Any, scope: Scope) -> dict[str, str]:
                 corrected_from=start,
                 corrected_to=end,
             ),
+            "warnings_raised": _url("prevention:warning_list", raised_from=start, raised_to=end),
+            "warnings_overdue": _url(
+                "prevention:warning_list", overdue="1", due_from=start, due_to=end
+            ),
         },
     }
     if scope.prefix is None and not scope.empty:
@@ -159,6 +165,8 @@ def _part_links(
             channel: _complaints_url(channel=channel, received_from=start, received_to=end)
             for channel in value
         }
+    if key == "warnings_raised" and key in links:
+        return {level: f"{links[key]}&level={level}" for level in value}
     if key == "postings_collected" and key in links:
         return {scope: f"{links[key]}&scope={scope}" for scope in Posting.Scope.values}
     if key == "workers_transported_by_destination" and "workers_transported" in links and value:
@@ -180,6 +188,7 @@ PARTS_ON_CARD = {
     "postings_collected",
     "workers_transported_by_destination",
     "accepted_without_case",
+    "warnings_raised",
 }
 
 
@@ -189,6 +198,7 @@ def _figures(figures: dict[str, Any], period: Period, user: Any, scope: Scope) -
         complaint_figures.channel_labels()
         | complaint_figures.part_labels()
         | dict(Posting.Scope.choices)
+        | dict(Level.choices)
     )
     found = []
     for key, value in figures.items():
@@ -254,6 +264,35 @@ def _charts(figures: list[Figure], period: Period, scope: Scope) -> list[charts.
     ]
 
 
+@dataclass(frozen=True)
+class PanelGroup:
+    title: str
+    filter: str  # the list's parameter each line sets
+    rows: list[warning_selectors.CountRow]
+
+
+def _warning_panel(user: Any, period: Period) -> dict[str, Any]:
+    """Warnings raised in the period by level, rule, county and month; each line links to
+    the warning list with the period and its own filter (one query)."""
+    counts = warning_selectors.warning_counts_for_user(
+        user=user, raised_from=period.start, raised_to=period.end
+    )
+    return {
+        "total": counts.total,
+        "href": _url(
+            "prevention:warning_list",
+            raised_from=period.start.isoformat(),
+            raised_to=period.end.isoformat(),
+        ),
+        "groups": [
+            PanelGroup(_("By level"), "level", counts.by_level),
+            PanelGroup(_("By rule"), "rule", counts.by_rule),
+            PanelGroup(_("By county"), "county", counts.by_county),
+            PanelGroup(_("By month of the data"), "month", counts.by_month),
+        ],
+    }
+
+
 def _default_start(today: dt.date) -> dt.date:
     """1 January of the year of the latest complaint: this year on a working system, the
     whole replayed season on a demo database."""
@@ -284,4 +323,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "charts": _charts(figures, period, scope),
         }
+        if can(request.user, Perm.INSPECTION_VIEW):
+            context["warning_panel"] = _warning_panel(request.user, period)
     return render(request, "reports/dashboard.html", context)
