@@ -454,6 +454,32 @@ def project_register(
 
 
 @transaction.atomic
+def project_code_set(*, project: Project, code: str, actor: Actor) -> Project:
+    """Record the monitoring platform's code of a project (项目编码), by which the monthly
+    monitoring files name it (docs/monitoring.md); unique among projects."""
+    _require_jurisdiction(actor, project.division)
+    code = code.strip()
+    if code and Project.objects.filter(code=code).exclude(pk=project.pk).exists():
+        raise Conflict(
+            _("Another project has the code %(code)s.") % {"code": code},
+            code="project_code_taken",
+            extra={"fields": {"code": [_("Already used.")]}},
+        )
+    before = audit_snapshot(project, PROJECT_AUDIT_FIELDS)
+    project.code = code
+    _clean(project)
+    project.save(update_fields=["code", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action="project.code",
+        obj=project,
+        before=before,
+        after=audit_snapshot(project, PROJECT_AUDIT_FIELDS),
+    )
+    return project
+
+
+@transaction.atomic
 def project_party_add(
     *,
     project: Project,

@@ -360,7 +360,7 @@ def warnings_record(*, result: Result, month: MonthWindow) -> tuple[int, int]:
         Warning.objects.filter(month=month.month).values_list("rule", "project_code", "worker_key")
     )
     calendar = work_calendar()
-    today = clock.local_today()
+    today, now = clock.local_today(), clock.now()
     policy = settings.QINGLING_WARNING_ACKNOWLEDGE_WORKING_DAYS
     due = {
         level: workdays_add(start=today, days=days, calendar=calendar).date
@@ -394,6 +394,7 @@ def warnings_record(*, result: Result, month: MonthWindow) -> tuple[int, int]:
                 worker_id=people.get(key) if key else None,
                 evidence=_evidence_for(result.evidence, month, item.project, item.worker),
                 acknowledge_due=due[item.level],
+                created_at=now,  # the clock's (a replayed season's day), as the figures count
             )
         )
     before = Warning.objects.filter(month=month.month).count()

@@ -1461,6 +1461,7 @@ class _Season:
         self.plan_other_complaints()
         self.plan_inspections()
         self.plan_employment()
+        plan_monitoring(self)
         for index, day in enumerate(self.days):
             self.today = day
             done = 0
@@ -1488,3 +1489,180 @@ def season_replay(*, seed: int = 2021, progress: Progress | None = None) -> Seas
 
 def _digest(id_number: str) -> str:
     return blind_index(normalize_id_number(id_number), purpose="id_number")
+
+
+# --- monitoring (issue 16): December 2020's files and the warnings they raise ----------------
+#
+# The provincial platform sends December 2020's project, roster, attendance, payroll and
+# labour-cost files on the season's second working day; four projects' data raise
+# warnings that the county acknowledges and dispatches to the inspections the season
+# already makes (the unpaid wages of project 3, the wage account of project 7, the pay on
+# behalf of project 9), and one is dismissed. Everything here draws on its own
+# random.Random, never the season's, and adds no complaint, case, inspection or payment,
+# so the seed's figures are unchanged.
+
+MONITORING_MONTH = "2020-12"
+MONITORING_WORKERS = 6  # per project
+# project index → what its December data shows
+MONITORING_UNPAID = 3  # three of six workers present and unpaid (WORKER_UNPAID, share red)
+MONITORING_NO_ACCOUNT = 7  # paid, but not through the wage account (PROJECT_NO_PAYROLL)
+MONITORING_OFF_ROSTER = 9  # two workers paid who are not on the roster (NOT_ON_ROSTER)
+MONITORING_NO_LABOUR_COST = 12  # no labour cost transferred (NO_LABOUR_COST), dismissed
+
+
+def monitoring_project_code(index: int) -> str:
+    return f"LY2021-P{index:02d}"
+
+
+def _monitoring_files(season: _Season, folder: Any) -> None:
+    """December 2020's five CSV files for the season's projects."""
+    import csv
+
+    from qingling.prevention.monitoring.rules import TABLES
+
+    rng = random.Random(16_2020)
+    days = [dt.date(2020, 12, d) for d in range(1, 32) if dt.date(2020, 12, d).weekday() < 5]
+    rows: dict[str, list[list[str]]] = {table: [] for table in TABLES}
+    used: set[str] = set()
+
+    def worker(division: str) -> str:
+        while (number := fake_id_number(rng, division=division)) in used | season.used_ids:
+            pass
+        used.add(number)
+        return number
+
+    for index, project in enumerate(season.projects):
+        code = monitoring_project_code(index)
+        rows["projects"].append([code, project.name, project.division_id, "", "", "2020-05-01", ""])
+        for n in range(MONITORING_WORKERS):
+            number = worker(project.division_id)
+            rows["roster"].append([code, number, "", "2020-10-01", ""])
+            rows["attendance"].extend([code, number, day.isoformat()] for day in days)
+            if index == MONITORING_UNPAID and n % 2:
+                continue  # present all month, not paid
+            via = "0" if index == MONITORING_NO_ACCOUNT else "1"
+            rows["payroll"].append([code, number, MONITORING_MONTH, "4200.00", "2021-01-12", via])
+        if index == MONITORING_OFF_ROSTER:
+            for _n in range(2):
+                rows["payroll"].append(
+                    [
+                        code,
+                        worker(project.division_id),
+                        MONITORING_MONTH,
+                        "3800.00",
+                        "2021-01-12",
+                        "1",
+                    ]
+                )
+        if index != MONITORING_NO_LABOUR_COST:
+            rows["labour_cost"].append([code, MONITORING_MONTH, "200000.00", "2021-01-08"])
+    for table, columns in TABLES.items():
+        with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([name for name, _kind in columns])
+            writer.writerows(rows[table])
+
+
+def _monitoring_receive(season: _Season) -> None:
+    """The platform's month arrives (as through the API: a system, actor None)."""
+    import io
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from qingling.parties.services import project_code_set
+    from qingling.prevention.services import monitoring_month_import
+
+    with clock.frozen_at(season.at(season.today, 8, 40)):
+        for index, project in enumerate(season.projects):
+            project_code_set(project=project, code=monitoring_project_code(index), actor=None)
+        with tempfile.TemporaryDirectory() as scratch:
+            _monitoring_files(season, Path(scratch))
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as archive:
+                for path in sorted(Path(scratch).iterdir()):
+                    archive.write(path, path.name)
+        outcome = monitoring_month_import(
+            content=buffer.getvalue(), actor=None, month=MONITORING_MONTH
+        )
+    season.result.add("monitoring_warnings", outcome.created)
+    season.progress(f"{season.today}: monitoring {MONITORING_MONTH}, {outcome.created} warnings")
+
+
+def _monitoring_warnings(season: _Season, index: int) -> list[Any]:
+    from qingling.prevention.models import Warning
+
+    return list(
+        Warning.objects.filter(
+            month=MONITORING_MONTH, project_code=monitoring_project_code(index)
+        ).order_by("rule", "worker_key")
+    )
+
+
+def _monitoring_inspector(season: _Season, index: int) -> User:
+    return season.staff[COUNTY_INSPECTOR[season.projects[index].division_id]]
+
+
+def _monitoring_acknowledge(season: _Season) -> None:
+    from qingling.prevention.services import warning_acknowledge, warning_dismiss
+
+    with clock.frozen_at(season.at(season.today, 15, 10)):
+        for index in (MONITORING_UNPAID, MONITORING_NO_ACCOUNT, MONITORING_OFF_ROSTER):
+            for warning in _monitoring_warnings(season, index):
+                warning_acknowledge(warning=warning, actor=_monitoring_inspector(season, index))
+        for warning in _monitoring_warnings(season, MONITORING_NO_LABOUR_COST):
+            warning_dismiss(
+                warning=warning,
+                reason="人工费已于2021年1月8日拨付，银行数据未同步",
+                actor=_monitoring_inspector(season, MONITORING_NO_LABOUR_COST),
+            )
+
+
+def _monitoring_dispatch(season: _Season, index: int, number: int, resolve: str) -> None:
+    """Dispatch the project's warnings to the inspection the season just recorded."""
+    from qingling.inspections.models import Inspection
+    from qingling.prevention.services import warning_dispatch, warning_resolve
+
+    inspection = Inspection.objects.get(idempotency_key=f"{NAME}:inspection:{number}")
+    inspector = _monitoring_inspector(season, index)
+    with clock.frozen_at(season.at(season.today, 16, 30)):
+        for warning in _monitoring_warnings(season, index):
+            warning_dispatch(
+                warning=warning, to="inspection", inspection=inspection, actor=inspector
+            )
+            if resolve:
+                warning_resolve(warning=warning, note=resolve, actor=inspector)
+
+
+def _monitoring_resolve(season: _Season, index: int, note: str) -> None:
+    from qingling.prevention.services import warning_resolve
+
+    with clock.frozen_at(season.at(season.today, 16, 40)):
+        for warning in _monitoring_warnings(season, index):
+            warning_resolve(warning=warning, note=note, actor=_monitoring_inspector(season, index))
+
+
+def plan_monitoring(season: _Season) -> None:
+    """Put the month's arrival and the warnings' steps on the season's agenda: after the
+    inspection of the same day, which ``plan_inspections`` scheduled first."""
+    season.later(1, _monitoring_receive, season)
+    season.later(1, _monitoring_acknowledge, season)
+    first_visit = {}
+    for number, script in enumerate(INSPECTIONS):
+        first_visit.setdefault(script.project, (number, script))
+    for index, resolve in (
+        (MONITORING_UNPAID, ""),  # the finding became a case: the warning stays dispatched
+        (MONITORING_NO_ACCOUNT, ""),
+        (MONITORING_OFF_ROSTER, "检查中总包单位当场代发工资，已纳入实名制名册"),
+    ):
+        number, script = first_visit[index]
+        season.later(script.day, _monitoring_dispatch, season, index, number, resolve)
+    number, script = first_visit[MONITORING_NO_ACCOUNT]
+    assert script.corrected is not None
+    season.later(
+        script.corrected,
+        _monitoring_resolve,
+        season,
+        MONITORING_NO_ACCOUNT,
+        "已开设农民工工资专用账户，1月工资经专户代发",
+    )

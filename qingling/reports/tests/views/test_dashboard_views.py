@@ -14,8 +14,8 @@ URL = reverse("reports:dashboard")
 PERIOD = {"from": "2026-03-02", "to": "2026-03-31"}
 SVG = re.compile(r"<svg .*?</svg>", re.DOTALL)
 # session, user, the user's unit and its division (jurisdiction), one query per figure,
-# and the two chart series (money by month, open cases by division)
-QUERIES = 4 + len(METRICS) + 2
+# the two chart series (money by month, open cases by division) and the warnings panel
+QUERIES = 4 + len(METRICS) + 2 + 1
 
 
 @time_machine.travel(local(NOW), tick=False)
