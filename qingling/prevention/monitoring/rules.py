@@ -258,20 +258,107 @@ def _normalized_id(column: str) -> str:
 def id_numbers_sql() -> str:
     """``id_numbers``: every distinct ID number of the files and whether it is valid. A
     province's month has 100 million attendance rows but a few million workers: the
-    check (17 digits weighed) runs once per number, and the rows join the answer."""
-    tables = [table for table, columns in TABLES.items() if ("worker_id", "id") in columns]
-    distinct = " UNION ".join(
-        f"SELECT {_normalized_id('worker_id')} AS worker_id FROM raw_{table}" for table in tables
+    check (17 digits weighed) runs once per number, and the rows join the answer.
+    Attendance gives its numbers from ``attendance_keys`` (already grouped)."""
+    tables = [
+        table
+        for table, columns in TABLES.items()
+        if ("worker_id", "id") in columns and table != "attendance"
+    ]
+    # UNION ALL then one DISTINCT: a plain UNION of the scans made DuckDB park every
+    # thread on a province's Parquet files (docs/performance.md, "Monitoring").
+    every = " UNION ALL ".join(
+        [
+            *(
+                f"SELECT {_normalized_id('worker_id')} AS worker_id FROM raw_{table}"
+                for table in tables
+            ),
+            f"SELECT {_normalized_id('raw_worker')} AS worker_id FROM attendance_keys",
+        ]
     )
     return (
         f"SELECT worker_id, COALESCE({id_number_valid('worker_id')}, FALSE) AS _valid "
-        f"FROM ({distinct}) AS d WHERE worker_id IS NOT NULL"
+        f"FROM (SELECT DISTINCT worker_id FROM ({every}) AS a WHERE worker_id IS NOT NULL) AS d"
+    )
+
+
+# --- attendance: grouped before it is checked --------------------------------------------------
+#
+# Attendance is the province's 100 million rows; the other files are thousands to a few
+# million. Checking each attendance row (trimming and joining its ID number, looking up
+# its project) and then reading the rows a second time for the rejects cost minutes.
+# Instead the rows are grouped once by their raw (project, worker) text, keeping the
+# month's valid days as a bit mask and a count of the rows whose day is not a date; the
+# few million groups are then checked like rows, and only the rows of a bad group, or
+# with a bad day, are read again for their lines. The reasons are those `checked_sql`
+# gives, in the same order (project, worker, day).
+
+
+def _day_sql(column: str) -> str:
+    """A text day as a DATE when it has the shape YYYY-MM-DD and is a date, else NULL."""
+    return (
+        f"CASE WHEN LENGTH({column}) = 10 AND SUBSTRING({column}, 5, 1) = '-' "
+        f"AND SUBSTRING({column}, 8, 1) = '-' THEN TRY_CAST({column} AS DATE) END"
+    )
+
+
+def attendance_keys_sql(month: MonthWindow) -> str:
+    """``attendance_keys``: one row per raw (project_code, worker_id) text of the file,
+    the month's valid days as bits, and how many of its rows have no valid day."""
+    return (
+        "SELECT project_code AS raw_project, worker_id AS raw_worker, "
+        f"BIT_OR(CASE WHEN dd BETWEEN {_date(month.first)} AND {_date(month.last)} "
+        "THEN CAST(1 AS BIGINT) << (EXTRACT(DAY FROM dd) - 1) END) AS mask, "
+        "SUM(CASE WHEN dd IS NULL THEN 1 ELSE 0 END) AS bad_days "
+        f"FROM (SELECT project_code, worker_id, {_day_sql('d')} AS dd "
+        "FROM (SELECT project_code, worker_id, NULLIF(TRIM(day), '') AS d "
+        "FROM raw_attendance) AS t) AS r "
+        "GROUP BY project_code, worker_id"
+    )
+
+
+def attendance_groups_sql() -> str:
+    """``attendance_groups``: each raw group with its normalized keys and the first check
+    its keys fail (``_key_reason``, NULL when the project and the worker are good)."""
+    reason = (
+        f"CASE WHEN g.project_code IS NULL THEN 'project_code: {REASONS['missing']}' "
+        f"WHEN k._known IS NULL THEN 'project_code: {REASONS['project']}' "
+        f"WHEN g.worker_id IS NULL THEN 'worker_id: {REASONS['missing']}' "
+        f"WHEN NOT COALESCE(i._valid, FALSE) THEN 'worker_id: {REASONS['id']}' END"
+    )
+    return (
+        "SELECT g.raw_project, g.raw_worker, g.project_code, g.worker_id, g.mask, "
+        f"g.bad_days, {reason} AS _key_reason FROM (SELECT raw_project, raw_worker, "
+        f"NULLIF(TRIM(raw_project), '') AS project_code, {_normalized_id('raw_worker')} "
+        "AS worker_id, mask, bad_days FROM attendance_keys) AS g "
+        "LEFT JOIN (SELECT project_code AS _known FROM checked_projects "
+        "WHERE _reason IS NULL) AS k ON k._known = g.project_code "
+        "LEFT JOIN id_numbers AS i ON i.worker_id = g.worker_id"
+    )
+
+
+def attendance_rejects_sql() -> str:
+    """The bad attendance rows: every row of a group whose keys fail, and the rows whose
+    day is missing or not a date; the rows of good groups with good days are skipped by
+    a join with the (few) bad groups."""
+    day = "NULLIF(TRIM(r.day), '')"
+    return (
+        "SELECT 'attendance' AS file, r._line AS line, "
+        f"COALESCE(b._key_reason, CASE WHEN {day} IS NULL THEN 'day: {REASONS['missing']}' "
+        f"ELSE 'day: {REASONS['date']}' END) AS reason "
+        "FROM raw_attendance AS r JOIN (SELECT raw_project, raw_worker, _key_reason "
+        "FROM attendance_groups WHERE _key_reason IS NOT NULL OR bad_days > 0) AS b "
+        "ON r.project_code IS NOT DISTINCT FROM b.raw_project "
+        "AND r.worker_id IS NOT DISTINCT FROM b.raw_worker "
+        f"WHERE b._key_reason IS NOT NULL OR ({_day_sql(day)}) IS NULL"
     )
 
 
 def rejects_sql() -> str:
     return " UNION ALL ".join(
-        f"SELECT '{table}' AS file, _line AS line, _reason AS reason "
+        attendance_rejects_sql()
+        if table == "attendance"
+        else f"SELECT '{table}' AS file, _line AS line, _reason AS reason "
         f"FROM checked_{table} WHERE NOT _good"
         for table in TABLES
     )
@@ -387,17 +474,21 @@ def program(month: MonthWindow, thresholds: Thresholds) -> list[Step]:
     counts = f"wage_month = {_text(month.month)} AND paid_on <= {_date(month.deadline)}"
     return [
         Step("checked_projects", checked_sql("projects"), materialize=True),
+        # Distinct days as bits of a month's mask: an integer aggregate, where
+        # COUNT(DISTINCT day) would hash every (project, worker, day) of the month.
+        Step("attendance_keys", attendance_keys_sql(month), materialize=True),
         Step("id_numbers", id_numbers_sql(), materialize=True),
-        *(Step(f"checked_{table}", checked_sql(table)) for table in TABLES if table != "projects"),
+        *(
+            Step(f"checked_{table}", checked_sql(table))
+            for table in TABLES
+            if table not in ("projects", "attendance")
+        ),
+        Step("attendance_groups", attendance_groups_sql(), materialize=True),
         Step("rejects", rejects_sql()),
         Step(
             "attendance_month",
-            # Distinct days as bits of a month's mask: an integer aggregate, where
-            # COUNT(DISTINCT day) would hash every (project, worker, day) of the month.
-            "SELECT project_code, worker_id, "
-            "BIT_COUNT(BIT_OR(CAST(1 AS BIGINT) << (EXTRACT(DAY FROM day) - 1))) AS days "
-            "FROM checked_attendance WHERE _good "
-            f"AND day BETWEEN {_date(month.first)} AND {_date(month.last)} "
+            "SELECT project_code, worker_id, BIT_COUNT(BIT_OR(mask)) AS days "
+            "FROM attendance_groups WHERE _key_reason IS NULL AND mask IS NOT NULL "
             "GROUP BY project_code, worker_id",
             materialize=True,
         ),
