@@ -519,10 +519,13 @@ def _step_check(warning: Warning, target: str, actor: Actor) -> tuple[Transition
 
 
 def _narrative(warning: Warning) -> str:
-    return _("Monitoring warning %(rule)s (%(level)s) for %(project)s, %(month)s.") % {
+    # The project first: intake's extraction backtracks for seconds on a long run of Latin
+    # words before Chinese text (an untranslated message), and reads the project from here.
+    return _("%(project)s, %(month)s: %(rule)s (%(level)s), a monitoring warning.") % {
         "rule": warning.get_rule_display(),
         "level": warning.get_level_display(),
-        "project": warning.project_name or warning.project_code,
+        "project": (warning.project.name if warning.project else warning.project_name)
+        or warning.project_code,
         "month": warning.month,
     }
 

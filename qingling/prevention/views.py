@@ -17,6 +17,7 @@ from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can, covers_whole_city, jurisdiction_prefix
 from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import date_param, form_add_application_error
+from qingling.core.models import Division
 from qingling.core.selectors import division_list
 from qingling.core.services import import_job_create
 from qingling.prevention import selectors, services
@@ -64,7 +65,9 @@ def warning_list(request: HttpRequest) -> HttpResponse:
             "levels": Level.choices,
             "rules": Rule.choices,
             "statuses": WarningStatus.choices,
-            "counties": [d for d in division_list(within=prefix) if d.code != prefix],
+            "counties": [
+                d for d in division_list(within=prefix) if d.level == Division.Level.COUNTY
+            ],
             "months": selectors.warning_months(),
             "can_upload": can(user, Perm.INSPECTION_WORK) and covers_whole_city(user),
         },
@@ -75,8 +78,9 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 def warning_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     warning = selectors.warning_get_for_user(user=user, public_id=public_id)
+    # The actions post to warning_act, which needs inspection.work (a director only looks).
     actors = services.warning_step_actors(warning, user)
-    targets = allowed_targets(warning.status, actors)
+    targets = allowed_targets(warning.status, actors) if can(user, Perm.INSPECTION_WORK) else []
     dispatch_form = None
     if WarningStatus.DISPATCHED in targets:
         choices = selectors.warning_dispatch_choices(user=user, warning=warning)

@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.test import SimpleTestCase
 
 from qingling.prevention.lifecycle import (
@@ -55,7 +58,9 @@ class WarningLifecycleTests(SimpleTestCase):
                 self.assertTrue(reachable(status) & FINAL_STATUSES)
         self.assertEqual(OPEN_STATUSES | FINAL_STATUSES, set(S.values))
 
-    def test_the_diagram_has_every_step(self) -> None:
+    def test_the_diagram_in_the_docs_is_the_table(self) -> None:
         diagram = mermaid()
         for step in TRANSITIONS:
             self.assertIn(f"{step.source} --> {step.target}", diagram)
+        docs = Path(settings.BASE_DIR, "docs", "monitoring.md").read_text(encoding="utf-8")
+        self.assertIn(f"```mermaid\n{diagram}\n```", docs)

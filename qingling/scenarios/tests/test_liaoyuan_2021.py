@@ -5,6 +5,7 @@ import re
 import shutil
 import tempfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -36,7 +37,9 @@ class LiaoyuanSeasonTests(StaticLiveServerTestCase):
     def setUpClass(cls) -> None:
         # the orders' documents and proofs of service go to a folder of the class's own
         cls.media = tempfile.mkdtemp(prefix="qingling-season-media-")
-        cls.media_override = override_settings(MEDIA_ROOT=cls.media)
+        cls.media_override = override_settings(
+            MEDIA_ROOT=cls.media, QINGLING_MONITORING_DIR=Path(cls.media) / "monitoring"
+        )
         cls.media_override.enable()
         cls.addClassCleanup(shutil.rmtree, cls.media, ignore_errors=True)
         cls.addClassCleanup(cls.media_override.disable)
@@ -110,6 +113,22 @@ class LiaoyuanSeasonTests(StaticLiveServerTestCase):
         self.assertTrue(Case.objects.filter(warned_at__isnull=False, escalated_at=None).exists())
         self.assertEqual(figures["complaints_overdue"], 0)  # triage within the deadlines
         self.assertTrue(any("2021-03-05" in line for line in self.lines))  # progress shown
+
+    def test_monitoring_warnings_lead_to_the_seasons_inspections(self) -> None:
+        from qingling.prevention.models import Warning
+
+        figures = statistics_for_period(start=SEASON_START, end=SEASON_END)
+        self.assertEqual(figures["warnings_raised"], {"red": 5, "yellow": 3})
+        self.assertEqual(figures["warnings_dispatched"], 7)
+        self.assertEqual(figures["warnings_resolved"], 3)
+        self.assertEqual(figures["warnings_overdue"], 0)
+        dispatched = Warning.objects.filter(inspection__isnull=False).select_related("inspection")
+        self.assertEqual(dispatched.count(), 7)
+        for warning in dispatched:
+            inspection = warning.inspection
+            assert inspection is not None
+            self.assertEqual(inspection.project_id, warning.project_id)
+            self.assertTrue(inspection.idempotency_key.startswith("liaoyuan-2021:inspection:"))
 
     @pytest.mark.browser
     def test_each_figure_leads_to_its_records(self) -> None:

@@ -46,13 +46,13 @@ class WarningTransitionTests(MonitoringWorld):
         )
         warning_resolve(warning=self.unpaid, note="工资已补发", actor=self.inspector)
         self.assertEqual(self.unpaid.status, WarningStatus.RESOLVED)
-        actions = list(
-            AuditEvent.objects.filter(object_id=str(self.unpaid.pk), action__startswith="warning.")
-            .order_by("id")
-            .values_list("action", flat=True)
+        actions = set(
+            AuditEvent.objects.filter(
+                object_type="prevention.warning", object_id=str(self.unpaid.pk)
+            ).values_list("action", flat=True)
         )
         self.assertEqual(
-            actions, ["warning.acknowledged", "warning.dispatched", "warning.resolved"]
+            actions, {"warning.acknowledged", "warning.dispatched", "warning.resolved"}
         )
 
     def test_dispatches_to_an_inspection_the_project_already_has(self) -> None:
@@ -89,7 +89,7 @@ class WarningTransitionTests(MonitoringWorld):
         complaint = self.unpaid.complaint
         assert complaint is not None
         self.assertEqual((complaint.channel, complaint.division_id), (Channel.MONITORING, "220402"))
-        self.assertIn("P1 工地", complaint.narrative)
+        self.assertIn("福民小区", complaint.narrative)
 
     def test_only_a_chief_dispatches_to_a_case(self) -> None:
         respondent = make_organization(self.rng, division=self.longshan)
