@@ -3,10 +3,10 @@ from decimal import Decimal
 
 from django.test import override_settings
 
-from qingling.core.exceptions import Forbidden, InvalidInput
+from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.parties.models import Project, ProjectParty
-from qingling.parties.services import project_register
+from qingling.parties.services import project_code_set, project_register
 from qingling.testing import BaseTestCase, make_organization, make_person
 
 
@@ -102,3 +102,18 @@ class ProjectRegisterTests(BaseTestCase):
             )
         self.assertIs(Project.objects.exists(), False)
         self.assertIn("contract_value", caught.exception.extra["fields"])
+
+
+class ProjectCodeTests(BaseTestCase):
+    def test_a_monitoring_code_is_unique_among_projects(self) -> None:
+        first = project_register(name="福民小区", division=self.longshan, code="P1", actor=None)
+        with self.assertRaises(Conflict):
+            project_register(name="东丰路", division=self.longshan, code=" P1 ", actor=None)
+        second = project_register(name="东丰路", division=self.longshan, actor=None)
+        with self.assertRaises(Conflict):
+            project_code_set(project=second, code="P1", actor=None)
+        project_code_set(project=second, code="P2", actor=self.inspector)
+        self.assertEqual(Project.objects.get(pk=second.pk).code, "P2")
+        project_code_set(project=first, code="P1", actor=None)  # its own code again
+        with self.assertRaises(Forbidden):
+            project_code_set(project=second, code="P3", actor=self.xian)
