@@ -35,7 +35,7 @@ class MonthFilesField(forms.Field):
         if sum(f.size or 0 for f in files) > settings.QINGLING_IMPORT_MAX_BYTES:
             raise forms.ValidationError(gettext_lazy("The files are too large to upload."))
         if len(files) == 1 and (files[0].name or "").lower().endswith(".zip"):
-            return files[0].read()
+            return bytes(files[0].read())
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for upload in files:
@@ -49,7 +49,7 @@ class MonthUploadForm(forms.Form):
         max_length=7,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2024-03"}),
     )
-    files = MonthFilesField(
+    upload = MonthFilesField(
         label=gettext_lazy("The month's files (a ZIP, or the five CSV or Parquet files)"),
         widget=MultipleFileInput(attrs={"accept": ".zip,.csv,.parquet"}),
     )

@@ -173,7 +173,7 @@ def month_upload(request: HttpRequest) -> HttpResponse:
         try:
             job = import_job_create(
                 kind="prevention.month",
-                content=form.cleaned_data["files"],
+                content=form.cleaned_data["upload"],
                 file_name=f"{form.cleaned_data['month']}.zip",
                 actor=user,
                 params={"month": form.cleaned_data["month"]},

@@ -139,7 +139,7 @@ class MonthUploadTests(MonitoringWorld):
     def test_the_city_uploads_a_zip_and_the_worker_records_the_warnings(self) -> None:
         self.login(self.chief)
         upload = SimpleUploadedFile("2024-03.zip", month_zip(self.files()), "application/zip")
-        response = self.client.post(UPLOAD, {"month": "2024-03", "files": upload})
+        response = self.client.post(UPLOAD, {"month": "2024-03", "upload": upload})
         job = ImportJob.objects.get()
         self.assertRedirects(response, reverse("accounts:import_job", args=[job.public_id]))
         claimed = import_job_claim()
@@ -156,7 +156,7 @@ class MonthUploadTests(MonitoringWorld):
             SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")
             for path in sorted(folder.iterdir())
         ]
-        self.client.post(UPLOAD, {"month": "2024-03", "files": uploads})
+        self.client.post(UPLOAD, {"month": "2024-03", "upload": uploads})
         claimed = import_job_claim()
         assert claimed is not None
         self.assertEqual(import_job_run(job=claimed).rows_created, 4)
@@ -168,7 +168,7 @@ class MonthUploadTests(MonitoringWorld):
     def test_refuses_a_month_that_is_not_one(self) -> None:
         self.login(self.chief)
         upload = SimpleUploadedFile("m.zip", month_zip(self.files()), "application/zip")
-        response = self.client.post(UPLOAD, {"month": "2024-13", "files": upload})
+        response = self.client.post(UPLOAD, {"month": "2024-13", "upload": upload})
         self.assertEqual(response.status_code, 200)
         self.assertIn("month", response.context["form"].errors)
         self.assertFalse(ImportJob.objects.exists())
