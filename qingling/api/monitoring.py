@@ -16,9 +16,9 @@ from http import HTTPStatus
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.params.functions import Path
+from ninja.params.functions import File, Path
 
 from qingling.api.complaints import (
     SystemKeyBearer,

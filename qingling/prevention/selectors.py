@@ -4,6 +4,7 @@ warning; the counts of the dashboard's panel; the months of data kept."""
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -157,7 +158,7 @@ def warning_counts_for_user(
             counts[0] += n
             counts[1] += red
             counts[2] += still_open
-    labels = {
+    labels: dict[str, dict[str, Any]] = {
         "level": dict(Level.choices),
         "rule": dict(Rule.choices),
         "county": county_names,

@@ -556,7 +556,9 @@ def _case_from_warning(
         complaint = complaint_accept(
             complaint=complaint, note=_("Raised by monitoring."), actor=actor
         )
-    lead: User | None = details.get("lead") or (actor if can(actor, Perm.CASE_WORK) else None)
+    lead: User | None = details.get("lead") or (
+        actor if isinstance(actor, User) and can(actor, Perm.CASE_WORK) else None
+    )
     if lead is None:
         raise _required("lead", _("Choose the lead inspector."))
     division = (

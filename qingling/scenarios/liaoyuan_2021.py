@@ -1647,7 +1647,7 @@ def plan_monitoring(season: _Season) -> None:
     inspection of the same day, which ``plan_inspections`` scheduled first."""
     season.later(1, _monitoring_receive, season)
     season.later(1, _monitoring_acknowledge, season)
-    first_visit = {}
+    first_visit: dict[int, tuple[int, InspectionScript]] = {}
     for number, script in enumerate(INSPECTIONS):
         first_visit.setdefault(script.project, (number, script))
     for index, resolve in (

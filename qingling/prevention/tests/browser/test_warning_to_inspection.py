@@ -125,6 +125,7 @@ class RedWarningToInspectionTests(StaticLiveServerTestCase):
                 self.assertLessEqual(width, 390, f"{url} scrolls sideways on a phone")
                 self.shoot(phone, name)
         inspection = Inspection.objects.get()
+        assert inspection.planned_on is not None
         self.assertEqual(
             (inspection.project, inspection.planned_on.isoformat()), (self.project, planned)
         )
