@@ -418,6 +418,8 @@ class EvidenceForm(forms.Form):
     obtained_on = forms.DateField(label=_("Obtained on"), widget=_date_input())
     pages = forms.IntegerField(label=_("Pages"), min_value=1, max_value=9999, initial=1)
     file = forms.FileField(label=_("File"), help_text=_("JPEG, PNG, HEIC or PDF."))
+
+
 # --- the decision procedure (decisions.py, enforcement.py, views/decisions.py) ---------------
 
 

@@ -547,6 +547,8 @@ class CaseArchive(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.case} {self.archived_on}"
+
+
 class CourtRuling(models.TextChoices):
     ENFORCE = "enforce", _("enforcement ordered (准予执行)")
     REFUSED = "refused", _("enforcement refused (不予执行)")

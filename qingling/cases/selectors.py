@@ -477,6 +477,8 @@ def case_evidence(*, case: Case) -> QuerySet[Evidence]:
 def case_archive_of(*, case: Case) -> CaseArchive | None:
     """The case's archived file, if it was archived (归档)."""
     return CaseArchive.objects.filter(case=case).select_related("archived_by").first()
+
+
 # The stages the worker's progress query names, in order (立案, 调查, 责令支付, 已支付, 结案).
 PROGRESS_STAGES = {
     CaseStatus.OPENED: "opened",

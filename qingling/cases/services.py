@@ -431,7 +431,7 @@ def _closing_withdrawn(case: Case, *, outcome: str, note: str) -> None:
 
 
 def _closing_penalty(case: Case, *, outcome: str, note: str) -> None:
-    """"Administrative penalty" needs the penalty decision (decisions.py) in the case."""
+    """ "Administrative penalty" needs the penalty decision (decisions.py) in the case."""
     if not Penalty.objects.filter(
         proceeding__case=case, proceeding__decided_on__isnull=False
     ).exists():

@@ -914,7 +914,6 @@ class _Season:
                     actor=self.lead(matter),
                 )
 
-
     # --- callbacks (回访, issue 13) ----------------------------------------------------------
 
     def callbacks_answered(self) -> None:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_listing_document_kinds'),
+        ('cases', '0010_listing_document_kinds'),
         ('sanctions', '0002_referral'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
