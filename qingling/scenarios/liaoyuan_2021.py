@@ -74,6 +74,7 @@ from qingling.core.calendars import add_working_days
 from qingling.core.models import Division
 from qingling.core.personal_data import blind_index
 from qingling.core.selectors import work_calendar
+from qingling.core.spreadsheets import csv_field
 from qingling.core.validators import normalize_id_number
 from qingling.employment.models import ContactChannel, Posting, Seeker, Trip
 from qingling.employment.services.introductions import introduction_create, introduction_decide
@@ -1559,7 +1560,7 @@ def _monitoring_files(season: _Season, folder: Any) -> None:
         with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([name for name, _kind in columns])
-            writer.writerows(rows[table])
+            writer.writerows([csv_field(str(value)) for value in row] for row in rows[table])
 
 
 def _monitoring_receive(season: _Season) -> None:

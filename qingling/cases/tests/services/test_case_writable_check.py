@@ -14,7 +14,14 @@ from django.test import override_settings
 
 from qingling.cases import archive, documents, evidence, imports, services, serving
 from qingling.cases.lifecycle import CaseStatus
-from qingling.cases.models import Case, CaseInspector, Document, InvestigationRecord, Service
+from qingling.cases.models import (
+    Case,
+    CaseInspector,
+    Document,
+    InvestigationRecord,
+    Payment,
+    Service,
+)
 from qingling.cases.serving import ServiceDetails
 from qingling.cases.tests.archive_world import PDF, PNG, closed_case_with_a_file, record_details
 from qingling.core import clock
@@ -102,6 +109,14 @@ class CaseWritableCheckTests(BaseTestCase):
                 amount=Decimal("1.00"),
                 paid_on=today,
                 payer_kind="employer",
+                actor=self.inspector,
+            ),
+            "payment_reverse": lambda: services.payment_reverse(
+                payment=Payment.objects.create(
+                    claim=claim, amount=Decimal("5.00"), paid_on=today, payer_kind="employer"
+                ),
+                amount=Decimal("1.00"),
+                reason="错录",
                 actor=self.inspector,
             ),
             "case_extra_compensation_set": lambda: services.case_extra_compensation_set(
