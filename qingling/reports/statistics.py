@@ -32,9 +32,11 @@ from qingling.cases import statistics as case_figures
 from qingling.core.exceptions import InvalidInput
 from qingling.core.models import Division
 from qingling.employment import statistics as employment_figures
+from qingling.employment.models import Posting
 from qingling.inspections import statistics as inspection_figures
 from qingling.intake import statistics as complaint_figures
 from qingling.prevention import statistics as warning_figures
+from qingling.prevention.models import Level
 from qingling.sanctions import statistics as sanction_figures
 
 M = TypeVar("M", bound=Model)
@@ -139,6 +141,27 @@ def statistics_for_period(*, start: dt.date, end: dt.date, user: Any = None) -> 
     period = period_check(start=start, end=end)
     scope = CITY if user is None else scope_for_user(user)
     return {key: m.compute(period, scope) for key, m in METRICS.items()}
+
+
+def figure_parts(value: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """A figure that is an object: its total and its parts. An object with a ``total``
+    gives it (its parts need not add up to it); otherwise the parts add up to the figure."""
+    parts = {sub: count for sub, count in value.items() if sub != "total"}
+    return value.get("total", sum(parts.values())), parts
+
+
+def part_labels() -> dict[str, str]:
+    """The labels of the parts of every object figure: channels, outcomes, the postings'
+    scopes, the warnings' levels (for the command's table and the dashboard)."""
+    return {
+        key: str(label)
+        for key, label in (
+            complaint_figures.channel_labels()
+            | complaint_figures.part_labels()
+            | dict(Posting.Scope.choices)
+            | dict(Level.choices)
+        ).items()
+    }
 
 
 def period_check(*, start: dt.date, end: dt.date) -> Period:

@@ -26,12 +26,13 @@ from qingling.employment.selectors.trips import TRAVELLED, trip_destinations
 from qingling.inspections.models import Finding, Inspection
 from qingling.intake import statistics as complaint_figures
 from qingling.prevention import selectors as warning_selectors
-from qingling.prevention.models import Level
 from qingling.reports import charts, ledger
 from qingling.reports.statistics import (
     METRICS,
     Period,
     Scope,
+    figure_parts,
+    part_labels,
     period_check,
     scope_for_user,
     statistics_for_period,
@@ -194,25 +195,15 @@ PARTS_ON_CARD = {
 
 def _figures(figures: dict[str, Any], period: Period, user: Any, scope: Scope) -> list[Figure]:
     links = _links(period, user, scope)
-    part_labels = (
-        complaint_figures.channel_labels()
-        | complaint_figures.part_labels()
-        | dict(Posting.Scope.choices)
-        | dict(Level.choices)
-    )
+    labels = part_labels()
     found = []
     for key, value in figures.items():
         label = str(METRICS[key].label)
         if isinstance(value, dict):
-            # An object with a ``total`` gives its total and its parts; otherwise the
-            # parts add up to the figure.
-            parts_of = {sub: count for sub, count in value.items() if sub != "total"}
-            total = value.get("total", sum(parts_of.values()))
+            total, parts_of = figure_parts(value)
             hrefs = _part_links(key, parts_of, links, period)
             parts = tuple(
-                charts.Bar(
-                    label=str(part_labels.get(sub, sub)), value=count, href=hrefs.get(sub, "")
-                )
+                charts.Bar(label=labels.get(sub, sub), value=count, href=hrefs.get(sub, ""))
                 for sub, count in parts_of.items()
             )
             found.append(

@@ -13,8 +13,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from qingling.core.exceptions import InvalidInput
-from qingling.intake.statistics import channel_labels
-from qingling.reports.statistics import METRICS, period_parse, statistics_for_period
+from qingling.reports.statistics import (
+    METRICS,
+    figure_parts,
+    part_labels,
+    period_parse,
+    statistics_for_period,
+)
 
 
 class Command(BaseCommand):
@@ -41,14 +46,13 @@ class Command(BaseCommand):
     @staticmethod
     def _table(figures: dict[str, Any], *, title: str) -> str:
         rows: list[tuple[str, str]] = []
+        labels = part_labels()
         for key, value in figures.items():
             label = str(METRICS[key].label)
             if isinstance(value, dict):
-                rows.append((label, str(sum(value.values()))))
-                labels = channel_labels() if key == "complaints_received" else {}
-                rows.extend(
-                    (f"  {labels.get(sub, sub)}", str(count)) for sub, count in value.items()
-                )
+                total, parts = figure_parts(value)
+                rows.append((label, str(total)))
+                rows.extend((f"  {labels.get(sub, sub)}", str(n)) for sub, n in parts.items())
             else:
                 rows.append((label, str(value)))
         width = max(_display_width(label) for label, _value in rows)

@@ -33,8 +33,17 @@ class StatsCommandTests(StatisticsWorld):
             any(line.startswith("  ") and line.rstrip().endswith(" 3") for line in lines)
         )
         figures = json.loads(run("--from", "2026-03-02", "--to", "2026-03-31", "--json"))
-        sub_lines = sum(len(value) for value in figures.values() if isinstance(value, dict))
+        # an object's parts one a line each; its "total" is the figure's own line
+        sub_lines = sum(
+            len([sub for sub in value if sub != "total"])
+            for value in figures.values()
+            if isinstance(value, dict)
+        )
         self.assertEqual(len(lines), 2 + len(METRICS) + sub_lines)
+        postings = figures["postings_collected"]
+        label = str(METRICS["postings_collected"].label)
+        line = next(line for line in lines if line.startswith(label))
+        self.assertEqual(line.split()[-1], str(postings["total"]))
 
     def test_refuses_bad_dates_naming_the_option(self) -> None:
         for args, option in (
