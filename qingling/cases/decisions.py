@@ -53,11 +53,11 @@ from qingling.cases.procedure import (
     SUIT_MONTHS,
     ProceedingActor,
     ProceedingStatus,
-    add_months,
     transition_for,
 )
 from qingling.cases.services import case_step_actors
 from qingling.core import clock
+from qingling.core.calendars import add_months
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
 from qingling.core.selectors import calendar_days_add, work_calendar, workdays_add
 from qingling.core.services import Actor, audit_event_record, audit_snapshot

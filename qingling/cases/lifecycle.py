@@ -9,7 +9,8 @@ compare-and-swap on the status the caller saw.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qingling.core.transitions import Transition
+from qingling.core import transitions
+from qingling.core.transitions import Transition, step_for, targets_for
 
 
 class CaseStatus(models.TextChoices):
@@ -58,19 +59,14 @@ OPEN_STATUSES = frozenset({S.OPENED, S.INVESTIGATING, S.ORDER_ISSUED, S.CLOSING_
 
 
 def transition_for(source: str, target: str) -> Transition | None:
-    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+    return step_for(TRANSITIONS, source, target)
 
 
 def allowed_targets(source: str, actors: frozenset[str]) -> list[str]:
     """The statuses a person acting as ``actors`` may move a case in ``source`` to."""
-    return [t.target for t in TRANSITIONS if t.source == source and t.actor in actors]
+    return targets_for(TRANSITIONS, source, actors)
 
 
 def mermaid() -> str:
     """The table as a Mermaid state diagram, for docs/case-lifecycle.md."""
-    lines = ["stateDiagram-v2", "    [*] --> opened"]
-    for t in TRANSITIONS:
-        label = t.actor + (f" / {t.guard}" if t.guard else "")
-        lines.append(f"    {t.source} --> {t.target}: {label}")
-    lines.append("    closed --> [*]")
-    return "\n".join(lines)
+    return transitions.mermaid(TRANSITIONS, start=S.OPENED, finals=(S.CLOSED,))

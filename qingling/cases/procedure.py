@@ -22,14 +22,14 @@ days; longer ones count calendar days and a last day on a rest day moves to the 
 working day (``core.calendars.add_calendar_days``).
 """
 
-import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qingling.core.transitions import Transition
+from qingling.core import transitions
+from qingling.core.transitions import Transition, step_for, targets_for
 
 # --- the clocks -----------------------------------------------------------------------------
 
@@ -105,34 +105,19 @@ CLOCK_OF_STATUS: dict[str, ProceedingClock] = {
 
 def transition_for(source: str, target: str, actors: frozenset[str]) -> Transition | None:
     """The step from ``source`` to ``target`` that one of ``actors`` may take."""
-    return next(
-        (t for t in TRANSITIONS if t.source == source and t.target == target and t.actor in actors),
-        None,
-    )
+    return step_for(TRANSITIONS, source, target, actors)
 
 
 def allowed_targets(source: str, actors: frozenset[str]) -> list[str]:
-    found: list[str] = []
-    for t in TRANSITIONS:
-        if t.source == source and t.actor in actors and t.target not in found:
-            found.append(t.target)
-    return found
+    """The statuses a person acting as ``actors`` may move a proceeding in ``source`` to."""
+    return targets_for(TRANSITIONS, source, actors)
 
 
 def mermaid() -> str:
     """The table as a Mermaid state diagram, for docs/case-lifecycle.md."""
-    lines = ["stateDiagram-v2", "    [*] --> notified"]
-    lines.extend(f"    {t.source} --> {t.target}: {t.actor} / {t.guard}" for t in TRANSITIONS)
-    return "\n".join(lines)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months later; a day the month lacks (31 April,
-    29 February in a common year) becomes the month's last day (民法典 Art. 202)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return transitions.mermaid(
+        TRANSITIONS, start=S.NOTIFIED, finals=(S.CONCLUDED, S.CARRIED_OUT, S.WITHDRAWN)
+    )
 
 
 # --- money ----------------------------------------------------------------------------------

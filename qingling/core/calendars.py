@@ -15,6 +15,7 @@ a weekend, nor the 调休 — hence still provisional until the State Council's 
 
 import datetime as dt
 import functools
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -182,3 +183,12 @@ def package_schedule() -> dict[int, list[ScheduleEntry]]:
         if day.weekday() in WEEKEND:  # a swapped working day is always a Saturday or Sunday
             years.setdefault(day.year, []).append(ScheduleEntry(day, "workday", str(name)))
     return {year: sorted(entries, key=lambda e: e.date) for year, entries in sorted(years.items())}
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later; a day the month lacks (31 April,
+    29 February in a common year) becomes the month's last day (民法典 Art. 202)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))

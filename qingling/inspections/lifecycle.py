@@ -14,7 +14,8 @@ a complaint for triage, or into a case by a chief who approves the opening.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qingling.core.transitions import Transition
+from qingling.core import transitions
+from qingling.core.transitions import Transition, step_for, targets_for
 
 
 class FindingStatus(models.TextChoices):
@@ -52,19 +53,16 @@ CORRECTED_STATUSES = (S.CORRECTED_ON_SPOT, S.CORRECTED)
 
 
 def transition_for(source: str, target: str) -> Transition | None:
-    return next((t for t in TRANSITIONS if t.source == source and t.target == target), None)
+    return step_for(TRANSITIONS, source, target)
 
 
 def allowed_targets(source: str, actors: frozenset[str]) -> list[str]:
     """The statuses a person acting as ``actors`` may move a finding in ``source`` to."""
-    return [t.target for t in TRANSITIONS if t.source == source and t.actor in actors]
+    return targets_for(TRANSITIONS, source, actors)
 
 
 def mermaid() -> str:
     """The table as a Mermaid state diagram, for docs/inspections.md."""
-    lines = ["stateDiagram-v2", "    [*] --> open"]
-    for t in TRANSITIONS:
-        label = t.actor + (f" / {t.guard}" if t.guard else "")
-        lines.append(f"    {t.source} --> {t.target}: {label}")
-    lines.extend(f"    {final} --> [*]" for final in (S.CORRECTED_ON_SPOT, S.CORRECTED, S.CASE))
-    return "\n".join(lines)
+    return transitions.mermaid(
+        TRANSITIONS, start=S.OPEN, finals=(S.CORRECTED_ON_SPOT, S.CORRECTED, S.CASE)
+    )

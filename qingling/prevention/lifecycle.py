@@ -15,7 +15,8 @@ work has answered it; or it is dismissed with a reason (a data error, already kn
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qingling.core.transitions import Transition
+from qingling.core import transitions
+from qingling.core.transitions import Transition, step_for, targets_for
 
 
 class WarningStatus(models.TextChoices):
@@ -65,26 +66,14 @@ DISPATCH_ACTORS: dict[str, str] = {
 
 def transition_for(source: str, target: str, actors: frozenset[str]) -> Transition | None:
     """The step from ``source`` to ``target`` that one of ``actors`` may take."""
-    return next(
-        (t for t in TRANSITIONS if t.source == source and t.target == target and t.actor in actors),
-        None,
-    )
+    return step_for(TRANSITIONS, source, target, actors)
 
 
 def allowed_targets(source: str, actors: frozenset[str]) -> list[str]:
     """The statuses a person acting as ``actors`` may move a warning in ``source`` to."""
-    found: list[str] = []
-    for t in TRANSITIONS:
-        if t.source == source and t.actor in actors and t.target not in found:
-            found.append(t.target)
-    return found
+    return targets_for(TRANSITIONS, source, actors)
 
 
 def mermaid() -> str:
     """The table as a Mermaid state diagram, for docs/monitoring.md."""
-    lines = ["stateDiagram-v2", "    [*] --> new"]
-    for t in TRANSITIONS:
-        label = t.actor + (f" / {t.guard}" if t.guard else "")
-        lines.append(f"    {t.source} --> {t.target}: {label}")
-    lines.extend(f"    {final} --> [*]" for final in (S.RESOLVED, S.DISMISSED))
-    return "\n".join(lines)
+    return transitions.mermaid(TRANSITIONS, start=S.NEW, finals=(S.RESOLVED, S.DISMISSED))

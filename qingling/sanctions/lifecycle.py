@@ -15,13 +15,13 @@ organization; the listing is published and shared until its term ends or it is
 removed early, or revoked on review or suit.
 """
 
-import calendar
 import datetime as dt
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qingling.core.transitions import Transition
+from qingling.core.calendars import add_months
+from qingling.core.transitions import Transition, step_for, targets_for
 
 TERM_YEARS = 3  # 人社部令第45号: a listing lasts 3 years
 REPAIR_MONTHS = 6  # early removal: at least 6 months after the arrears were repaid
@@ -82,28 +82,12 @@ ACTIVE_STATUSES = frozenset({S.PROPOSED, S.NOTIFIED, S.LISTED})
 
 def transition_for(source: str, target: str, actors: frozenset[str]) -> Transition | None:
     """The step from ``source`` to ``target`` that one of ``actors`` may take."""
-    return next(
-        (t for t in TRANSITIONS if t.source == source and t.target == target and t.actor in actors),
-        None,
-    )
+    return step_for(TRANSITIONS, source, target, actors)
 
 
 def allowed_targets(source: str, actors: frozenset[str]) -> list[str]:
     """The statuses a person acting as ``actors`` may move a listing in ``source`` to."""
-    found: list[str] = []
-    for t in TRANSITIONS:
-        if t.source == source and t.actor in actors and t.target not in found:
-            found.append(t.target)
-    return found
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` calendar months later; a day the month lacks (31 April,
-    29 February in a common year) becomes the month's last day (民法典 Art. 202)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return targets_for(TRANSITIONS, source, actors)
 
 
 def term_end(listed_on: dt.date, *, years: int = TERM_YEARS) -> dt.date:
@@ -208,20 +192,9 @@ REFERRAL_CLOCK_OF_STATUS = {
 
 def referral_transition_for(source: str, target: str, actors: frozenset[str]) -> Transition | None:
     """The step from ``source`` to ``target`` that one of ``actors`` may take."""
-    return next(
-        (
-            t
-            for t in REFERRAL_TRANSITIONS
-            if t.source == source and t.target == target and t.actor in actors
-        ),
-        None,
-    )
+    return step_for(REFERRAL_TRANSITIONS, source, target, actors)
 
 
 def referral_allowed_targets(source: str, actors: frozenset[str]) -> list[str]:
     """The statuses a person acting as ``actors`` may move a referral in ``source`` to."""
-    found: list[str] = []
-    for t in REFERRAL_TRANSITIONS:
-        if t.source == source and t.actor in actors and t.target not in found:
-            found.append(t.target)
-    return found
+    return targets_for(REFERRAL_TRANSITIONS, source, actors)

@@ -2,11 +2,11 @@ import datetime as dt
 
 from django.test import SimpleTestCase
 
+from qingling.core.calendars import add_months
 from qingling.sanctions.lifecycle import (
     TRANSITIONS,
     ListingStatus,
     StepActor,
-    add_months,
     allowed_targets,
     repair_possible_from,
     term_end,

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qingling.cases import decisions
-from qingling.cases.procedure import add_months, compensation_amount, surcharge
+from qingling.cases.procedure import compensation_amount, surcharge
+from qingling.core.calendars import add_months
 from qingling.testing import BaseTestCase
 
 
