@@ -682,6 +682,8 @@ def staff_warning(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def staff_proof_file(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     """A proof's file, for staff who may see its case or its warning."""
+    if not (can(request.user, Perm.CASE_VIEW) or can(request.user, Perm.INSPECTION_VIEW)):
+        raise PermissionDenied
     item = PaymentProofFile.objects.select_related("proof").filter(public_id=public_id).first()
     if item is None:
         raise Http404
