@@ -127,15 +127,11 @@ def orders_for_employer(*, organization: Organization) -> QuerySet[Document]:
 
 
 def open_order_cases(*, organization: Organization) -> QuerySet[Case]:
-    """The organization's cases with an order issued and not yet closed: what it may
-    answer with a proof of payment."""
-    return (
-        cases_for_employer(organization=organization)
-        .filter(
-            status__in=[CaseStatus.ORDER_ISSUED, CaseStatus.CLOSING_REQUESTED],
-            documents__kind=Document.Kind.ORDER,
-        )
-        .distinct()
+    """The organization's cases with an order served on it (or sent to its portal) and
+    not yet closed: what it may answer with a proof of payment."""
+    served = orders_for_employer(organization=organization).values("case_id")
+    return cases_for_employer(organization=organization).filter(
+        status__in=[CaseStatus.ORDER_ISSUED, CaseStatus.CLOSING_REQUESTED], pk__in=served
     )
 
 

@@ -133,7 +133,7 @@ def set_password(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         {"valid": valid, "error": error, "account": account if valid else None},
     )
     response["Cache-Control"] = NO_STORE
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # the token never leaves in a Referer
     return response
 
 

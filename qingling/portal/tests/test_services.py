@@ -149,6 +149,19 @@ class ElectronicServiceTests(BaseTestCase):
 class PaymentProofTests(BaseTestCase):
     def setUp(self) -> None:
         self.world = build_world(self)
+        services.delivery_send(document=self.world.order, actor=self.inspector)
+
+    def test_an_order_not_served_on_the_employer_is_not_answered(self) -> None:
+        w = self.world
+        with self.assertRaises(NotFound):
+            services.payment_proof_submit(
+                account=w.account,
+                case=w.named_case,
+                amount=Decimal("1.00"),
+                paid_on=clock.local_today(),
+                files=[pdf_file()],
+                actor=w.account.user,
+            )
 
     def test_a_proof_keeps_each_files_hash_and_staff_see_it_on_the_case_page(self) -> None:
         import hashlib
