@@ -2,6 +2,7 @@
 organization's records; staff do not use the employer's pages."""
 
 import uuid
+from collections.abc import Sequence
 
 import time_machine
 from django.test import override_settings
@@ -19,7 +20,7 @@ def staff_paths() -> list[tuple[str, str]]:
     """Every named URL of the site outside the employer's pages, filled with dummy values."""
     found: list[tuple[str, str]] = []
 
-    def walk(patterns: list[object], namespace: str) -> None:
+    def walk(patterns: Sequence[object], namespace: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
@@ -27,7 +28,7 @@ def staff_paths() -> list[tuple[str, str]]:
             elif isinstance(pattern, URLPattern) and pattern.name:
                 name = f"{namespace}{pattern.name}"
                 kwargs: dict[str, object] = {}
-                converters = pattern.pattern.converters  # type: ignore[attr-defined]
+                converters = pattern.pattern.converters
                 for key in pattern.pattern.regex.groupindex:
                     kind = type(converters[key]).__name__ if key in converters else "Str"
                     kwargs[key] = FILLERS.get(kind.replace("Converter", "").lower(), "x")
@@ -51,7 +52,7 @@ class EmployerConfinementTests(BaseTestCase):
     def test_an_employer_account_reaches_no_staff_page_nor_the_staff_api(self) -> None:
         self.client.force_login(self.world.account.user)
         employer_pages = {
-            f"portal:{p.name}" for p in portal_patterns() if not p.name.startswith("staff_")
+            f"portal:{p.name}" for p in portal_patterns() if not str(p.name).startswith("staff_")
         }
         open_to_all = {"set_language", "portal:login"}
         checked = 0
@@ -167,8 +168,8 @@ class TwoEmployersTests(BaseTestCase):
         for account, values in reaching:
             self.client.force_login(account.user)
             for pattern in portal_patterns():
-                converters = pattern.pattern.converters  # type: ignore[attr-defined]
-                if pattern.name.startswith("staff_") or "public_id" not in converters:
+                converters = pattern.pattern.converters
+                if str(pattern.name).startswith("staff_") or "public_id" not in converters:
                     continue
                 if pattern.name == "document_confirm":
                     response = self.client.post(

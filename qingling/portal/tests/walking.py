@@ -19,7 +19,7 @@ def portal_patterns() -> list[URLPattern]:
 def pattern_paths(pattern: URLPattern, values: dict[str, list[Any]]) -> Iterator[str]:
     """Every path of ``pattern`` with its converters filled from ``values`` (each
     argument may take several values: ``fmt`` docx and pdf)."""
-    names = list(pattern.pattern.converters)  # type: ignore[attr-defined]
+    names = list(pattern.pattern.converters)
     combos: list[dict[str, Any]] = [{}]
     for name in names:
         options = values.get(f"{pattern.name}:{name}") or values[name]
