@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "qingling.prevention",
     "qingling.employment",
     "qingling.reports",
+    "qingling.portal",
     "qingling.api",
     "qingling.scenarios",
 ]
@@ -101,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An employer's account reaches the portal (/portal/) and nothing else of the site.
+    "qingling.portal.middleware.EmployerConfinementMiddleware",
     # Last: turns a locked-out sign-in into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -484,11 +487,26 @@ QINGLING_COMPLAINT_PROGRESS = "qingling.cases.selectors.complaint_progress"
 QINGLING_CLOSING_RECORDS = {"police": "qingling.sanctions.selectors.case_has_sent_referral"}
 # Facts other apps show on the case page: each callable(case=…, user=…) returns a list of
 # ``qingling.cases.selectors.CaseFact`` (the transfer to the police and its stage).
-QINGLING_CASE_FACTS = ["qingling.sanctions.selectors.case_referral_facts"]
+QINGLING_CASE_FACTS = [
+    "qingling.sanctions.selectors.case_referral_facts",
+    "qingling.portal.selectors.case_portal_facts",
+]
+# Facts other apps show on a warning's page: each callable(warning=…, user=…) returns a list
+# of ``qingling.cases.selectors.CaseFact`` (the employer's proofs of payment, from the portal).
+QINGLING_WARNING_FACTS = ["qingling.portal.selectors.warning_portal_facts"]
+# The employer portal's uploads (docs/portal.md): kind → callable(project=…, content=…)
+# returning a ``qingling.core.workbooks.SheetImportResult``. Attendance and payroll are
+# listed on the portal and wait for the compliance registry's import services.
+QINGLING_PORTAL_UPLOAD_SERVICES: dict[str, str] = {
+    "roster": "qingling.portal.services.roster_from_workbook",
+}
 # Sections other apps add to the organization's page: each callable(organization=…,
 # user=…) returns a ``qingling.parties.selectors.OrganizationSection`` or None (the
 # employer's record of compliance and good faith, 守法诚信档案, 条例 Art. 47).
-QINGLING_ORGANIZATION_SECTIONS = ["qingling.sanctions.selectors.organization_record_section"]
+QINGLING_ORGANIZATION_SECTIONS = [
+    "qingling.sanctions.selectors.organization_record_section",
+    "qingling.portal.selectors.organization_portal_section",
+]
 # Full personal numbers (ID, mobile) one member of staff may learn per window: a reveal
 # and a search by a full number count alike (docs/security.md, "Personal numbers").
 QINGLING_PERSONAL_DATA_LIMIT = int(os.environ.get("QINGLING_PERSONAL_DATA_LIMIT", "20"))

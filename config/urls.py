@@ -19,6 +19,7 @@ urlpatterns = [
     path("ts/", include("qingling.intake.channels.web.urls")),
     path("notify/", include("qingling.notify.urls")),
     path("employment/", include("qingling.employment.urls")),
+    path("portal/", include("qingling.portal.urls")),
     path("jobs/", include("qingling.employment.views.board")),
     path("", include("qingling.accounts.urls")),
 ]

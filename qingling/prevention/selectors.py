@@ -6,13 +6,16 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can, covers_whole_city, jurisdiction_prefix
+from qingling.cases.selectors import CaseFact
 from qingling.core import clock
 from qingling.core.models import ImportJob
 from qingling.inspections.models import Inspection
@@ -220,3 +223,12 @@ def month_job_for_system(*, system_id: int, public_id: uuid.UUID) -> ImportJob |
     return ImportJob.objects.filter(
         public_id=public_id, kind="prevention.month", params__system=system_id
     ).first()
+
+
+def warning_facts(*, warning: Warning, user: object) -> list[CaseFact]:
+    """The lines later apps add to the warning's page (``QINGLING_WARNING_FACTS``: the
+    employer's proofs of payment from the portal); prevention imports none of them."""
+    found: list[CaseFact] = []
+    for path in settings.QINGLING_WARNING_FACTS:
+        found.extend(import_string(path)(warning=warning, user=user))
+    return found

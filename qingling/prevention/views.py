@@ -94,6 +94,7 @@ def warning_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "warning": warning,
             "evidence": warning.evidence,
+            "facts": selectors.warning_facts(warning=warning, user=user),
             "targets": targets,
             "dispatch_form": dispatch_form,
             "note_form": NoteForm(),

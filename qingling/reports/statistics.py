@@ -6,7 +6,8 @@ ints). Each app owns its figures, over its own records, in its ``statistics`` mo
 (``qingling.intake.statistics``: complaints; ``qingling.cases.statistics``: cases and
 money; ``qingling.inspections.statistics``; ``qingling.employment.statistics``;
 ``qingling.sanctions.statistics``: transfers to the police;
-``qingling.prevention.statistics``: monitoring warnings), listed
+``qingling.prevention.statistics``: monitoring warnings; ``qingling.portal.statistics``:
+employer accounts), listed
 in a ``FIGURES`` tuple; they are registered here with ``metric("key", label)``, in a
 fixed order, and ``statistics_for_period`` runs every registered metric in that order.
 A new key is one more function in its app, one more line in its ``FIGURES`` and its
@@ -35,6 +36,7 @@ from qingling.employment import statistics as employment_figures
 from qingling.employment.models import Posting
 from qingling.inspections import statistics as inspection_figures
 from qingling.intake import statistics as complaint_figures
+from qingling.portal import statistics as portal_figures
 from qingling.prevention import statistics as warning_figures
 from qingling.prevention.models import Level
 from qingling.sanctions import statistics as sanction_figures
@@ -202,5 +204,6 @@ for _key, _label, _function in (
     *sanction_figures.FIGURES,
     *complaint_figures.OUTCOME_FIGURES,
     *warning_figures.FIGURES,
+    *portal_figures.FIGURES,
 ):
     metric(_key, _label)(_function)

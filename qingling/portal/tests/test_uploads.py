@@ -1,0 +1,69 @@
+import io
+
+import openpyxl
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from qingling.core.models import AuditEvent
+from qingling.parties.demo import fake_id_number
+from qingling.portal.tests.world import build_world
+from qingling.testing import CURRENT_TIME, BaseTestCase
+
+
+def roster_xlsx(rows: list[tuple[str, str]], name: str = "花名册.xlsx") -> SimpleUploadedFile:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["姓名", "身份证号", "工种"])
+    for worker, id_number in rows:
+        sheet.append([worker, id_number, "木工"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+@override_settings(LANGUAGE_CODE="en")
+@time_machine.travel(CURRENT_TIME, tick=False)
+class RosterUploadTests(BaseTestCase):
+    def setUp(self) -> None:
+        self.world = build_world(self)
+        self.client.force_login(self.world.account.user)
+
+    def test_an_employer_uploads_a_roster_and_sees_its_bad_row_by_line(self) -> None:
+        good = fake_id_number(self.rng)
+        response = self.client.post(
+            "/portal/uploads/",
+            {
+                "kind": "roster",
+                "roster-project": str(self.world.project.public_id),
+                "roster-file": roster_xlsx([("张大力", good), ("王小二", "12345")]),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.world.project.roster.count(), 1)
+        failures = response.context["result"].failures
+        self.assertEqual([f.line for f in failures], [3])
+        self.assertContains(response, "Line 3")
+        self.assertTrue(
+            AuditEvent.objects.filter(action="portal.upload", object_id=str(self.world.project.pk))
+        )
+
+    def test_another_employers_project_is_not_offered_nor_taken(self) -> None:
+        response = self.client.post(
+            "/portal/uploads/",
+            {
+                "kind": "roster",
+                "roster-project": str(self.world.other_project.public_id),
+                "roster-file": roster_xlsx([("张大力", fake_id_number(self.rng))]),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("project", response.context["kinds"][0][2].errors)
+        self.assertEqual(self.world.other_project.roster.count(), 0)
+
+    def test_attendance_and_payroll_are_listed_as_coming(self) -> None:
+        response = self.client.get("/portal/uploads/")
+        kinds = {kind.key: ready for kind, ready, _form in response.context["kinds"]}
+        self.assertEqual(kinds, {"roster": True, "attendance": False, "payroll": False})
+        self.assertContains(response, "Coming")
