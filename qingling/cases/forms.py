@@ -24,7 +24,9 @@ from qingling.cases.models import (
     InvestigationRecord,
     Payment,
 )
+from qingling.core import clock
 from qingling.core.forms import SHEET_ACCEPT, ImportFileField, LimitedFileInput
+from qingling.core.validators import validate_id_number, validate_mobile
 
 Choices = Sequence[tuple[str, str]]
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -195,10 +197,28 @@ class InspectorRemoveForm(forms.Form):
     confirm = confirm_field(_("I confirm: remove this inspector from the case."))
 
 
+def _checked(_value: str) -> None:
+    """A validator of the platform's (which returns the cleaned value) as a form's (None)."""
+
+
 class ClaimAddForm(forms.Form):
+    """One worker's claim. The ID number and the mobile are checked here as the service
+    checks them, so that every mistake of the form is said at once, beside its field."""
+
     name = forms.CharField(label=_("Worker's name"), max_length=50)
-    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
-    phone = forms.CharField(label=_("Mobile"), max_length=20, required=False)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=18,
+        required=False,
+        validators=[lambda value: _checked(validate_id_number(value, today=clock.local_today()))],
+    )
+    phone = forms.CharField(
+        label=_("Mobile"),
+        max_length=20,
+        required=False,
+        validators=[lambda value: _checked(validate_mobile(value))],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     claimed = forms.DecimalField(label=_("Claimed (yuan)"), **MONEY)  # type: ignore[arg-type]
 
 

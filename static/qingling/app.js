@@ -125,7 +125,9 @@
     form.appendChild(box);
     Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
     var xhr = new XMLHttpRequest();
-    xhr.open((form.getAttribute("method") || "post").toUpperCase(), form.action);
+    // the attribute, not form.action: a field named "action" would shadow the property
+    var target = new URL(form.getAttribute("action") || window.location.href, window.location.href);
+    xhr.open((form.getAttribute("method") || "post").toUpperCase(), target.href);
     xhr.upload.addEventListener("progress", function (e) {
       if (!e.lengthComputable) return;
       var percent = Math.round((e.loaded / e.total) * 100);
