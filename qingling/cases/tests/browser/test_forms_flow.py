@@ -27,7 +27,7 @@ from qingling.testing import make_accepted_complaint, make_organization
 SCREENSHOTS = "var/screenshots"
 PASSWORD = "secret-forms-1"
 DESKTOP = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
-WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
+WIDTHS: dict[str, dict[str, Any]] = {"phone": PHONE, "desktop": DESKTOP}
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
@@ -249,3 +249,17 @@ class CaseFormsTests(StaticLiveServerTestCase):
                 page.click("form[data-step=evidence] button")
                 page.wait_for_selector("tr[data-evidence=payroll]")
         assert Evidence.objects.filter(case=self.case).count() == 2
+
+    def test_the_case_prints_as_the_case_on_a4_without_navigation_or_forms(self) -> None:
+        with chromium() as browser:
+            page = self.sign_in(browser, "inspector-li", DESKTOP)
+            page.goto(self.url)
+            page.emulate_media(media="print")
+            for hidden in ("header.top", "#steps", "form[data-step=claim_add]", "#claims-batch"):
+                assert not page.locator(hidden).first.is_visible(), hidden
+            for shown in ("#claims table", "#documents", "#timeline", ".print-head"):
+                assert page.locator(shown).first.is_visible(), shown
+            page.screenshot(path=f"{SCREENSHOTS}/forms-case-print.png", full_page=True)
+            pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+        assert 1 <= pages <= 3, f"the case prints on {pages} A4 pages"
