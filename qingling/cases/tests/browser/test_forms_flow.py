@@ -261,5 +261,13 @@ class CaseFormsTests(StaticLiveServerTestCase):
                 assert page.locator(shown).first.is_visible(), shown
             page.screenshot(path=f"{SCREENSHOTS}/forms-case-print.png", full_page=True)
             pdf = page.pdf(format="A4", prefer_css_page_size=True)
+            # the ledger's money columns are on screen at 1366 px, with no sideways scroll
+            page.emulate_media(media="screen")
+            page.goto(f"{self.live_server_url}/reports/ledger/")
+            box = page.locator(".table-box")
+            fits = box.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
+            outstanding = page.locator("table.ledger th").last.bounding_box()
+            assert fits and outstanding is not None and outstanding["x"] + 20 < 1366
+            page.screenshot(path=f"{SCREENSHOTS}/forms-ledger-desktop.png")
         pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
         assert 1 <= pages <= 3, f"the case prints on {pages} A4 pages"
