@@ -112,7 +112,11 @@ class PhoneCodeField(forms.CharField):
 
 
 def form_add_application_error(
-    form: forms.Form, error: ApplicationError, *, field_map: Mapping[str, str] | None = None
+    form: forms.Form,
+    error: ApplicationError,
+    *,
+    field_map: Mapping[str, str] | None = None,
+    say_message: bool = False,
 ) -> None:
     """Attach the error's field messages to the form's fields (renamed through ``field_map``);
     whatever names no field of the form goes to the form as a whole."""
@@ -126,9 +130,10 @@ def form_add_application_error(
                 form.add_error(target, message)
                 said.add(str(message))
             placed = True
-    # A refusal (conflict, forbidden) is said once more on top, and so is a message that
-    # says more than its fields' ("12000 yuan is more than the 10000 outstanding").
-    if not placed or error.code != "invalid" or str(error.message) not in said:
+    # A refusal (conflict, forbidden) is said once more on top; with ``say_message`` so is
+    # a message that says more than its fields' ("12000 yuan is more than the 10000
+    # outstanding"), where it is no mere "correct the fields marked".
+    if not placed or error.code != "invalid" or (say_message and str(error.message) not in said):
         form.add_error(None, error.message)
 
 
@@ -160,7 +165,7 @@ def form_submit(
     try:
         result = act(form.cleaned_data)
     except ApplicationError as error:
-        form_add_application_error(form, error, field_map=field_map)
+        form_add_application_error(form, error, field_map=field_map, say_message=True)
         return Submitted(ok=False)
     return Submitted(ok=True, result=result)
 

@@ -13,7 +13,7 @@ class PaymentLikeForm(forms.Form):
 @override_settings(LANGUAGE_CODE="en")
 class FormSubmitTests(SimpleTestCase):
     def test_every_field_error_is_said_at_once_and_the_service_is_not_called(self) -> None:
-        called = []
+        called: list[object] = []
         form = PaymentLikeForm({"amount": "abc", "note": "too long"})
         submitted = form_submit(form, called.append)
         self.assertFalse(submitted.ok)
