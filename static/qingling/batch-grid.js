@@ -3,13 +3,12 @@
 //   cell pasted into, adding rows as needed;
 // - "More rows" adds five empty rows here instead of asking the server.
 // Without the script the grid still works: type row by row, "More rows" posts the form.
+// The listeners are on the document: app.js may replace the page's body after an upload.
 (function () {
   "use strict";
-  var form = document.querySelector("[data-batch-grid]");
-  if (!form) return;
-  var body = form.querySelector("tbody");
+  function body() { return document.querySelector("[data-batch-grid] tbody"); }
 
-  function rows() { return body.querySelectorAll("tr"); }
+  function rows() { return body().querySelectorAll("tr"); }
 
   function addRow() {
     var all = rows();
@@ -27,20 +26,21 @@
       var label = input.getAttribute("aria-label") || "";
       input.setAttribute("aria-label", label.replace(/\d+$/, String(line)));
     });
-    body.appendChild(row);
+    body().appendChild(row);
     return row;
   }
 
-  form.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("#batch-more");
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-batch-grid] #batch-more");
     if (!button) return;
     event.preventDefault();
     for (var i = 0; i < 5; i++) addRow();
   });
 
-  form.addEventListener("paste", function (event) {
+  document.addEventListener("paste", function (event) {
     var input = event.target;
     if (!input || input.tagName !== "INPUT" || !event.clipboardData) return;
+    if (!input.closest("[data-batch-grid]")) return;
     var text = event.clipboardData.getData("text/plain");
     if (text.indexOf("\t") < 0 && text.indexOf("\n") < 0) return; // one value: the usual paste
     event.preventDefault();
