@@ -24,7 +24,9 @@ from qingling.cases.models import (
     InvestigationRecord,
     Payment,
 )
-from qingling.core.forms import ImportFileField
+from qingling.core import clock
+from qingling.core.forms import SHEET_ACCEPT, ImportFileField, LimitedFileInput
+from qingling.core.validators import validate_id_number, validate_mobile
 
 Choices = Sequence[tuple[str, str]]
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -126,6 +128,26 @@ class NoteForm(forms.Form):
     )
 
 
+def confirm_field(label: Any) -> forms.BooleanField:
+    """The tick that confirms a destructive action (撤销立案, 作废, removing an inspector): the
+    form is refused, beside this box, until it is ticked."""
+    return forms.BooleanField(
+        label=label,
+        error_messages={"required": _("Tick this box to confirm; this cannot be undone.")},
+    )
+
+
+class WithdrawForm(NoteForm):
+    """撤销立案: the note says why, and the tick confirms it."""
+
+    note = forms.CharField(
+        label=_("Why the case is withdrawn"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = confirm_field(_("I confirm the withdrawal of this case (撤销立案)."))
+
+
 class OrderForm(forms.Form):
     order_days = forms.IntegerField(
         label=_("Working days to pay, from service"),
@@ -172,12 +194,31 @@ class InspectorAssignForm(forms.Form):
 
 class InspectorRemoveForm(forms.Form):
     inspector = forms.IntegerField(widget=forms.HiddenInput)
+    confirm = confirm_field(_("I confirm: remove this inspector from the case."))
+
+
+def _checked(_value: str) -> None:
+    """A validator of the platform's (which returns the cleaned value) as a form's (None)."""
 
 
 class ClaimAddForm(forms.Form):
+    """One worker's claim. The ID number and the mobile are checked here as the service
+    checks them, so that every mistake of the form is said at once, beside its field."""
+
     name = forms.CharField(label=_("Worker's name"), max_length=50)
-    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
-    phone = forms.CharField(label=_("Mobile"), max_length=20, required=False)
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=18,
+        required=False,
+        validators=[lambda value: _checked(validate_id_number(value, today=clock.local_today()))],
+    )
+    phone = forms.CharField(
+        label=_("Mobile"),
+        max_length=20,
+        required=False,
+        validators=[lambda value: _checked(validate_mobile(value))],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     claimed = forms.DecimalField(label=_("Claimed (yuan)"), **MONEY)  # type: ignore[arg-type]
 
 
@@ -231,11 +272,20 @@ class ClaimsImportForm(forms.Form):
         help_text=_(
             "First sheet, one worker a row, columns 姓名, 身份证号, 欠薪金额 and optionally 手机."
         ),
-        widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
+        widget=LimitedFileInput(limit="QINGLING_IMPORT_MAX_BYTES", accept=SHEET_ACCEPT),
+    )
+
+
+class BatchSheetForm(forms.Form):
+    """A sheet that fills the batch grid (claims or payments) for its preview."""
+
+    file = ImportFileField(
+        label=_("Or fill the grid from a sheet (XLSX)"),
+        help_text=_(
+            "Claims: 姓名, 身份证号, 手机, 欠薪金额. Payments: 身份证号, 支付金额, 支付日期 and "
+            "optionally 支付方, 支付方式, 凭证号. The first row names the columns."
         ),
+        widget=LimitedFileInput(limit="QINGLING_IMPORT_MAX_BYTES", accept=SHEET_ACCEPT),
     )
 
 
@@ -296,6 +346,7 @@ class ServiceForm(forms.Form):
         label=_("Photo or PDF proof"),
         required=False,
         help_text=_("A photo of the document left or of the posted notice."),
+        widget=LimitedFileInput(),
     )
 
     def __init__(self, *args: Any, method: str, **kwargs: Any) -> None:
@@ -311,6 +362,7 @@ class SignedReceiptForm(forms.Form):
     signed_receipt = forms.FileField(
         label=_("Signed proof of service (scan or photo)"),
         help_text=_("JPEG, PNG, HEIC or PDF."),
+        widget=LimitedFileInput(),
     )
 
 
@@ -320,6 +372,7 @@ class VoidForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    confirm = confirm_field(_("I confirm: void this document (作废). Its number stays used."))
 
 
 QA_START = re.compile(r"^\s*(问|Q)\s*[:：]\s*", re.IGNORECASE)
@@ -398,7 +451,9 @@ class RecordForm(forms.Form):
 
 class RecordScanForm(forms.Form):
     signed_scan = forms.FileField(
-        label=_("Signed record (scan or photo)"), help_text=_("JPEG, PNG, HEIC or PDF.")
+        label=_("Signed record (scan or photo)"),
+        help_text=_("JPEG, PNG, HEIC or PDF."),
+        widget=LimitedFileInput(),
     )
 
 
@@ -417,7 +472,9 @@ class EvidenceForm(forms.Form):
     )
     obtained_on = forms.DateField(label=_("Obtained on"), widget=_date_input())
     pages = forms.IntegerField(label=_("Pages"), min_value=1, max_value=9999, initial=1)
-    file = forms.FileField(label=_("File"), help_text=_("JPEG, PNG, HEIC or PDF."))
+    file = forms.FileField(
+        label=_("File"), help_text=_("JPEG, PNG, HEIC or PDF."), widget=LimitedFileInput()
+    )
 
 
 # --- the decision procedure (decisions.py, enforcement.py, views/decisions.py) ---------------

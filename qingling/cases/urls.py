@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qingling.cases.views import cases, decisions, documents, evidence
+from qingling.cases.views import batches, cases, decisions, documents, evidence
 
 app_name = "cases"
 urlpatterns = [
@@ -54,6 +54,7 @@ urlpatterns = [
         name="proceeding_act",
     ),
     path("<uuid:public_id>/claims/import/", cases.claims_import_view, name="claims_import"),
+    path("<uuid:public_id>/claims/batch/", batches.claims_batch_view, name="claims_batch"),
     path("<uuid:public_id>/archive/", documents.case_archive_download, name="case_archive"),
     path("<uuid:public_id>/records/", evidence.record_create_view, name="record_create"),
     path(

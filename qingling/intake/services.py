@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can, covers, jurisdiction_prefix
 from qingling.core import clock
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
@@ -1679,4 +1680,18 @@ def complaint_payment_notify(
             "amount": str(amount),
             "paid_on": paid_on.isoformat(),
         },
+    )
+
+
+@transaction.atomic
+def complaint_export_record(
+    *, actor: User, filters: dict[str, Any], rows: int, file_format: str
+) -> None:
+    """Audit an export of the complaint list (its filters, its row count, XLSX or CSV): the
+    export carries names and masked phone numbers of complainants (docs/intake.md)."""
+    audit_event_record(
+        actor=actor,
+        action="complaint.export",
+        obj=actor,
+        after={"filters": filters, "rows": rows, "format": file_format},
     )

@@ -6,6 +6,7 @@ app_name = "intake"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("all/", views.complaint_list, name="complaint_list"),
+    path("all/export/", views.complaint_export, name="complaint_export"),
     path("new/", views.complaint_new, name="complaint_new"),
     path("<uuid:public_id>/", views.complaint_detail, name="complaint_detail"),
     path("<uuid:public_id>/decide/<str:action>/", views.complaint_decide, name="complaint_decide"),

@@ -156,6 +156,8 @@ def _act(request: HttpRequest, warning: Warning, action: str, user: User) -> Non
     elif action == "resolve":
         services.warning_resolve(warning=warning, note=note, actor=user)
         messages.success(request, _("The warning is resolved."))
+    elif not request.POST.get("confirm"):  # dismissing is destructive: a tick confirms it
+        messages.error(request, _("Tick the box to confirm the dismissal; nothing was changed."))
     else:
         services.warning_dismiss(warning=warning, reason=note, actor=user)
         messages.success(request, _("The warning is dismissed."))

@@ -2,6 +2,15 @@
 // allows no inline script or onclick="" attribute:
 //   <button data-print>            prints the page
 //   <select data-autosubmit>       sends its form when the choice changes
+//   #error-summary                 a refused form: the summary is focused, so a screen reader
+//                                  and a phone's viewport start at what to correct
+//   <input type=file data-max-bytes accept data-too-large data-wrong-type>
+//                                  (core.forms.LimitedFileInput) a file over the server's limit
+//                                  or of another kind is refused here, before it is sent
+//   a form with such an input      is sent by XMLHttpRequest with a progress bar; when the
+//                                  server refuses another field (422) the page is shown again
+//                                  with the chosen files still in their inputs. Without this
+//                                  script the plain form posts as usual (docs/forms.md).
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -15,5 +24,148 @@
     if (target && target.hasAttribute && target.hasAttribute("data-autosubmit") && target.form) {
       target.form.submit();
     }
+    if (target && target.matches && target.matches("input[type=file][data-max-bytes]")) {
+      fileCheck(target);
+    }
+  });
+
+  function focusErrors() {
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "start" });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrors);
+  } else {
+    focusErrors();
+  }
+
+  // --- files checked before they are sent ------------------------------------------------
+  function accepted(input, file) {
+    var accept = (input.getAttribute("accept") || "").toLowerCase();
+    if (!accept) return true;
+    var name = file.name.toLowerCase();
+    var type = (file.type || "").toLowerCase();
+    return accept.split(",").some(function (item) {
+      item = item.trim();
+      if (!item) return false;
+      if (item.charAt(0) === ".") return name.slice(-item.length) === item;
+      if (item.slice(-2) === "/*") return type.indexOf(item.slice(0, -1)) === 0;
+      return type === item;
+    });
+  }
+
+  function sizeText(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.ceil(bytes / 1024) + " KB";
+  }
+
+  function say(input, text) {
+    var box = input.parentNode.querySelector(".upload-refused");
+    if (!text) {
+      if (box) box.parentNode.removeChild(box);
+      input.removeAttribute("aria-invalid");
+      return;
+    }
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "upload-refused";
+      box.setAttribute("role", "alert");
+      input.insertAdjacentElement("afterend", box);
+    }
+    box.textContent = text;
+    input.setAttribute("aria-invalid", "true");
+  }
+
+  // True when every chosen file may be sent; otherwise the input is emptied and says why.
+  function fileCheck(input) {
+    var files = Array.prototype.slice.call(input.files || []);
+    var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var most = parseInt(input.getAttribute("data-max-files") || "0", 10);
+    var problems = [];
+    if (most && files.length > most) problems.push(input.getAttribute("data-too-many"));
+    files.forEach(function (file) {
+      if (!accepted(input, file)) {
+        problems.push(input.getAttribute("data-wrong-type").replace("{name}", file.name));
+      } else if (limit && file.size > limit) {
+        problems.push(input.getAttribute("data-too-large")
+          .replace("{name}", file.name).replace("{size}", sizeText(file.size)));
+      }
+    });
+    if (problems.length) {
+      input.value = "";
+      say(input, problems.join(" "));
+      return false;
+    }
+    say(input, "");
+    return true;
+  }
+
+  // --- upload with progress; files kept when the server refuses another field --------------
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var inputs = form.querySelectorAll ? form.querySelectorAll("input[type=file][data-max-bytes]") : [];
+    if (!inputs.length || !window.FormData || !window.XMLHttpRequest || !window.DOMParser) return;
+    var ok = true;
+    Array.prototype.forEach.call(inputs, function (input) { ok = fileCheck(input) && ok; });
+    if (!ok) { event.preventDefault(); return; }
+    var hasFile = Array.prototype.some.call(inputs, function (input) { return input.files && input.files.length; });
+    if (!hasFile) return; // nothing to show progress for: the plain post
+    event.preventDefault();
+    var wording = inputs[0].getAttribute("data-uploading") || "{percent}%";
+    var box = document.createElement("div");
+    box.className = "upload-progress";
+    box.setAttribute("role", "status");
+    var bar = document.createElement("progress");
+    bar.max = 100; bar.value = 0;
+    var label = document.createElement("span");
+    label.textContent = wording.replace("{percent}", "0");
+    box.appendChild(label); box.appendChild(bar);
+    form.appendChild(box);
+    Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
+    var xhr = new XMLHttpRequest();
+    // the attribute, not form.action: a field named "action" would shadow the property
+    var target = new URL(form.getAttribute("action") || window.location.href, window.location.href);
+    xhr.open((form.getAttribute("method") || "post").toUpperCase(), target.href);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable) return;
+      var percent = Math.round((e.loaded / e.total) * 100);
+      bar.value = percent;
+      label.textContent = wording.replace("{percent}", String(percent));
+    });
+    xhr.addEventListener("load", function () {
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var action = form.getAttribute("action");
+      var chosen = Array.prototype.map.call(inputs, function (input) {
+        return { name: input.name, files: input.files };
+      });
+      if (xhr.status !== 422 && xhr.responseURL) {
+        history.replaceState(null, "", xhr.responseURL);
+      }
+      document.title = page.title;
+      document.body.replaceWith(document.importNode(page.body, true));
+      if (window.htmx) window.htmx.process(document.body);
+      if (xhr.status !== 422) { window.scrollTo(0, 0); return; }
+      // refused for another field: the same form, shown again, gets back the files chosen
+      var again = Array.prototype.filter.call(document.querySelectorAll("form"), function (f) {
+        return f.getAttribute("action") === action;
+      })[0];
+      if (again) {
+        chosen.forEach(function (item) {
+          var input = again.querySelector('input[type=file][name="' + item.name + '"]');
+          if (input && item.files && item.files.length) {
+            try { input.files = item.files; } catch (e) { /* an old browser: choose again */ }
+          }
+        });
+      }
+      focusErrors();
+    });
+    xhr.addEventListener("error", function () {
+      box.parentNode.removeChild(box);
+      Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = false; });
+      form.submit(); // the network failed the script: let the browser try the plain post
+    });
+    xhr.send(new FormData(form));
   });
 })();

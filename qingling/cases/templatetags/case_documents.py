@@ -46,6 +46,7 @@ class DocumentRow:
 def case_documents(context: template.Context, case: Case) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
+    bound = context.get("bound_forms") or {}  # a refused form, shown again (views.cases)
     archived = case_archive_of(case=case) is not None  # read-only: nothing to offer
     can_generate = can(user, Perm.CASE_WORK) and bool(case_step_actors(case, user)) and not archived
     can_serve = can_generate and case.status in OPEN_STATUSES
@@ -62,7 +63,8 @@ def case_documents(context: template.Context, case: Case) -> dict[str, Any]:
             services=[
                 ServiceRow(
                     service=s,
-                    receipt_form=SignedReceiptForm(prefix=f"receipt-{s.pk}")
+                    receipt_form=bound.get(f"receipt-{s.pk}")
+                    or SignedReceiptForm(prefix=f"receipt-{s.pk}")
                     if can_generate
                     else None,
                 )
@@ -78,23 +80,29 @@ def case_documents(context: template.Context, case: Case) -> dict[str, Any]:
                 if chosen_document == str(document.public_id) and chosen_method in SERVICE_FIELDS
                 else Service.Method.DIRECT
             )
-            row.serve_form = ServiceForm(
+            refused = bound.get(f"serve-{document.pk}")
+            if refused is not None:
+                row.serve_method = refused.method
+            row.serve_form = refused or ServiceForm(
                 method=row.serve_method,
                 prefix=f"serve-{document.pk}",
                 initial={"served_on": clock.local_today()},
             )
         if can_generate and not document.voided and not services:
-            row.void_form = VoidForm(prefix=f"void-{document.pk}")
+            row.void_form = bound.get(f"void-{document.pk}") or VoidForm(
+                prefix=f"void-{document.pk}"
+            )
         rows.append(row)
     return {
         "rows": rows,
         "methods": Service.Method.choices,
         "chosen": chosen_document,
-        "forms": document_forms() if can_generate else [],
+        "forms": [(kind, label, bound.get(kind) or form) for kind, label, form in document_forms()]
+        if can_generate
+        else [],
         "can_generate": can_generate,
-        "facts_form": FactsForRespondentForm(
-            prefix="facts", initial={"text": case.facts_for_respondent}
-        )
+        "facts_form": bound.get("facts")
+        or FactsForRespondentForm(prefix="facts", initial={"text": case.facts_for_respondent})
         if can_serve
         else None,
     }

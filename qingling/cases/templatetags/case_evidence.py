@@ -30,6 +30,7 @@ class RecordRow:
 def case_evidence(context: template.Context, case: Case) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
+    bound = context.get("bound_forms") or {}  # a refused form, shown again (views.cases)
     actors = case_step_actors(case, user)
     archive = selectors.case_archive_of(case=case)
     writable = archive is None
@@ -47,12 +48,17 @@ def case_evidence(context: template.Context, case: Case) -> dict[str, Any]:
         "records": [
             RecordRow(
                 record=record,
-                scan_form=RecordScanForm(prefix=f"scan-{record.pk}") if on_team else None,
+                scan_form=(
+                    bound.get(f"scan-{record.pk}") or RecordScanForm(prefix=f"scan-{record.pk}")
+                )
+                if on_team
+                else None,
             )
             for record in selectors.case_records(case=case)
         ],
         "evidence": list(selectors.case_evidence(case=case)),
-        "record_form": RecordForm(
+        "record_form": bound.get("record")
+        or RecordForm(
             prefix="record",
             inspectors=inspectors,
             initial={
@@ -63,7 +69,8 @@ def case_evidence(context: template.Context, case: Case) -> dict[str, Any]:
         )
         if inspectors
         else None,
-        "evidence_form": EvidenceForm(prefix="evidence", initial={"obtained_on": today})
+        "evidence_form": bound.get("evidence")
+        or EvidenceForm(prefix="evidence", initial={"obtained_on": today})
         if on_team and is_open
         else None,
         "can_archive": writable

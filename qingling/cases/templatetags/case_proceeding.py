@@ -73,6 +73,7 @@ def _forms(proceeding: Proceeding | None, actors: frozenset[str]) -> dict[str, f
 @register.simple_tag(takes_context=True)
 def case_proceeding(context: template.Context, case: Case) -> dict[str, Any]:
     request = context.get("request")
+    bound = context.get("bound_forms") or {}  # a refused form, shown again (views.cases)
     user = getattr(request, "user", None)
     can_act = bool(case_step_actors(case, user)) and case.status in OPEN_STATUSES
     proceeding = proceeding_live(case=case) or (
@@ -146,7 +147,7 @@ def case_proceeding(context: template.Context, case: Case) -> dict[str, Any]:
         "compensation_paid": sum((r.compensation.paid for r in compensations), Decimal(0)),
         "penalties": penalties,
         "challenges": challenges,
-        "forms": step_forms,
+        "forms": {key: bound.get(key) or form for key, form in step_forms.items()},
         "buttons": buttons,
         "today": today,
     }

@@ -39,6 +39,7 @@ from qingling.cases.forms import (
     PaymentForm,
     PaymentReverseForm,
     ReasonForm,
+    WithdrawForm,
 )
 from qingling.cases.imports import claims_import, parse_claims_xlsx
 from qingling.cases.lifecycle import (
@@ -51,7 +52,7 @@ from qingling.cases.lifecycle import (
 from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment, Service
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError
-from qingling.core.forms import form_add_application_error
+from qingling.core.forms import form_add_application_error, form_submit
 from qingling.core.models import AuditEvent, Division
 from qingling.core.selectors import division_list
 from qingling.core.services import import_job_create
@@ -295,12 +296,24 @@ def _steps(case: Case, actors: frozenset[str]) -> list[str]:
     return steps
 
 
+# Steps that undo the case: shown last, closed, in red, and confirmed by a tick (WithdrawForm).
+DESTRUCTIVE_STEPS = frozenset({"withdraw"})
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
 @dataclass
 class ClaimRow:
     claim: Claim
     payments: list[Payment]
     edit: forms.Form | None = None
     pay: forms.Form | None = None
+    reverse: forms.Form | None = None  # a refused reversal, shown again with its errors
 
 
 @dataclass
@@ -313,6 +326,23 @@ class TimelineEntry:
 @require_perm(Perm.CASE_VIEW)
 def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, public_id=public_id)
+    return case_page(request, case)
+
+
+def case_page(
+    request: HttpRequest,
+    case: Case,
+    *,
+    refused: forms.Form | None = None,
+    key: str | None = None,
+) -> HttpResponse:
+    """The case page. With ``refused`` (a form posted from it that ``form_submit`` refused)
+    that bound form takes the place of the blank one of its prefix: its section opens, the
+    errors stand beside their fields and what was typed is kept. Answered 422 so that a
+    script (the upload progress of app.js) knows the post was not taken."""
+    bound: dict[str, forms.Form] = {}
+    if refused is not None:
+        bound[key or refused.prefix or ""] = refused
     user = request.user
     today = clock.local_today()
     actors = services.case_step_actors(case, user)
@@ -329,9 +359,13 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
     rows = []
     for claim in selectors.case_detail_claims(case=case):
-        row = ClaimRow(claim=claim, payments=list(claim.payments.all()))
+        row = ClaimRow(
+            claim=claim,
+            payments=list(claim.payments.all()),
+            reverse=bound.get(f"reverse-{claim.pk}"),
+        )
         if can_edit:
-            row.edit = ClaimEditForm(
+            row.edit = bound.get(f"edit-{claim.pk}") or ClaimEditForm(
                 prefix=f"edit-{claim.pk}",
                 initial={
                     "verified": claim.verified,
@@ -341,7 +375,7 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 },
             )
             if claim.outstanding > 0:
-                row.pay = PaymentForm(
+                row.pay = bound.get(f"pay-{claim.pk}") or PaymentForm(
                     prefix=f"pay-{claim.pk}",
                     payers=payers,
                     initial={
@@ -359,9 +393,27 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "paid": sum((c.paid for c in claims), ZERO),
         "outstanding": sum((c.outstanding for c in claims), ZERO),
     }
-    steps = _steps(case, actors)
+    steps = sorted(_steps(case, actors), key=lambda step: step in DESTRUCTIVE_STEPS)
     can_assign = is_chief and is_open
-    step_forms = {step: ACTIONS[step][0](prefix=step) for step in steps}
+    step_forms = {step: bound.get(step) or ACTIONS[step][0](prefix=step) for step in steps}
+    blank: dict[str, forms.Form] = {
+        "assign": InspectorAssignForm(
+            prefix="assign", inspectors=_assignable(case) if can_assign else []
+        ),
+        "remove": InspectorRemoveForm(prefix="remove", auto_id=False),
+        "extend": ReasonForm(prefix="extend"),
+        "compensation": ExtraCompensationForm(
+            prefix="compensation",
+            initial={
+                "rate": int(case.extra_compensation_rate * 100)
+                if case.extra_compensation_rate is not None
+                else None,
+                "reason": case.extra_compensation_reason,
+            },
+        ),
+        "claim_add": ClaimAddForm(prefix="claim_add"),
+        "claims_import": ClaimsImportForm(),
+    }
     return render(
         request,
         "cases/case_detail.html",
@@ -385,28 +437,18 @@ def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             and case.order_served_on is not None
             and case.order_due is not None
             and case.order_due < today,
-            "forms": {
-                "assign": InspectorAssignForm(
-                    prefix="assign", inspectors=_assignable(case) if can_assign else []
-                ),
-                "remove": InspectorRemoveForm(prefix="remove", auto_id=False),
-                "extend": ReasonForm(prefix="extend"),
-                "compensation": ExtraCompensationForm(
-                    prefix="compensation",
-                    initial={
-                        "rate": int(case.extra_compensation_rate * 100)
-                        if case.extra_compensation_rate is not None
-                        else None,
-                        "reason": case.extra_compensation_reason,
-                    },
-                ),
-                "claim_add": ClaimAddForm(prefix="claim_add"),
-            },
-            "claims_import_form": ClaimsImportForm(),
+            "forms": {key: bound.get(key) or form for key, form in blank.items()},
+            "bound_forms": bound,
+            "destructive": DESTRUCTIVE_STEPS,
+            "remove_open": _int(refused.data.get("remove-inspector"))
+            if isinstance(refused, InspectorRemoveForm)
+            else None,
+            "refused": refused,
             "timeline": _timeline(case, selectors.case_timeline(case=case)),
             "facts": selectors.case_facts(case=case, user=user),
             "archive": selectors.case_archive_of(case=case),
         },
+        status=422 if refused is not None else 200,
     )
 
 
@@ -490,7 +532,7 @@ ACTIONS: dict[str, tuple[type[forms.Form], CaseAction]] = {
     "request_closing": (NoteForm, _transition(CaseStatus.CLOSING_REQUESTED)),
     "close": (CloseForm, _transition(CaseStatus.CLOSED)),
     "send_back": (NoteForm, _transition(CaseStatus.INVESTIGATING)),
-    "withdraw": (NoteForm, _transition(CaseStatus.CLOSED, outcome=CaseOutcome.WITHDRAWN)),
+    "withdraw": (WithdrawForm, _transition(CaseStatus.CLOSED, outcome=CaseOutcome.WITHDRAWN)),
     "extend": (
         ReasonForm,
         lambda r, c, d: services.case_extend(case=c, reason=d["reason"], actor=r.user),
@@ -514,26 +556,31 @@ ACTIONS: dict[str, tuple[type[forms.Form], CaseAction]] = {
 }
 
 
-def _form_errors(form: forms.Form) -> str:
-    return "; ".join(
-        f"{form.fields[name].label}: {' '.join(map(str, errors))}"
-        if name in form.fields
-        else " ".join(map(str, errors))
-        for name, errors in form.errors.items()
-    )
-
-
-def _run(request: HttpRequest, form: forms.Form, act: Callable[[dict[str, Any]], object]) -> None:
-    """Validate, call the service, and say what happened (the refusal in its own words)."""
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-        return
-    try:
-        act(form.cleaned_data)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
+def _submit(
+    request: HttpRequest,
+    case: Case,
+    form: forms.Form,
+    act: Callable[[dict[str, Any]], object],
+    *,
+    anchor: str,
+    key: str | None = None,
+) -> HttpResponse:
+    """Run a form of the case page through its service: taken, back to the page (at
+    ``anchor``) with "Recorded."; refused, the page again with this form bound and its errors
+    beside its fields (``core.forms.form_submit``)."""
+    if form_submit(form, act).ok:
         messages.success(request, _("Recorded."))
+        return redirect(f"{case_url(case)}#{anchor}")
+    return case_page(request, case, refused=form, key=key)
+
+
+ACTION_ANCHORS = {
+    "assign": "inspectors",
+    "remove": "inspectors",
+    "claim_add": "claims",
+    "claims_from_roster": "claims",
+    "facts": "documents",
+}
 
 
 def _case_for_change(request: HttpRequest, public_id: uuid.UUID) -> tuple[Case, frozenset[str]]:
@@ -561,8 +608,8 @@ def case_act(request: HttpRequest, public_id: uuid.UUID, action: str) -> HttpRes
         )
     else:
         form = form_class(request.POST, prefix=action)
-    _run(request, form, lambda data: act(request, case, data))
-    return redirect("cases:case_detail", public_id=case.public_id)
+    anchor = ACTION_ANCHORS.get(action, "steps")
+    return _submit(request, case, form, lambda data: act(request, case, data), anchor=anchor)
 
 
 @require_perm(Perm.CASE_VIEW)
@@ -579,25 +626,25 @@ def claim_act(
     if claim is None:
         raise Http404
     prefix = f"{action}-{claim.pk}"
+    act: Callable[[dict[str, Any]], object]
     if action == "edit":
         form: forms.Form = ClaimEditForm(request.POST, prefix=prefix)
-        _run(
-            request,
-            form,
-            lambda d: services.claim_update(
+
+        def act(d: dict[str, Any]) -> object:
+            return services.claim_update(
                 claim=claim,
                 verified=d["verified"],
                 verified_reason=d["verified_reason"],
                 ordered=d["ordered"],
                 explanation=d["explanation"],
                 actor=request.user,
-            ),
-        )
+            )
+
     elif action == "reverse":
         form = PaymentReverseForm(request.POST, prefix=prefix)
         payments = {p.public_id: p for p in claim.payments.all()}
 
-        def reverse(d: dict[str, Any]) -> object:
+        def act(d: dict[str, Any]) -> object:
             payment = payments.get(d["payment"])
             if payment is None:
                 raise Http404
@@ -605,16 +652,14 @@ def claim_act(
                 payment=payment, amount=d["amount"], reason=d["reason"], actor=request.user
             )
 
-        _run(request, form, reverse)
     else:
         payers = {str(o.public_id): o for o in selectors.case_payer_choices(case=case)}
         form = PaymentForm(
             request.POST, prefix=prefix, payers=[(k, o.name) for k, o in payers.items()]
         )
-        _run(
-            request,
-            form,
-            lambda d: services.payment_record(
+
+        def act(d: dict[str, Any]) -> object:
+            return services.payment_record(
                 claim=claim,
                 amount=d["amount"],
                 paid_on=d["paid_on"],
@@ -623,9 +668,9 @@ def claim_act(
                 method=d["method"],
                 voucher=d["voucher"],
                 actor=request.user,
-            ),
-        )
-    return redirect(f"{case_url(case)}#claim-{claim.pk}")
+            )
+
+    return _submit(request, case, form, act, anchor=f"claim-{claim.pk}")
 
 
 def case_url(case: Case) -> str:
@@ -774,10 +819,8 @@ def claims_import_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     """Add the claims of an XLSX sheet; bad rows are listed by line and reason."""
     case, _actors = _case_for_change(request, public_id)
     form = ClaimsImportForm(request.POST, request.FILES)
-    back = redirect(f"{reverse('cases:case_detail', args=[case.public_id])}#claims")
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for e in form.errors.get("file", [])))
-        return back
+        return case_page(request, case, refused=form, key="claims_import")
     upload = form.cleaned_data["file"]  # its size is checked by the form
     content = upload.read()
     try:
@@ -794,8 +837,8 @@ def claims_import_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             return redirect("accounts:import_job", public_id=job.public_id)
         result = claims_import(case=case, rows=parse_claims_xlsx(content), actor=request.user)
     except ApplicationError as error:
-        messages.error(request, error.message)
-        return back
+        form_add_application_error(form, error)
+        return case_page(request, case, refused=form, key="claims_import")
     messages.success(
         request,
         ngettext("%(count)d claim is added.", "%(count)d claims are added.", result.created)
@@ -807,4 +850,4 @@ def claims_import_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             _("Line %(line)d, %(field)s: %(message)s")
             % {"line": failure.line, "field": failure.field, "message": failure.message},
         )
-    return back
+    return redirect(f"{case_url(case)}#claims")

@@ -52,7 +52,9 @@ from qingling.cases.forms import (
 )
 from qingling.cases.models import Case, Challenge, Compensation, Penalty, Proceeding
 from qingling.cases.penalties import penalty_payment_record
+from qingling.cases.views.cases import case_page
 from qingling.core.exceptions import ApplicationError
+from qingling.core.forms import form_submit
 
 Step = Callable[[Case, Proceeding | None, dict[str, Any], Any], object]
 
@@ -182,30 +184,20 @@ def proceeding_act(request: HttpRequest, public_id: uuid.UUID, action: str) -> H
     if not services.case_step_actors(case, request.user):
         raise PermissionDenied
     form_class, step, success = ACTIONS[action]
-    data: dict[str, Any] = {}
-    if form_class is not None:
-        form = form_class(request.POST, prefix=action)
-        if not form.is_valid():
-            messages.error(
-                request,
-                "; ".join(
-                    f"{_label(form, name)}: {' '.join(map(str, errors))}"
-                    for name, errors in form.errors.items()
-                ),
-            )
-            return redirect(f"{case_url(case)}#procedure")
-        data = dict(form.cleaned_data)
-    try:
-        step(case, _latest(case), data, request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, str(success))
+    if form_class is None:
+        try:
+            step(case, _latest(case), {}, request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, str(success))
+        return redirect(f"{case_url(case)}#procedure")
+    form = form_class(request.POST, prefix=action)
+    submitted = form_submit(form, lambda data: step(case, _latest(case), dict(data), request.user))
+    if not submitted.ok:
+        return case_page(request, case, refused=form)
+    messages.success(request, str(success))
     return redirect(f"{case_url(case)}#procedure")
-
-
-def _label(form: forms.Form, name: str) -> str:
-    return str(form.fields[name].label) if name in form.fields else ""
 
 
 def case_url(case: Case) -> str:

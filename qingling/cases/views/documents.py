@@ -28,8 +28,9 @@ from qingling.cases.forms import SERVICE_FIELDS, ServiceForm, SignedReceiptForm,
 from qingling.cases.models import Case, Document, Service
 from qingling.cases.pdf import PDF_CONTENT_TYPE, document_pdf
 from qingling.cases.serving import ServiceDetails, service_record, service_signed_receipt_upload
+from qingling.cases.views.cases import case_page
 from qingling.core import clock
-from qingling.core.exceptions import ApplicationError
+from qingling.core.forms import form_submit
 
 NO_STORE = "private, no-store"
 
@@ -98,23 +99,20 @@ def document_generate_view(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
         raise PermissionDenied
     kind = request.POST.get("kind", "")
     form = DocumentGenerateForm(request.POST, kind=kind)
-    if not form.is_valid():
-        messages.error(
-            request, "; ".join(" ".join(map(str, errors)) for errors in form.errors.values())
-        )
-    else:
-        try:
-            document = document_generate(
-                case=case, kind=kind, actor=request.user, extra=form.extra()
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("%(kind)s %(number)s generated.")
-                % {"kind": document.get_kind_display(), "number": document.number},
-            )
+    submitted = form_submit(
+        form,
+        lambda _data: document_generate(
+            case=case, kind=kind, actor=request.user, extra=form.extra()
+        ),
+    )
+    if submitted.result is None:
+        return case_page(request, case, refused=form)
+    document = submitted.result
+    messages.success(
+        request,
+        _("%(kind)s %(number)s generated.")
+        % {"kind": document.get_kind_display(), "number": document.number},
+    )
     return redirect("cases:case_detail", public_id=case.public_id)
 
 
@@ -195,15 +193,6 @@ def _back(case: Case) -> HttpResponse:
     return redirect(f"{reverse('cases:case_detail', args=[case.public_id])}#documents")
 
 
-def _errors(form: forms.Form) -> str:
-    return "; ".join(
-        f"{form.fields[name].label}: {' '.join(map(str, errors))}"
-        if name in form.fields
-        else " ".join(map(str, errors))
-        for name, errors in form.errors.items()
-    )
-
-
 @require_perm(Perm.CASE_WORK)
 @require_POST
 def document_serve_view(
@@ -216,31 +205,29 @@ def document_serve_view(
         messages.error(request, _("Choose how the document was served."))
         return _back(case)
     form = ServiceForm(request.POST, request.FILES, method=method, prefix=f"serve-{document.pk}")
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return _back(case)
-    data = form.cleaned_data
-    details = ServiceDetails(
-        method=method,
-        served_on=data["served_on"],
-        **{
-            name: data[name]
-            for name in SERVICE_FIELDS[method]
-            if name != "evidence" and data.get(name) is not None
-        },
-    )
-    try:
-        service = service_record(
+
+    def serve(data: dict[str, Any]) -> Service:
+        details = ServiceDetails(
+            method=method,
+            served_on=data["served_on"],
+            **{
+                name: data[name]
+                for name in SERVICE_FIELDS[method]
+                if name != "evidence" and data.get(name) is not None
+            },
+        )
+        return service_record(
             document=document, details=details, evidence=data.get("evidence"), actor=request.user
         )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(number)s served; it counts as served on %(date)s.")
-            % {"number": document.number, "date": service.effective_on.isoformat()},
-        )
+
+    submitted = form_submit(form, serve)
+    if submitted.result is None:
+        return case_page(request, case, refused=form)
+    messages.success(
+        request,
+        _("%(number)s served; it counts as served on %(date)s.")
+        % {"number": document.number, "date": submitted.result.effective_on.isoformat()},
+    )
     return _back(case)
 
 
@@ -251,15 +238,13 @@ def document_void_view(
 ) -> HttpResponse:
     case, document = _document_for_change(request, public_id, document_id)
     form = VoidForm(request.POST, prefix=f"void-{document.pk}")
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return _back(case)
-    try:
-        document_void(document=document, reason=form.cleaned_data["reason"], actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("%(number)s is voided.") % {"number": document.number})
+    submitted = form_submit(
+        form,
+        lambda data: document_void(document=document, reason=data["reason"], actor=request.user),
+    )
+    if not submitted.ok:
+        return case_page(request, case, refused=form)
+    messages.success(request, _("%(number)s is voided.") % {"number": document.number})
     return _back(case)
 
 
@@ -275,17 +260,15 @@ def service_receipt_upload_view(
     if service is None:
         raise Http404
     form = SignedReceiptForm(request.POST, request.FILES, prefix=f"receipt-{service.pk}")
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return _back(case)
-    try:
-        service_signed_receipt_upload(
-            service=service, upload=form.cleaned_data["signed_receipt"], actor=request.user
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The signed proof of service is kept."))
+    submitted = form_submit(
+        form,
+        lambda data: service_signed_receipt_upload(
+            service=service, upload=data["signed_receipt"], actor=request.user
+        ),
+    )
+    if not submitted.ok:
+        return case_page(request, case, refused=form)
+    messages.success(request, _("The signed proof of service is kept."))
     return _back(case)
 
 

@@ -2,8 +2,8 @@
 
 import io
 import uuid
+from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -28,7 +28,9 @@ from qingling.cases.evidence import (
 from qingling.cases.forms import EvidenceForm, RecordForm, RecordScanForm
 from qingling.cases.models import Case, InvestigationRecord
 from qingling.cases.pdf import PDF_CONTENT_TYPE
+from qingling.cases.views.cases import case_page
 from qingling.core.exceptions import ApplicationError
+from qingling.core.forms import form_submit
 
 NO_STORE = "private, no-store"
 
@@ -42,15 +44,6 @@ def _case_for_change(request: HttpRequest, public_id: uuid.UUID) -> Case:
 
 def _back(case: Case, anchor: str) -> HttpResponse:
     return redirect(f"{reverse('cases:case_detail', args=[case.public_id])}#{anchor}")
-
-
-def _errors(form: forms.Form) -> str:
-    return "; ".join(
-        f"{form.fields[name].label}: {' '.join(map(str, errors))}"
-        if name in form.fields
-        else " ".join(map(str, errors))
-        for name, errors in form.errors.items()
-    )
 
 
 def record_inspector_choices(case: Case) -> list[tuple[str, str]]:
@@ -76,36 +69,34 @@ def _download(data: bytes, content_type: str, filename: str) -> FileResponse:
 def record_create_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     case = _case_for_change(request, public_id)
     form = RecordForm(request.POST, prefix="record", inspectors=record_inspector_choices(case))
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return _back(case, "records")
-    data = form.cleaned_data
-    chosen = {int(pk) for pk in data["inspectors"]}
-    inspectors: list[User] = [
-        a.inspector for a in services.case_inspectors(case) if a.inspector_id in chosen
-    ]
-    details = RecordDetails(
-        kind=data["kind"],
-        started_at=data["started_at"],
-        ended_at=data["ended_at"],
-        place=data["place"],
-        subject_name=data["subject_name"],
-        subject_role=data["subject_role"],
-        subject_side=data["subject_side"],
-        inspectors=inspectors,
-        questions=data["questions"],
-        findings=data["findings"],
-    )
-    try:
-        record = investigation_record_create(case=case, details=details, actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(kind)s recorded: print it for signing, then upload the signed scan.")
-            % {"kind": record.get_kind_display()},
+
+    def create(data: dict[str, Any]) -> InvestigationRecord:
+        chosen = {int(pk) for pk in data["inspectors"]}
+        inspectors: list[User] = [
+            a.inspector for a in services.case_inspectors(case) if a.inspector_id in chosen
+        ]
+        details = RecordDetails(
+            kind=data["kind"],
+            started_at=data["started_at"],
+            ended_at=data["ended_at"],
+            place=data["place"],
+            subject_name=data["subject_name"],
+            subject_role=data["subject_role"],
+            subject_side=data["subject_side"],
+            inspectors=inspectors,
+            questions=data["questions"],
+            findings=data["findings"],
         )
+        return investigation_record_create(case=case, details=details, actor=request.user)
+
+    submitted = form_submit(form, create)
+    if submitted.result is None:
+        return case_page(request, case, refused=form)
+    messages.success(
+        request,
+        _("%(kind)s recorded: print it for signing, then upload the signed scan.")
+        % {"kind": submitted.result.get_kind_display()},
+    )
     return _back(case, "records")
 
 
@@ -124,17 +115,15 @@ def record_scan_upload_view(
     case = _case_for_change(request, public_id)
     record = _record(case, record_id)
     form = RecordScanForm(request.POST, request.FILES, prefix=f"scan-{record.pk}")
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return _back(case, "records")
-    try:
-        investigation_record_scan_upload(
-            record=record, upload=form.cleaned_data["signed_scan"], actor=request.user
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The signed record is kept."))
+    submitted = form_submit(
+        form,
+        lambda data: investigation_record_scan_upload(
+            record=record, upload=data["signed_scan"], actor=request.user
+        ),
+    )
+    if not submitted.ok:
+        return case_page(request, case, refused=form)
+    messages.success(request, _("The signed record is kept."))
     return _back(case, "records")
 
 
@@ -165,12 +154,9 @@ def record_file_download(
 def evidence_attach_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     case = _case_for_change(request, public_id)
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-        return _back(case, "evidence")
-    data = form.cleaned_data
-    try:
-        evidence_attach(
+    submitted = form_submit(
+        form,
+        lambda data: evidence_attach(
             case=case,
             kind=data["kind"],
             title=data["title"],
@@ -179,11 +165,12 @@ def evidence_attach_view(request: HttpRequest, public_id: uuid.UUID) -> HttpResp
             pages=data["pages"],
             upload=data["file"],
             actor=request.user,
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The evidence is attached."))
+        ),
+        field_map={"upload": "file", "evidence": "file"},
+    )
+    if not submitted.ok:
+        return case_page(request, case, refused=form)
+    messages.success(request, _("The evidence is attached."))
     return _back(case, "evidence")
 
 

@@ -2,6 +2,7 @@
 
 import tempfile
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import IO, Any
 from urllib.parse import urlencode
 
@@ -9,7 +10,7 @@ from django import forms
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -141,7 +142,8 @@ def ledger_workbook(rows: Iterable[LedgerRow], target: IO[bytes]) -> int:
     sheet.append(xlsx_row(sheet, [str(header) for header in HEADERS]))
     statuses = dict(CaseStatus.choices)
     yes = gettext("yes")
-    count = 0
+    count = workers = 0
+    claimed = paid = outstanding = Decimal(0)
     for row in rows:
         case = row.case
         sheet.append(
@@ -167,6 +169,24 @@ def ledger_workbook(rows: Iterable[LedgerRow], target: IO[bytes]) -> int:
             )
         )
         count += 1
+        workers += row.workers
+        claimed += row.claimed
+        paid += row.paid
+        outstanding += row.outstanding
+    if count:  # the totals row, as values (a formula would be recomputed by whoever opens it)
+        sheet.append(
+            xlsx_row(
+                sheet,
+                [
+                    ngettext("Total of %(n)d case", "Total of %(n)d cases", count) % {"n": count},
+                    *([None] * 10),
+                    workers,
+                    _cell(sheet, claimed, MONEY_FORMAT),
+                    _cell(sheet, paid, MONEY_FORMAT),
+                    _cell(sheet, outstanding, MONEY_FORMAT),
+                ],
+            )
+        )
     workbook.save(target)
     return count
 

@@ -46,11 +46,18 @@ class CaseViewTestCase(BaseTestCase):
         return self.case
 
     def flash(self, response: Any) -> list[str]:
-        return [str(m) for m in response.wsgi_request._messages]
+        return [str(m) for m in response.wsgi_request._messages] + self.form_errors(response)
+
+    def form_errors(self, response: Any) -> list[str]:
+        """The errors of a refused form, shown again on the case page beside its fields."""
+        refused = response.context.get("refused") if response.context else None
+        if refused is None:
+            return []
+        return [str(e) for errors in refused.errors.values() for e in errors]
 
     def errors(self, response: Any) -> list[str]:
         stored = response.wsgi_request._messages
-        return [str(m) for m in stored if m.level_tag == "error"]
+        return [str(m) for m in stored if m.level_tag == "error"] + self.form_errors(response)
 
 
 @time_machine.travel(CURRENT_TIME, tick=False)
@@ -109,7 +116,11 @@ class CaseStepTests(CaseViewTestCase):
     def test_runs_the_case_from_investigation_to_closing(self) -> None:
         self.login(self.inspector)
         response = self.act("investigate", note="询问用人单位")
-        self.assertRedirects(response, reverse("cases:case_detail", args=[self.case.public_id]))
+        self.assertRedirects(
+            response,
+            reverse("cases:case_detail", args=[self.case.public_id]) + "#steps",
+            fetch_redirect_response=False,
+        )
         self.assertEqual(self.refresh().status, CaseStatus.INVESTIGATING)
 
         self.act("order", order_days="10", note="")
@@ -166,7 +177,11 @@ class CaseStepTests(CaseViewTestCase):
 
     def test_withdraws_a_case(self) -> None:
         self.login(self.chief)
-        self.act("withdraw", note="申请人撤回投诉")
+        response = self.act("withdraw", note="申请人撤回投诉")
+        self.assertEqual(response.status_code, 422)  # not without the tick that confirms it
+        self.assertEqual(self.refresh().status, CaseStatus.OPENED)
+        self.assertContains(response, "申请人撤回投诉", status_code=422)  # the note is kept
+        self.act("withdraw", note="申请人撤回投诉", confirm="on")
         case = self.refresh()
         self.assertEqual((case.status, case.outcome), (CaseStatus.CLOSED, CaseOutcome.WITHDRAWN))
 
@@ -197,6 +212,8 @@ class CaseStepTests(CaseViewTestCase):
         lead = self.case.assignments.get(removed_at=None, role=CaseInspector.Role.LEAD)
         self.assertEqual(lead.inspector, self.inspector2)
         response = self.act("remove", inspector=str(self.inspector.pk))
+        self.assertEqual(response.status_code, 422)  # not without the tick that confirms it
+        response = self.act("remove", inspector=str(self.inspector.pk), confirm="on")
         self.assertEqual(self.errors(response), [])
         self.assertEqual(
             [a.inspector for a in self.case.assignments.filter(removed_at=None)], [self.inspector2]
@@ -239,8 +256,9 @@ class PaymentViewTests(CaseViewTestCase):
         self.assertEqual(self.claim.payments.count(), 0)
         messages = self.flash(response)
         self.assertTrue(any("10000.00" in m and "12000.00" in m for m in messages), messages)
-        response = self.client.get(response.url, follow=True)
-        self.assertNotContains(response, 'id="cleared"')
+        self.assertEqual(response.status_code, 422)  # the page again, the form as typed
+        self.assertContains(response, 'value="12000.00"', status_code=422)
+        self.assertNotContains(response, 'id="cleared"', status_code=422)
 
     def test_a_payment_in_the_future_is_refused(self) -> None:
         self.login(self.inspector)

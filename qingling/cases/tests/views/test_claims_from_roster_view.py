@@ -29,7 +29,10 @@ class ClaimsFromRosterViewTests(BaseTestCase):
         )
 
     def messages(self, response: Any) -> list[str]:
-        return [str(m) for m in response.wsgi_request._messages]
+        """The flash messages, and a refused form's errors (the page shown again)."""
+        refused = response.context.get("refused") if response.context else None
+        errors = [str(e) for e in refused.non_field_errors()] if refused is not None else []
+        return [str(m) for m in response.wsgi_request._messages] + errors
 
     def test_the_button_is_for_those_who_work_the_case(self) -> None:
         for persona, shown in ((self.inspector, True), (self.chief, True), (self.intake, False)):
@@ -47,7 +50,11 @@ class ClaimsFromRosterViewTests(BaseTestCase):
     def test_adds_the_roster_workers_and_says_how_many(self) -> None:
         self.login(self.inspector)
         response = self.press(self.case)
-        self.assertRedirects(response, reverse("cases:case_detail", args=[self.case.public_id]))
+        self.assertRedirects(
+            response,
+            reverse("cases:case_detail", args=[self.case.public_id]) + "#claims",
+            fetch_redirect_response=False,
+        )
         self.assertIn(
             "2 workers from the roster are added; enter what each is owed.",
             self.messages(response),

@@ -1,5 +1,6 @@
 import io
 import zipfile
+from typing import Any
 
 import time_machine
 from django.test import override_settings
@@ -22,6 +23,14 @@ Kind = Document.Kind
 
 
 @time_machine.travel(CURRENT_TIME, tick=False)
+def refused_errors(response: Any) -> list[str]:
+    """The errors of a form the case page shows again (refused), beside its fields."""
+    refused = response.context.get("refused") if response.context else None
+    if refused is None:
+        return []
+    return [str(e) for errors in refused.errors.values() for e in errors]
+
+
 @override_settings(LANGUAGE_CODE="en")  # the tests read the English messages
 class DocumentViewTests(BaseTestCase):
     def setUp(self) -> None:
@@ -80,9 +89,10 @@ class DocumentViewTests(BaseTestCase):
             {"kind": Kind.ORDER, "order-facts": f"{INFORMANT}举报"},
             follow=True,
         )
-        self.assertContains(response, "Art. 9")
+        self.assertContains(response, "Art. 9", status_code=422)  # beside the form, kept
+        self.assertContains(response, f"{INFORMANT}举报", status_code=422)
         self.assertFalse(Document.objects.exists())
-        self.assertEqual(self.post("no_such_kind"), 302)
+        self.assertEqual(self.post("no_such_kind"), 422)
         self.assertFalse(Document.objects.exists())
 
     def test_get_is_not_allowed_on_generate(self) -> None:
@@ -168,7 +178,7 @@ class DocumentServiceViewTests(BaseTestCase):
         prefix = f"serve-{self.order.pk}"
         data = {"method": method, **{f"{prefix}-{k}": v for k, v in fields.items()}}
         response = self.client.post(url, data, follow=True)
-        return [str(m) for m in response.context["messages"]]
+        return [str(m) for m in response.context["messages"]] + refused_errors(response)
 
     def test_the_page_shows_the_fields_of_the_method_chosen(self) -> None:
         page = self.client.get(self.detail)
@@ -193,14 +203,22 @@ class DocumentServiceViewTests(BaseTestCase):
 
     def test_voids_with_a_reason_and_shows_it_struck_through(self) -> None:
         url = reverse("cases:document_void", args=[self.case.public_id, self.order.public_id])
-        self.client.post(url, {f"void-{self.order.pk}-reason": "金额有误"})
+        refused = self.client.post(url, {f"void-{self.order.pk}-reason": "金额有误"})
+        self.assertEqual(refused.status_code, 422)  # not without the tick that confirms it
+        self.assertContains(refused, "Tick this box to confirm", status_code=422)
+        self.assertContains(refused, "金额有误", status_code=422)
+        self.client.post(
+            url, {f"void-{self.order.pk}-reason": "金额有误", f"void-{self.order.pk}-confirm": "on"}
+        )
         page = self.client.get(self.detail)
         self.assertContains(page, 'class="voided"')
         self.assertContains(page, "金额有误")
         self.assertContains(page, self.order.number)
         self.assertNotContains(page, f"serve-{self.order.pk}-served_on")  # no longer served
-        response = self.client.post(url, {f"void-{self.order.pk}-reason": "again"}, follow=True)
-        self.assertTrue(any("voided already" in str(m) for m in response.context["messages"]))
+        response = self.client.post(
+            url, {f"void-{self.order.pk}-reason": "again", f"void-{self.order.pk}-confirm": "on"}
+        )
+        self.assertTrue(any("voided already" in m for m in refused_errors(response)))
 
     def test_writes_the_facts_for_the_respondent(self) -> None:
         url = reverse("cases:case_act", args=[self.case.public_id, "facts"])

@@ -1,3 +1,5 @@
+from typing import Any
+
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -21,6 +23,13 @@ RECORD_FORM = {
 }
 
 
+def flash(response: Any) -> list[str]:
+    """The flash messages and the errors of a form the case page shows again."""
+    refused = response.context.get("refused")
+    errors = [str(e) for es in refused.errors.values() for e in es] if refused else []
+    return [str(m) for m in response.context["messages"]] + errors
+
+
 @time_machine.travel(CURRENT_TIME, tick=False)
 @override_settings(LANGUAGE_CODE="en")  # the tests read the English messages
 class EvidenceViewTests(BaseTestCase):
@@ -35,8 +44,8 @@ class EvidenceViewTests(BaseTestCase):
     def url(self, name: str, *args: object) -> str:
         return reverse(f"cases:{name}", args=[self.case.public_id, *args])
 
-    def flash(self, response: object) -> list[str]:
-        return [str(m) for m in response.context["messages"]]  # type: ignore[attr-defined]
+    def flash(self, response: Any) -> list[str]:
+        return flash(response)
 
     def test_an_inspector_records_an_inquiry_from_the_case_page(self) -> None:
         self.login(self.inspector)
@@ -165,7 +174,7 @@ class ArchiveViewTests(BaseTestCase):
             },
             follow=True,
         )
-        messages = [str(m) for m in response.context["messages"]]
+        messages = flash(response)
         self.assertTrue(any("read-only" in m for m in messages), messages)
 
     def test_archiving_an_open_case_is_refused(self) -> None:

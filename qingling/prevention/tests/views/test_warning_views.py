@@ -123,7 +123,12 @@ class WarningPageTests(MonitoringWorld):
 
     def test_a_refusal_is_shown_on_the_page(self) -> None:
         self.login(self.inspector)
-        response = self.client.post(act(self.unpaid, "dismiss"), {"note": ""}, follow=True)
+        response = self.client.post(act(self.unpaid, "dismiss"), {"note": "重复"}, follow=True)
+        self.assertContains(response, "Tick the box to confirm the dismissal")
+        self.assertEqual(Warning.objects.get(pk=self.unpaid.pk).status, "new")
+        response = self.client.post(
+            act(self.unpaid, "dismiss"), {"note": "", "confirm": "on"}, follow=True
+        )
         self.assertContains(response, "Give the reason for dismissing the warning.")
         self.assertEqual(Warning.objects.get(pk=self.unpaid.pk).status, "new")
 

@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -74,6 +75,7 @@ class LedgerViewTests(BaseTestCase):
 
 @time_machine.travel(CURRENT_TIME, tick=False)
 class LedgerExportTests(BaseTestCase):
+    @override_settings(LANGUAGE_CODE="en")  # reads the totals row's English label
     def test_exports_the_filtered_ledger_with_amounts_as_numbers_and_audits_it(self) -> None:
         case = open_case(self, amount="12345.67", respondent="辽源市甲建筑有限公司")
         pay(self, case, "345.67")
@@ -86,8 +88,13 @@ class LedgerExportTests(BaseTestCase):
         sheet = load_workbook(io.BytesIO(content)).active
         assert sheet is not None
         rows = list(sheet.iter_rows(values_only=True))
-        self.assertEqual(len(rows), 2)
-        header, row = rows
+        self.assertEqual(len(rows), 3)
+        header, row, totals = rows
+        self.assertEqual(totals[0], "Total of 1 case")
+        self.assertEqual(
+            [Decimal(str(v)) for v in totals[11:15]],
+            [Decimal(1), Decimal("12345.67"), Decimal("345.67"), Decimal(12000)],
+        )
         # The headers are the translated msgids of the active language (zh-hans).
         self.assertEqual(list(header), [str(h) for h in HEADERS])
         self.assertEqual(len(header), 15)
