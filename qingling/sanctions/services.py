@@ -22,7 +22,7 @@ from qingling.accounts.permissions import Perm, can, covers
 from qingling.cases.lifecycle import OPEN_STATUSES
 from qingling.cases.models import Case, Payment, Service
 from qingling.cases.selectors import case_outstanding, case_payer_choices
-from qingling.cases.services import case_inspectors
+from qingling.cases.services import case_inspectors, case_writable_check
 from qingling.core import clock
 from qingling.core.calendars import DeadlineDate
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
@@ -179,6 +179,7 @@ def listing_propose(
     """
     if not (can(actor, Perm.LISTING_PROPOSE) and covers(actor, case.division_id)):
         raise Forbidden(_("Only an inspector or chief of the case's area proposes a listing."))
+    case_writable_check(case)
     today = clock.local_today()
     arrears = _check_order_unpaid(case, today)
     if ground not in ListingGround.values:
@@ -294,6 +295,7 @@ def listing_notice_issue(
             field="defence_days",
         )
     listing = _locked(listing, ListingStatus.PROPOSED)
+    case_writable_check(listing.case)
     notice = listing.notice_document
     if notice is not None and notice.voided_at is None:
         raise Conflict(
@@ -360,6 +362,7 @@ def listing_defence_record(
     if not listing_step_actors(listing, actor) - {StepActor.SYSTEM}:
         raise TransitionNotAllowed(_("You may not take this step on this listing."))
     listing = _locked(listing, ListingStatus.NOTIFIED)
+    case_writable_check(listing.case)
     if listing.defence_received_on is not None or listing.defence_waived_on is not None:
         raise Conflict(
             _("The defence is already recorded for this listing."), code="listing_defence_exists"
@@ -402,6 +405,7 @@ def listing_defence_waive(
     if not listing_step_actors(listing, actor) - {StepActor.SYSTEM}:
         raise TransitionNotAllowed(_("You may not take this step on this listing."))
     listing = _locked(listing, ListingStatus.NOTIFIED)
+    case_writable_check(listing.case)
     if listing.defence_received_on is not None or listing.defence_waived_on is not None:
         raise Conflict(
             _("The defence is already recorded for this listing."), code="listing_defence_exists"
@@ -719,6 +723,13 @@ def _after_step(listing: Listing, step: Transition, actor: Actor, details: dict[
         _feed_event_write(listing, ListingEvent.Event.REMOVED)
 
 
+# The steps that act on the case's procedure (and write its documents): refused on an
+# archived case. The end of a listing — the term, early removal (信用修复), a revocation —
+# and its challenges are the employer's rights against the listing, not steps of the
+# case, and are not refused on an archived case (docs/sanctions.md).
+CASE_STEPS = frozenset({ListingStatus.NOTIFIED, ListingStatus.LISTED, ListingStatus.WITHDRAWN})
+
+
 @transaction.atomic
 def listing_transition(
     *, listing: Listing, target: str, actor: Actor, note: str = "", via: str = "", **details: Any
@@ -745,6 +756,8 @@ def listing_transition(
                 }
             )
         raise TransitionNotAllowed(_("You may not take this step on this listing."))
+    if step.target in CASE_STEPS:
+        case_writable_check(listing.case)
     note = note.strip()
     today = clock.local_today()
     if step.guard:
@@ -1067,6 +1080,7 @@ def evasion_record(
     """Record evidence that the employer evades payment (转移财产, 逃匿 …), with its files:
     one of the conditions a transfer to the police shows (法释〔2013〕3号 Art. 2)."""
     _require_case_inspector(case, actor, _("Only an inspector of the case records evidence."))
+    case_writable_check(case)
     if kind not in Evasion.Kind.values:
         raise _refuse(_("Choose what the employer did."), field="kind")
     if observed_on > clock.local_today():
@@ -1136,6 +1150,7 @@ def referral_propose(
     transfer as they were when it was proposed.
     """
     _require_case_inspector(case, actor, _("Only an inspector of the case proposes a transfer."))
+    case_writable_check(case)
     if case.status not in OPEN_STATUSES:
         raise _refuse(_("Case %(number)s is closed.") % {"number": case.number}, field="case")
     report = report.strip()
@@ -1444,6 +1459,7 @@ def referral_transition(
                 }
             )
         raise ReferralNotAllowed(_("You may not take this step on this transfer."))
+    case_writable_check(referral.case)
     note = note.strip()
     now = clock.now()
     if step.guard:
