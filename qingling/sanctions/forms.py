@@ -286,6 +286,11 @@ class ReferralSendForm(forms.Form):
     note = _text(_("Other materials; why late, if after the 24 hours"))
 
 
+class ProsecutorCopyForm(forms.Form):
+    prosecutor = forms.CharField(label=_("Procuratorate"), max_length=100)
+    copied_on = forms.DateField(label=_("Copy sent on"), widget=_date_input())
+
+
 class PoliceAnswerForm(forms.Form):
     decided_on = forms.DateField(label=_("Date of the police's decision"), widget=_date_input())
     document = forms.CharField(label=_("The police's document (name and number)"), max_length=200)

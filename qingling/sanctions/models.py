@@ -362,6 +362,7 @@ class Referral(TimeStampedModel):
     prosecutor_copied = models.CharField(
         _("copy to the procuratorate (抄送检察院)"), max_length=100, blank=True
     )
+    prosecutor_copied_on = models.DateField(_("copy sent on"), null=True, blank=True)
     # the police's answers
     accepted_on = models.DateField(_("police opened a criminal case on"), null=True, blank=True)
     accepted_document = models.CharField(_("police's document (立案)"), max_length=200, blank=True)

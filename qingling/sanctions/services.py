@@ -45,6 +45,7 @@ from qingling.sanctions.documents import (
 from qingling.sanctions.lifecycle import (
     ACTIVE_STATUSES,
     REFERRAL_CLOCK_OF_STATUS,
+    REFERRAL_COPY_STATUSES,
     REFERRAL_DAYS,
     REFERRAL_LIVE_STATUSES,
     REFERRAL_SEND_HOURS,
@@ -1001,6 +1002,7 @@ REFERRAL_AUDIT_FIELDS = (
     "police_officer",
     "items",
     "prosecutor_copied",
+    "prosecutor_copied_on",
     "accepted_on",
     "accepted_document",
     "declined_on",
@@ -1395,6 +1397,11 @@ def _referral_values(
             "items": [i for i in Referral.Item.values if i in set(details["items"])],
             "items_note": note,
             "prosecutor_copied": _text(details, "prosecutor_copied"),
+            "prosecutor_copied_on": (
+                timezone.localdate(details["sent_at"])
+                if _text(details, "prosecutor_copied")
+                else None
+            ),
         }
     elif target == R.ACCEPTED:
         values |= {
@@ -1493,31 +1500,89 @@ def referral_transition(
     raise Conflict(_("Could not number the letter; try again."), code="referral_number_conflict")
 
 
+@transaction.atomic
+def referral_copy_record(
+    *, referral: Referral, prosecutor: str, copied_on: dt.date, actor: Actor
+) -> Referral:
+    """Record the copy of the transfer sent to the procuratorate (抄送检察院) when it was
+    not recorded with the sending: once, by an inspector of the case, dated from the
+    sending to today. Ends the ``copy`` clock."""
+    if ReferralActor.CASE_INSPECTOR not in referral_step_actors(referral, actor):
+        raise ReferralNotAllowed(_("Only an inspector of the case records the copy."))
+    case_writable_check(referral.case)
+    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    if referral.status not in REFERRAL_COPY_STATUSES or referral.sent_at is None:
+        raise _refuse(_("Record the sending to the police first."), field="copied_on")
+    if referral.prosecutor_copied:
+        raise Conflict(
+            _("The copy to %(prosecutor)s is already recorded.")
+            % {"prosecutor": referral.prosecutor_copied},
+            code="referral_copy_exists",
+        )
+    prosecutor = prosecutor.strip()
+    if not prosecutor:
+        raise _refuse(_("Name the procuratorate."), field="prosecutor")
+    if not timezone.localdate(referral.sent_at) <= copied_on <= clock.local_today():
+        raise _refuse(
+            _("Give the day the copy was sent, from the sending to today."), field="copied_on"
+        )
+    Referral.objects.filter(pk=referral.pk).update(
+        prosecutor_copied=prosecutor, prosecutor_copied_on=copied_on, updated_at=clock.now()
+    )
+    referral.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="referral.copied",
+        obj=referral,
+        after={"prosecutor_copied": prosecutor, "prosecutor_copied_on": copied_on.isoformat()},
+    )
+    return referral
+
+
 # --- the clocks the worker watches --------------------------------------------------------------
 
 
+def referral_clocks(referral: Referral) -> list[tuple[str, dt.date | dt.datetime]]:
+    """The clocks running on a transfer and when each runs out — a local date (the last
+    day) for the 3-day periods, an aware moment for the 24 hours: the one of its status
+    (the head's decision, the sending, the police's answer, the reconsideration request,
+    the police's answer to it, the supervision request) and, once sent, the copy to the
+    procuratorate until it is recorded (due with the sending)."""
+    status = ReferralStatus(referral.status)
+    found: list[tuple[str, dt.date | dt.datetime]] = []
+    clock_name = REFERRAL_CLOCK_OF_STATUS.get(status)
+    due: dt.date | dt.datetime | None = None
+    if clock_name == ReferralClock.DECISION:
+        due = referral.decision_due
+    elif clock_name == ReferralClock.SENDING:
+        due = referral.send_due_at
+    elif clock_name == ReferralClock.POLICE_ANSWER and referral.sent_at:
+        due = referral_days_after(timezone.localdate(referral.sent_at)).date
+    elif clock_name == ReferralClock.RECONSIDERATION:
+        due = referral.reconsideration_due
+    elif clock_name == ReferralClock.REVIEW_ANSWER and referral.reconsideration_requested_on:
+        due = referral_days_after(referral.reconsideration_requested_on).date
+    elif clock_name == ReferralClock.SUPERVISION:
+        due = referral.supervision_due
+    if clock_name is not None and due is not None:
+        found.append((clock_name, due))
+    if (
+        status in REFERRAL_COPY_STATUSES
+        and not referral.prosecutor_copied
+        and referral.send_due_at is not None
+    ):
+        found.append((ReferralClock.COPY, referral.send_due_at))
+    return found
+
+
 def referral_clock_due(referral: Referral) -> tuple[str, dt.date | dt.datetime] | None:
-    """The clock running in the transfer's status and when it runs out: a local date (the
-    last day) for the 3-day periods, an aware moment for the 24 hours."""
-    clock_name = REFERRAL_CLOCK_OF_STATUS.get(ReferralStatus(referral.status))
-    due: dt.date | dt.datetime | None = {
-        ReferralClock.DECISION: referral.decision_due,
-        ReferralClock.SENDING: referral.send_due_at,
-        ReferralClock.RECONSIDERATION: referral.reconsideration_due,
-        ReferralClock.SUPERVISION: referral.supervision_due,
-        None: None,
-    }[clock_name]
-    if clock_name is None or due is None:
-        return None
-    return clock_name, due
+    """The clock of the transfer's status and when it runs out (the page's "due")."""
+    found = [c for c in referral_clocks(referral) if c[0] != ReferralClock.COPY]
+    return found[0] if found else None
 
 
-def referral_clock_state(referral: Referral, *, now: dt.datetime) -> str:
+def _clock_level(due: dt.date | dt.datetime, now: dt.datetime) -> str:
     """ "" (running), "warning" (about to run out) or "escalation" (run out)."""
-    found = referral_clock_due(referral)
-    if found is None:
-        return ""
-    _clock, due = found
     if isinstance(due, dt.datetime):
         if now > due:
             return ReferralAlert.Level.ESCALATION
@@ -1530,6 +1595,13 @@ def referral_clock_state(referral: Referral, *, now: dt.datetime) -> str:
     if today >= due - dt.timedelta(days=settings.QINGLING_REFERRAL_WARN_DAYS_BEFORE):
         return ReferralAlert.Level.WARNING
     return ""
+
+
+def referral_clock_state(referral: Referral, *, now: dt.datetime) -> str:
+    """ "" (running), "warning" (about to run out) or "escalation" (run out), for the
+    clock of the transfer's status."""
+    found = referral_clock_due(referral)
+    return _clock_level(found[1], now) if found else ""
 
 
 def _alert(referral: Referral, clock_name: str, level: str, due: str, now: dt.datetime) -> int:
@@ -1551,26 +1623,23 @@ def _alert(referral: Referral, clock_name: str, level: str, due: str, now: dt.da
 
 
 def referral_clocks_scan(*, now: dt.datetime) -> dict[str, int]:
-    """Warn before and escalate (督办) after each of the bureau's clocks — the head's
-    decision, the sending, the reconsideration and the supervision requests — once each
-    per transfer; safe to run twice. An escalation also stands for the warning that was
-    never given (a clock found already run out gets the escalation only)."""
+    """Warn before and escalate (督办) after each clock of ``referral_clocks`` — the
+    head's decision, the sending, the copy to the procuratorate, the police's answer, the
+    reconsideration request and the police's answer to it, the supervision request — once
+    each per transfer; safe to run twice. An escalation also stands for the warning that
+    was never given (a clock found already run out gets the escalation only)."""
     counts = {"warning": 0, "escalation": 0}
-    running = Referral.objects.filter(status__in=list(REFERRAL_CLOCK_OF_STATUS)).select_related(
-        "case"
-    )
+    statuses = set(REFERRAL_CLOCK_OF_STATUS) | REFERRAL_COPY_STATUSES
+    running = Referral.objects.filter(status__in=sorted(statuses)).select_related("case")
     done = set(
         ReferralAlert.objects.filter(referral__in=running).values_list(
             "referral_id", "clock", "level"
         )
     )
     for referral in running:
-        level = referral_clock_state(referral, now=now)
-        found = referral_clock_due(referral)
-        if not level or found is None:
-            continue
-        clock_name, due = found
-        if (referral.pk, clock_name, level) in done:
-            continue
-        counts[level] += _alert(referral, clock_name, level, due.isoformat(), now)
+        for clock_name, due in referral_clocks(referral):
+            level = _clock_level(due, now)
+            if not level or (referral.pk, clock_name, level) in done:
+                continue
+            counts[level] += _alert(referral, clock_name, level, due.isoformat(), now)
     return counts

@@ -87,8 +87,8 @@ class BlacklistFeedApiTests(BaseTestCase):
         _hotline, key = source_system_create(
             name="12345热线", channel=Channel.HOTLINE_12345, actor=None
         )
-        for headers in ({"HTTP_AUTHORIZATION": f"Bearer {key}"}, {"HTTP_X_API_KEY": key}):
-            response = self.client.get(FEED, **headers)
+        for headers in ({"Authorization": f"Bearer {key}"}, {"X-API-Key": key}):
+            response = self.client.get(FEED, headers=headers)
             self.assertEqual(response.status_code, 403)
             self.assertEqual(response.json()["code"], "key_scope_refused")
 
