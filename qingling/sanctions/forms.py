@@ -48,6 +48,10 @@ class ListingProposeForm(forms.Form):
         choices=ListingGround.choices,
         widget=forms.RadioSelect,
     )
+    three_months_pay = forms.BooleanField(
+        label=_("A worker is owed three months' pay or more (法释〔2013〕3号 Art. 3 (1))"),
+        required=False,
+    )
     reason = _text(
         _("Reason"),
         required=True,

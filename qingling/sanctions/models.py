@@ -46,6 +46,10 @@ class Listing(TimeStampedModel):
         blank=True,
     )
     ground = models.CharField(_("ground"), max_length=16, choices=ListingGround.choices)
+    # the one-worker form of 数额较大 (法释〔2013〕3号 Art. 3 (1)): as the proposer states it
+    three_months_pay = models.BooleanField(
+        _("a worker is owed three months' pay or more"), default=False
+    )
     reason = models.TextField(_("reason"))
     status = models.CharField(
         _("status"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.PROPOSED

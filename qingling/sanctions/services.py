@@ -112,14 +112,14 @@ def _refuse(message: str, *, field: str) -> InvalidInput:
     return InvalidInput(message, extra={"fields": {field: [message]}})
 
 
-def threshold_reached(arrears: Arrears) -> bool:
+def threshold_reached(arrears: Arrears, *, three_months_pay: bool) -> bool:
     """Whether the arrears reach the province's 数额较大 (法释〔2013〕3号 Art. 3): one worker
-    owed at least the per-worker figure, or ten or more workers owed at least the
-    cumulative figure. The "three months' pay or more" of the first branch is not
-    recorded by the platform: the written reason must state it."""
+    owed three months' pay or more (``three_months_pay``, the proposer's statement: the
+    platform does not record pay periods) and at least the per-worker figure, or ten or
+    more workers owed at least the cumulative figure."""
     one = settings.QINGLING_CRIME_THRESHOLD_ONE_WORKER
     ten = settings.QINGLING_CRIME_THRESHOLD_TEN_WORKERS
-    return (arrears.workers >= ONE_WORKER and arrears.largest >= one) or (
+    return (arrears.workers >= ONE_WORKER and arrears.largest >= one and three_months_pay) or (
         arrears.workers >= TEN_WORKERS and arrears.total >= ten
     )
 
@@ -170,6 +170,7 @@ def listing_propose(
     reason: str,
     organization: Organization | None = None,
     persons: Iterable[tuple[Person, str]] = (),
+    three_months_pay: bool = False,
     actor: Actor,
 ) -> Listing:
     """Propose listing the case's respondent (or another party of its project, e.g. the
@@ -188,7 +189,26 @@ def listing_propose(
     reason = reason.strip()
     if not reason:
         raise _refuse(_("Write the reason for the listing."), field="reason")
-    if ground == ListingGround.THRESHOLD and not threshold_reached(arrears):
+    if ground == ListingGround.THRESHOLD and not threshold_reached(
+        arrears, three_months_pay=three_months_pay
+    ):
+        one_amount = (
+            arrears.workers >= ONE_WORKER
+            and arrears.largest >= settings.QINGLING_CRIME_THRESHOLD_ONE_WORKER
+        )
+        if one_amount and not three_months_pay:
+            raise _refuse(
+                _(
+                    "One worker is owed %(largest)s yuan, at least the threshold of %(one)s "
+                    "yuan, but the one-worker form of 数额较大 also needs three months' pay or "
+                    "more owed (法释〔2013〕3号 Art. 3 (1)): state it, or choose another ground."
+                )
+                % {
+                    "largest": arrears.largest,
+                    "one": settings.QINGLING_CRIME_THRESHOLD_ONE_WORKER,
+                },
+                field="three_months_pay",
+            )
         raise _refuse(
             _(
                 "The wages unpaid after the order (%(workers)d workers, %(total)s yuan, at most "
@@ -231,6 +251,7 @@ def listing_propose(
                 case=case,
                 ground=ground,
                 reason=reason,
+                three_months_pay=three_months_pay,
                 proposed_on=today,
                 proposed_by_id=getattr(actor, "pk", None),
                 status_changed_at=clock.now(),

@@ -197,6 +197,7 @@ def listing_propose(request: HttpRequest) -> HttpResponse:
                     organization=parties.get(form.cleaned_data["organization"]),
                     ground=form.cleaned_data["ground"],
                     reason=form.cleaned_data["reason"],
+                    three_months_pay=form.cleaned_data["three_months_pay"],
                     actor=request.user,
                 )
             except ApplicationError as error:

@@ -94,6 +94,7 @@ class ListingFlowTests(StaticLiveServerTestCase):
             case=case,
             ground=ListingGround.THRESHOLD,
             reason="逾期未支付一名劳动者三个月工资12000元",
+            three_months_pay=True,
             actor=lead,
         )
 

@@ -41,9 +41,15 @@ class ListingPagesTests(BaseTestCase):
         self.assertContains(form, self.case.number)
         response = self.client.post(
             reverse("sanctions:listing_propose"),
-            {"case_number": self.case.number, "ground": "threshold", "reason": "逾期未付"},
+            {
+                "case_number": self.case.number,
+                "ground": "threshold",
+                "three_months_pay": "on",
+                "reason": "逾期未付",
+            },
         )
         listing = Listing.objects.get()
+        self.assertTrue(listing.three_months_pay)
         self.assertRedirects(
             response, reverse("sanctions:listing_detail", args=[listing.public_id])
         )
