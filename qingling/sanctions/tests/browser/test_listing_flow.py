@@ -174,6 +174,12 @@ class ListingFlowTests(StaticLiveServerTestCase):
         with time_machine.travel(decided, tick=True):
             chief = self.sign_in(browser, "chief")
             chief.goto(listing_url)
+            chief.click("details:has(form[data-step=decide]) summary")
+            self.shot(chief, "decide-form")
+            wide_chief = self.sign_in(browser, "chief", DESKTOP)
+            wide_chief.goto(listing_url)
+            wide_chief.click("details:has(form[data-step=decide]) summary")
+            self.shot(wide_chief, "decide-form-desktop", 1366)
             self.step(
                 chief,
                 "decide",
