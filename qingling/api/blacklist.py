@@ -1,11 +1,13 @@
 """The blacklist's sharing feed (联合惩戒) for the credit-information platform
 (信用信息共享平台): listings and removals, oldest first, after a cursor.
 
-Read by a registered system with its API key (``Authorization: Bearer <key>`` or
-``X-API-Key``, as the source systems push work orders) or by signed-in staff who may see
-cases. Each line is the payload written when the event happened (docs/sanctions.md,
-"The feed"); ``next_cursor`` is given back as ``after`` to get the next lines, so a
-removal appears in the next read after it happened.
+Read by a registered feed reader with its own read-only API key (``Authorization:
+Bearer <key>`` or ``X-API-Key``; ``qingling source-system add NAME --feed``, scope
+``blacklist_feed``) or by signed-in staff who may see cases. A complaint-filing key is
+refused here (403), and a feed key is refused where complaints are filed. Each line is
+the payload written when the event happened (docs/sanctions.md, "The feed");
+``next_cursor`` is given back as ``after`` to get the next lines, so a removal appears
+in the next read after it happened.
 """
 
 from collections.abc import Mapping
@@ -60,7 +62,12 @@ LIMIT = Query(FEED_LIMIT, ge=1, le=FEED_LIMIT)
 def blacklist_router(errors: Mapping[HTTPStatus, type[Schema]], staff_auth: Any) -> Router:
     router = Router(
         tags=["blacklist"],
-        auth=[SystemKeyBearer(), SystemKeyHeader(), staff_auth, no_valid_key],
+        auth=[
+            SystemKeyBearer(scope=SourceSystem.Scope.BLACKLIST_FEED),
+            SystemKeyHeader(scope=SourceSystem.Scope.BLACKLIST_FEED),
+            staff_auth,
+            no_valid_key,
+        ],
     )
 
     @router.get(
@@ -74,7 +81,8 @@ def blacklist_router(errors: Mapping[HTTPStatus, type[Schema]], staff_auth: Any)
         description=(
             "The blacklist's events (listed, removed) in the order they happened, at most "
             f"{FEED_LIMIT} at a time, after the cursor ``after`` (0 for all). Persons carry "
-            "masked ID numbers only. docs/sanctions.md."
+            "masked ID numbers only. Read with a feed reader's key (scope blacklist_feed; "
+            "a complaint-filing key gets 403) or a staff session. docs/sanctions.md."
         ),
     )
     def get_blacklist_feed(

@@ -49,20 +49,52 @@ class Unauthenticated(ApplicationError):
         )
 
 
+class KeyScopeRefused(ApplicationError):
+    """A registered key used for what its scope does not allow (``SourceSystem.scope``)."""
+
+    status = 403
+
+    def __init__(self, scope: str) -> None:
+        if scope == SourceSystem.Scope.BLACKLIST_FEED:
+            message = _("This key only reads the blacklist feed: it cannot file complaints.")
+        else:
+            message = _("This key files complaints: it cannot read the blacklist feed.")
+        super().__init__(message, code="key_scope_refused")
+
+
+def system_for_key(key: str, scope: str) -> SourceSystem | None:
+    """The active system of ``key`` if its scope is ``scope``; a key of another scope is
+    refused (403) rather than taken for no key."""
+    system = selectors.source_system_by_key(key=key.strip()) if key.strip() else None
+    if system is not None and system.scope != scope:
+        raise KeyScopeRefused(system.scope)
+    return system
+
+
 class SystemKeyBearer(HttpBearer):
-    """``Authorization: Bearer <key>``: the key of a registered source system."""
+    """``Authorization: Bearer <key>``: the key of a registered source system whose scope
+    is ``scope`` (by default a complaint-filing system)."""
+
+    def __init__(self, scope: str = SourceSystem.Scope.COMPLAINTS) -> None:
+        super().__init__()
+        self.scope = scope
 
     def authenticate(self, request: HttpRequest, token: str) -> SourceSystem | None:
-        return selectors.source_system_by_key(key=token.strip()) if token.strip() else None
+        return system_for_key(token, self.scope)
 
 
 class SystemKeyHeader(APIKeyHeader):
-    """``X-API-Key: <key>``: the key of a registered source system."""
+    """``X-API-Key: <key>``: the key of a registered source system whose scope is
+    ``scope`` (by default a complaint-filing system)."""
 
     param_name = "X-API-Key"
 
+    def __init__(self, scope: str = SourceSystem.Scope.COMPLAINTS) -> None:
+        super().__init__()
+        self.scope = scope
+
     def authenticate(self, request: HttpRequest, key: str | None) -> SourceSystem | None:
-        return selectors.source_system_by_key(key=key.strip()) if key and key.strip() else None
+        return system_for_key(key or "", self.scope)
 
 
 def no_valid_key(request: HttpRequest) -> None:

@@ -29,7 +29,7 @@ from qingling.core.exceptions import ApplicationError, InvalidInput
 from qingling.intake import selectors, services
 from qingling.intake.channels.files import work_order_draft, work_order_fields
 from qingling.intake.lifecycle import ComplaintStatus
-from qingling.intake.models import Complaint
+from qingling.intake.models import Complaint, SourceSystem
 
 LIST_DAYS = 90  # GeoReport v2: without dates, the last 90 days
 LIST_LIMIT = 1000  # … and at most 1000 requests
@@ -250,6 +250,11 @@ def _create(request: HttpRequest) -> HttpResponse:
         if data.get("api_key", "").strip()
         else None
     )
+    if system is not None and system.scope != SourceSystem.Scope.COMPLAINTS:
+        raise Open311Error(
+            HTTPStatus.FORBIDDEN,
+            _("This key only reads the blacklist feed: it cannot file complaints."),
+        )
     if system is None:
         raise Open311Error(HTTPStatus.FORBIDDEN, _("Invalid api_key."))
     service = SERVICES.get(data.get("service_code", ""))

@@ -32,14 +32,24 @@ class Channel(models.TextChoices):
 
 
 class SourceSystem(TimeStampedModel):
-    """An outside system that pushes complaints (12345, the national platform, a 311 system).
+    """An outside system that pushes complaints (12345, the national platform, a 311 system),
+    or one that only reads the blacklist's sharing feed (the 信用信息共享平台).
 
-    It authenticates with its own API key (only a digest is stored) and gets replies
-    and feedback delivered to ``reply_url`` through the outbox.
+    It authenticates with its own API key (only a digest is stored). A key does one thing,
+    its ``scope``: a complaint-filing system pushes in its channel and gets replies and
+    feedback delivered to ``reply_url`` through the outbox, and cannot read the feed; a
+    feed reader has no channel, reads the feed and files nothing.
     """
 
+    class Scope(models.TextChoices):
+        COMPLAINTS = "complaints", _("pushes complaints in its channel")
+        BLACKLIST_FEED = "blacklist_feed", _("reads the blacklist feed only")
+
     name = models.CharField(_("name"), max_length=100, unique=True)
-    channel = models.CharField(_("channel"), max_length=32, choices=Channel.choices)
+    scope = models.CharField(
+        _("what its key may do"), max_length=16, choices=Scope.choices, default=Scope.COMPLAINTS
+    )
+    channel = models.CharField(_("channel"), max_length=32, choices=Channel.choices, blank=True)
     key_digest = models.CharField(max_length=64, unique=True, editable=False)
     key_prefix = models.CharField(_("key prefix"), max_length=8, editable=False)
     reply_url = models.URLField(_("reply URL"), blank=True)
@@ -47,6 +57,14 @@ class SourceSystem(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # a complaint-filing key has its channel; a feed reader has none
+            models.CheckConstraint(
+                condition=(Q(scope="complaints") & ~Q(channel=""))
+                | (Q(scope="blacklist_feed") & Q(channel="")),
+                name="source_system_channel_by_scope",
+            )
+        ]
         verbose_name = _("source system")
         verbose_name_plural = _("source systems")
 

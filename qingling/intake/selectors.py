@@ -247,6 +247,8 @@ def complaint_find_by_code(*, query_code: str, phone: str) -> Complaint | None:
 
 
 def source_system_by_key(*, key: str) -> SourceSystem | None:
+    """The active system whose key this is, whatever its scope: the caller checks that
+    the key may do what is asked (``SourceSystem.scope``)."""
     return SourceSystem.objects.filter(
         key_digest=hashlib.sha256(key.encode()).hexdigest(), is_active=True
     ).first()

@@ -847,17 +847,34 @@ def complaint_deadlines_recompute(*, actor: Actor) -> list[Complaint]:
 
 
 def source_system_create(
-    *, name: str, channel: str, reply_url: str = "", actor: Actor
+    *,
+    name: str,
+    channel: str = "",
+    reply_url: str = "",
+    scope: str = SourceSystem.Scope.COMPLAINTS,
+    actor: Actor,
 ) -> tuple[SourceSystem, str]:
     """Register an outside system; return it with its API key (shown once, stored hashed).
 
+    ``scope``: ``complaints`` (the default) pushes complaints in ``channel``;
+    ``blacklist_feed`` only reads the blacklist's sharing feed and has no channel.
     ``actor`` None is the command line (``qingling source-system``)."""
     if actor is not None and not can(actor, Perm.SOURCE_SYSTEM_MANAGE):
         raise Forbidden(_("You may not manage source systems."))
+    if scope not in SourceSystem.Scope.values:
+        message = _("Choose what the key may do.")
+        raise InvalidInput(message, extra={"fields": {"scope": [message]}})
+    if scope == SourceSystem.Scope.COMPLAINTS and not channel:
+        message = _("A system that pushes complaints needs its channel.")
+        raise InvalidInput(message, extra={"fields": {"channel": [message]}})
+    if scope == SourceSystem.Scope.BLACKLIST_FEED and (channel or reply_url):
+        message = _("A feed reader pushes nothing: give it no channel and no reply URL.")
+        raise InvalidInput(message, extra={"fields": {"channel": [message]}})
     key = f"ql_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         system = SourceSystem(
             name=name,
+            scope=scope,
             channel=channel,
             reply_url=reply_url,
             key_digest=hashlib.sha256(key.encode()).hexdigest(),
@@ -872,7 +889,7 @@ def source_system_create(
             actor=actor,
             action="source_system.create",
             obj=system,
-            after={"name": name, "channel": channel, "key_prefix": key[:8]},
+            after={"name": name, "scope": scope, "channel": channel, "key_prefix": key[:8]},
         )
     return system, key
 

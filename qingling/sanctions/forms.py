@@ -48,6 +48,10 @@ class ListingProposeForm(forms.Form):
         choices=ListingGround.choices,
         widget=forms.RadioSelect,
     )
+    three_months_pay = forms.BooleanField(
+        label=_("A worker is owed three months' pay or more (法释〔2013〕3号 Art. 3 (1))"),
+        required=False,
+    )
     reason = _text(
         _("Reason"),
         required=True,
@@ -101,47 +105,73 @@ class WaiverForm(forms.Form):
     note = _text(_("Who signed it and where it is filed"), required=True)
 
 
-ROLE_FIELDS = (
+ROLE_CHOICES = (
     ("legal_representative", _("Legal representative (法定代表人)")),
     ("principal", _("Principal (主要负责人)")),
     ("controller", _("Actual controller (实际控制人)")),
     ("responsible", _("Directly responsible person")),
 )
+NEW_ROWS = 3  # rows for people not yet known, by default; ``rows`` asks for more
+MAX_ROWS = 20
 
 
 class DecideForm(forms.Form):
-    """The decision: the persons listed with the unit (45号令 Art. 5), chosen here."""
+    """The decision: the persons listed with the unit (45号令 Art. 5), any number of them
+    in any roles — chosen among the organization's people (a role for each, or "not
+    listed"), and named by name and ID number in the rows below."""
 
-    list_legal_representative = forms.BooleanField(required=False)
     note = _text(_("Note"))
 
-    def __init__(self, *args: Any, representative: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: Sequence[tuple[Any, str]] = (),
+        rows: int = NEW_ROWS,
+        **kwargs: Any,
+    ) -> None:
+        """``people``: ``(Person, role or "")`` — the organization's people and the role
+        each is offered with."""
         super().__init__(*args, **kwargs)
-        if representative:
-            self.fields["list_legal_representative"].label = _(
-                "List the legal representative on file: %(name)s"
-            ) % {"name": representative}
-            self.fields["list_legal_representative"].initial = True
-            roles: tuple[tuple[str, Any], ...] = ROLE_FIELDS[1:]
-        else:
-            del self.fields["list_legal_representative"]
-            roles = ROLE_FIELDS
-        for role, label in roles:
-            self.fields[f"{role}_name"] = forms.CharField(
-                label=label, max_length=50, required=False
+        self.people = {f"person_{person.pk}": person for person, _role in people}
+        for person, role in people:
+            masked = person.id_number_masked or "—"
+            self.fields[f"person_{person.pk}"] = forms.ChoiceField(
+                label=f"{person.name} · {masked}",
+                required=False,
+                choices=[("", _("Not listed")), *ROLE_CHOICES],
+                initial=role,
             )
-            self.fields[f"{role}_id_number"] = forms.CharField(
+        self.rows = max(NEW_ROWS, min(rows, MAX_ROWS))
+        self.fields["rows"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, initial=self.rows
+        )
+        for row in range(1, self.rows + 1):
+            self.fields[f"new{row}_name"] = forms.CharField(
+                label=_("Another person: name"), max_length=50, required=False
+            )
+            self.fields[f"new{row}_id_number"] = forms.CharField(
                 label=_("ID number"), max_length=18, required=False
+            )
+            self.fields[f"new{row}_role"] = forms.ChoiceField(
+                label=_("Role"), required=False, choices=[("", "—"), *ROLE_CHOICES]
             )
         self.order_fields([*(name for name in self.fields if name != "note"), "note"])
 
+    def chosen_people(self) -> list[tuple[Any, str]]:
+        data = self.cleaned_data
+        return [(person, data[name]) for name, person in self.people.items() if data.get(name)]
+
     def named_persons(self) -> list[tuple[str, str, str]]:
         data = self.cleaned_data
-        return [
-            (data[f"{role}_name"], data[f"{role}_id_number"], role)
-            for role, _label in ROLE_FIELDS
-            if data.get(f"{role}_name") or data.get(f"{role}_id_number")
-        ]
+        found = []
+        for row in range(1, self.rows + 1):
+            name, number, role = (data.get(f"new{row}_{part}") or "" for part in PARTS)
+            if name or number or role:
+                found.append((name, number, role))
+        return found
+
+
+PARTS = ("name", "id_number", "role")
 
 
 class ChallengeForm(forms.Form):
@@ -258,6 +288,11 @@ class ReferralSendForm(forms.Form):
         help_text=_("Leave empty if no copy was sent."),
     )
     note = _text(_("Other materials; why late, if after the 24 hours"))
+
+
+class ProsecutorCopyForm(forms.Form):
+    prosecutor = forms.CharField(label=_("Procuratorate"), max_length=100)
+    copied_on = forms.DateField(label=_("Copy sent on"), widget=_date_input())
 
 
 class PoliceAnswerForm(forms.Form):

@@ -147,11 +147,22 @@ class ReferralActor(models.TextChoices):
 
 
 class ReferralClock(models.TextChoices):
-    """The bureau's own periods that the worker watches."""
+    """The periods the worker watches: the bureau's own, and the police's answers the
+    bureau waits for (an escalation there means chasing the police, and the
+    procuratorate's supervision if they stay silent, 310号令 Art. 17)."""
 
     DECISION = "decision", _("the head's decision (3 days, Art. 5)")
     SENDING = "sending", _("sending to the police (24 hours, Art. 5)")
+    COPY = "copy", _("the copy to the procuratorate (with the transfer)")
+    POLICE_ANSWER = (
+        "police_answer",
+        _("the police's decision to open a case or not (3 days, Art. 8)"),
+    )
     RECONSIDERATION = "reconsideration", _("asking for reconsideration (3 days, Art. 9)")
+    REVIEW_ANSWER = (
+        "review_answer",
+        _("the police's answer to the reconsideration (3 days, Art. 9)"),
+    )
     SUPERVISION = "supervision", _("asking for the procuratorate's supervision (3 days, Art. 9)")
 
 
@@ -185,9 +196,16 @@ REFERRAL_OPEN_STATUSES = frozenset(REFERRAL_LIVE_STATUSES - REFERRAL_FINAL_STATU
 REFERRAL_CLOCK_OF_STATUS = {
     R.PROPOSED: ReferralClock.DECISION,
     R.APPROVED: ReferralClock.SENDING,
+    R.SENT: ReferralClock.POLICE_ANSWER,
     R.DECLINED: ReferralClock.RECONSIDERATION,
+    R.RECONSIDERATION: ReferralClock.REVIEW_ANSWER,
     R.UPHELD: ReferralClock.SUPERVISION,
 }
+# Sent, and still with the police or the procuratorate: the copy to the procuratorate
+# (抄送检察院, made with the transfer) is watched until it is recorded.
+REFERRAL_COPY_STATUSES = frozenset(
+    {R.SENT, R.ACCEPTED, R.DECLINED, R.RECONSIDERATION, R.UPHELD, R.SUPERVISION}
+)
 
 
 def referral_transition_for(source: str, target: str, actors: frozenset[str]) -> Transition | None:

@@ -46,6 +46,10 @@ class Listing(TimeStampedModel):
         blank=True,
     )
     ground = models.CharField(_("ground"), max_length=16, choices=ListingGround.choices)
+    # the one-worker form of 数额较大 (法释〔2013〕3号 Art. 3 (1)): as the proposer states it
+    three_months_pay = models.BooleanField(
+        _("a worker is owed three months' pay or more"), default=False
+    )
     reason = models.TextField(_("reason"))
     status = models.CharField(
         _("status"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.PROPOSED
@@ -362,6 +366,7 @@ class Referral(TimeStampedModel):
     prosecutor_copied = models.CharField(
         _("copy to the procuratorate (抄送检察院)"), max_length=100, blank=True
     )
+    prosecutor_copied_on = models.DateField(_("copy sent on"), null=True, blank=True)
     # the police's answers
     accepted_on = models.DateField(_("police opened a criminal case on"), null=True, blank=True)
     accepted_document = models.CharField(_("police's document (立案)"), max_length=200, blank=True)

@@ -22,7 +22,7 @@ from qingling.accounts.permissions import Perm, can, covers
 from qingling.cases.lifecycle import OPEN_STATUSES
 from qingling.cases.models import Case, Payment, Service
 from qingling.cases.selectors import case_outstanding, case_payer_choices
-from qingling.cases.services import case_inspectors
+from qingling.cases.services import case_inspectors, case_writable_check
 from qingling.core import clock
 from qingling.core.calendars import DeadlineDate
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
@@ -45,6 +45,7 @@ from qingling.sanctions.documents import (
 from qingling.sanctions.lifecycle import (
     ACTIVE_STATUSES,
     REFERRAL_CLOCK_OF_STATUS,
+    REFERRAL_COPY_STATUSES,
     REFERRAL_DAYS,
     REFERRAL_LIVE_STATUSES,
     REFERRAL_SEND_HOURS,
@@ -111,14 +112,14 @@ def _refuse(message: str, *, field: str) -> InvalidInput:
     return InvalidInput(message, extra={"fields": {field: [message]}})
 
 
-def threshold_reached(arrears: Arrears) -> bool:
+def threshold_reached(arrears: Arrears, *, three_months_pay: bool) -> bool:
     """Whether the arrears reach the province's 数额较大 (法释〔2013〕3号 Art. 3): one worker
-    owed at least the per-worker figure, or ten or more workers owed at least the
-    cumulative figure. The "three months' pay or more" of the first branch is not
-    recorded by the platform: the written reason must state it."""
+    owed three months' pay or more (``three_months_pay``, the proposer's statement: the
+    platform does not record pay periods) and at least the per-worker figure, or ten or
+    more workers owed at least the cumulative figure."""
     one = settings.QINGLING_CRIME_THRESHOLD_ONE_WORKER
     ten = settings.QINGLING_CRIME_THRESHOLD_TEN_WORKERS
-    return (arrears.workers >= ONE_WORKER and arrears.largest >= one) or (
+    return (arrears.workers >= ONE_WORKER and arrears.largest >= one and three_months_pay) or (
         arrears.workers >= TEN_WORKERS and arrears.total >= ten
     )
 
@@ -169,6 +170,7 @@ def listing_propose(
     reason: str,
     organization: Organization | None = None,
     persons: Iterable[tuple[Person, str]] = (),
+    three_months_pay: bool = False,
     actor: Actor,
 ) -> Listing:
     """Propose listing the case's respondent (or another party of its project, e.g. the
@@ -179,6 +181,7 @@ def listing_propose(
     """
     if not (can(actor, Perm.LISTING_PROPOSE) and covers(actor, case.division_id)):
         raise Forbidden(_("Only an inspector or chief of the case's area proposes a listing."))
+    case_writable_check(case)
     today = clock.local_today()
     arrears = _check_order_unpaid(case, today)
     if ground not in ListingGround.values:
@@ -186,7 +189,26 @@ def listing_propose(
     reason = reason.strip()
     if not reason:
         raise _refuse(_("Write the reason for the listing."), field="reason")
-    if ground == ListingGround.THRESHOLD and not threshold_reached(arrears):
+    if ground == ListingGround.THRESHOLD and not threshold_reached(
+        arrears, three_months_pay=three_months_pay
+    ):
+        one_amount = (
+            arrears.workers >= ONE_WORKER
+            and arrears.largest >= settings.QINGLING_CRIME_THRESHOLD_ONE_WORKER
+        )
+        if one_amount and not three_months_pay:
+            raise _refuse(
+                _(
+                    "One worker is owed %(largest)s yuan, at least the threshold of %(one)s "
+                    "yuan, but the one-worker form of 数额较大 also needs three months' pay or "
+                    "more owed (法释〔2013〕3号 Art. 3 (1)): state it, or choose another ground."
+                )
+                % {
+                    "largest": arrears.largest,
+                    "one": settings.QINGLING_CRIME_THRESHOLD_ONE_WORKER,
+                },
+                field="three_months_pay",
+            )
         raise _refuse(
             _(
                 "The wages unpaid after the order (%(workers)d workers, %(total)s yuan, at most "
@@ -229,6 +251,7 @@ def listing_propose(
                 case=case,
                 ground=ground,
                 reason=reason,
+                three_months_pay=three_months_pay,
                 proposed_on=today,
                 proposed_by_id=getattr(actor, "pk", None),
                 status_changed_at=clock.now(),
@@ -294,6 +317,7 @@ def listing_notice_issue(
             field="defence_days",
         )
     listing = _locked(listing, ListingStatus.PROPOSED)
+    case_writable_check(listing.case)
     notice = listing.notice_document
     if notice is not None and notice.voided_at is None:
         raise Conflict(
@@ -360,6 +384,7 @@ def listing_defence_record(
     if not listing_step_actors(listing, actor) - {StepActor.SYSTEM}:
         raise TransitionNotAllowed(_("You may not take this step on this listing."))
     listing = _locked(listing, ListingStatus.NOTIFIED)
+    case_writable_check(listing.case)
     if listing.defence_received_on is not None or listing.defence_waived_on is not None:
         raise Conflict(
             _("The defence is already recorded for this listing."), code="listing_defence_exists"
@@ -402,6 +427,7 @@ def listing_defence_waive(
     if not listing_step_actors(listing, actor) - {StepActor.SYSTEM}:
         raise TransitionNotAllowed(_("You may not take this step on this listing."))
     listing = _locked(listing, ListingStatus.NOTIFIED)
+    case_writable_check(listing.case)
     if listing.defence_received_on is not None or listing.defence_waived_on is not None:
         raise Conflict(
             _("The defence is already recorded for this listing."), code="listing_defence_exists"
@@ -719,6 +745,13 @@ def _after_step(listing: Listing, step: Transition, actor: Actor, details: dict[
         _feed_event_write(listing, ListingEvent.Event.REMOVED)
 
 
+# The steps that act on the case's procedure (and write its documents): refused on an
+# archived case. The end of a listing — the term, early removal (信用修复), a revocation —
+# and its challenges are the employer's rights against the listing, not steps of the
+# case, and are not refused on an archived case (docs/sanctions.md).
+CASE_STEPS = frozenset({ListingStatus.NOTIFIED, ListingStatus.LISTED, ListingStatus.WITHDRAWN})
+
+
 @transaction.atomic
 def listing_transition(
     *, listing: Listing, target: str, actor: Actor, note: str = "", via: str = "", **details: Any
@@ -745,6 +778,8 @@ def listing_transition(
                 }
             )
         raise TransitionNotAllowed(_("You may not take this step on this listing."))
+    if step.target in CASE_STEPS:
+        case_writable_check(listing.case)
     note = note.strip()
     today = clock.local_today()
     if step.guard:
@@ -988,6 +1023,7 @@ REFERRAL_AUDIT_FIELDS = (
     "police_officer",
     "items",
     "prosecutor_copied",
+    "prosecutor_copied_on",
     "accepted_on",
     "accepted_document",
     "declined_on",
@@ -1067,6 +1103,7 @@ def evasion_record(
     """Record evidence that the employer evades payment (转移财产, 逃匿 …), with its files:
     one of the conditions a transfer to the police shows (法释〔2013〕3号 Art. 2)."""
     _require_case_inspector(case, actor, _("Only an inspector of the case records evidence."))
+    case_writable_check(case)
     if kind not in Evasion.Kind.values:
         raise _refuse(_("Choose what the employer did."), field="kind")
     if observed_on > clock.local_today():
@@ -1136,6 +1173,7 @@ def referral_propose(
     transfer as they were when it was proposed.
     """
     _require_case_inspector(case, actor, _("Only an inspector of the case proposes a transfer."))
+    case_writable_check(case)
     if case.status not in OPEN_STATUSES:
         raise _refuse(_("Case %(number)s is closed.") % {"number": case.number}, field="case")
     report = report.strip()
@@ -1380,6 +1418,11 @@ def _referral_values(
             "items": [i for i in Referral.Item.values if i in set(details["items"])],
             "items_note": note,
             "prosecutor_copied": _text(details, "prosecutor_copied"),
+            "prosecutor_copied_on": (
+                timezone.localdate(details["sent_at"])
+                if _text(details, "prosecutor_copied")
+                else None
+            ),
         }
     elif target == R.ACCEPTED:
         values |= {
@@ -1444,6 +1487,7 @@ def referral_transition(
                 }
             )
         raise ReferralNotAllowed(_("You may not take this step on this transfer."))
+    case_writable_check(referral.case)
     note = note.strip()
     now = clock.now()
     if step.guard:
@@ -1477,31 +1521,89 @@ def referral_transition(
     raise Conflict(_("Could not number the letter; try again."), code="referral_number_conflict")
 
 
+@transaction.atomic
+def referral_copy_record(
+    *, referral: Referral, prosecutor: str, copied_on: dt.date, actor: Actor
+) -> Referral:
+    """Record the copy of the transfer sent to the procuratorate (抄送检察院) when it was
+    not recorded with the sending: once, by an inspector of the case, dated from the
+    sending to today. Ends the ``copy`` clock."""
+    if ReferralActor.CASE_INSPECTOR not in referral_step_actors(referral, actor):
+        raise ReferralNotAllowed(_("Only an inspector of the case records the copy."))
+    case_writable_check(referral.case)
+    referral = Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+    if referral.status not in REFERRAL_COPY_STATUSES or referral.sent_at is None:
+        raise _refuse(_("Record the sending to the police first."), field="copied_on")
+    if referral.prosecutor_copied:
+        raise Conflict(
+            _("The copy to %(prosecutor)s is already recorded.")
+            % {"prosecutor": referral.prosecutor_copied},
+            code="referral_copy_exists",
+        )
+    prosecutor = prosecutor.strip()
+    if not prosecutor:
+        raise _refuse(_("Name the procuratorate."), field="prosecutor")
+    if not timezone.localdate(referral.sent_at) <= copied_on <= clock.local_today():
+        raise _refuse(
+            _("Give the day the copy was sent, from the sending to today."), field="copied_on"
+        )
+    Referral.objects.filter(pk=referral.pk).update(
+        prosecutor_copied=prosecutor, prosecutor_copied_on=copied_on, updated_at=clock.now()
+    )
+    referral.refresh_from_db()
+    audit_event_record(
+        actor=actor,
+        action="referral.copied",
+        obj=referral,
+        after={"prosecutor_copied": prosecutor, "prosecutor_copied_on": copied_on.isoformat()},
+    )
+    return referral
+
+
 # --- the clocks the worker watches --------------------------------------------------------------
 
 
+def referral_clocks(referral: Referral) -> list[tuple[str, dt.date | dt.datetime]]:
+    """The clocks running on a transfer and when each runs out — a local date (the last
+    day) for the 3-day periods, an aware moment for the 24 hours: the one of its status
+    (the head's decision, the sending, the police's answer, the reconsideration request,
+    the police's answer to it, the supervision request) and, once sent, the copy to the
+    procuratorate until it is recorded (due with the sending)."""
+    status = ReferralStatus(referral.status)
+    found: list[tuple[str, dt.date | dt.datetime]] = []
+    clock_name = REFERRAL_CLOCK_OF_STATUS.get(status)
+    due: dt.date | dt.datetime | None = None
+    if clock_name == ReferralClock.DECISION:
+        due = referral.decision_due
+    elif clock_name == ReferralClock.SENDING:
+        due = referral.send_due_at
+    elif clock_name == ReferralClock.POLICE_ANSWER and referral.sent_at:
+        due = referral_days_after(timezone.localdate(referral.sent_at)).date
+    elif clock_name == ReferralClock.RECONSIDERATION:
+        due = referral.reconsideration_due
+    elif clock_name == ReferralClock.REVIEW_ANSWER and referral.reconsideration_requested_on:
+        due = referral_days_after(referral.reconsideration_requested_on).date
+    elif clock_name == ReferralClock.SUPERVISION:
+        due = referral.supervision_due
+    if clock_name is not None and due is not None:
+        found.append((clock_name, due))
+    if (
+        status in REFERRAL_COPY_STATUSES
+        and not referral.prosecutor_copied
+        and referral.send_due_at is not None
+    ):
+        found.append((ReferralClock.COPY, referral.send_due_at))
+    return found
+
+
 def referral_clock_due(referral: Referral) -> tuple[str, dt.date | dt.datetime] | None:
-    """The clock running in the transfer's status and when it runs out: a local date (the
-    last day) for the 3-day periods, an aware moment for the 24 hours."""
-    clock_name = REFERRAL_CLOCK_OF_STATUS.get(ReferralStatus(referral.status))
-    due: dt.date | dt.datetime | None = {
-        ReferralClock.DECISION: referral.decision_due,
-        ReferralClock.SENDING: referral.send_due_at,
-        ReferralClock.RECONSIDERATION: referral.reconsideration_due,
-        ReferralClock.SUPERVISION: referral.supervision_due,
-        None: None,
-    }[clock_name]
-    if clock_name is None or due is None:
-        return None
-    return clock_name, due
+    """The clock of the transfer's status and when it runs out (the page's "due")."""
+    found = [c for c in referral_clocks(referral) if c[0] != ReferralClock.COPY]
+    return found[0] if found else None
 
 
-def referral_clock_state(referral: Referral, *, now: dt.datetime) -> str:
+def _clock_level(due: dt.date | dt.datetime, now: dt.datetime) -> str:
     """ "" (running), "warning" (about to run out) or "escalation" (run out)."""
-    found = referral_clock_due(referral)
-    if found is None:
-        return ""
-    _clock, due = found
     if isinstance(due, dt.datetime):
         if now > due:
             return ReferralAlert.Level.ESCALATION
@@ -1514,6 +1616,13 @@ def referral_clock_state(referral: Referral, *, now: dt.datetime) -> str:
     if today >= due - dt.timedelta(days=settings.QINGLING_REFERRAL_WARN_DAYS_BEFORE):
         return ReferralAlert.Level.WARNING
     return ""
+
+
+def referral_clock_state(referral: Referral, *, now: dt.datetime) -> str:
+    """ "" (running), "warning" (about to run out) or "escalation" (run out), for the
+    clock of the transfer's status."""
+    found = referral_clock_due(referral)
+    return _clock_level(found[1], now) if found else ""
 
 
 def _alert(referral: Referral, clock_name: str, level: str, due: str, now: dt.datetime) -> int:
@@ -1535,26 +1644,23 @@ def _alert(referral: Referral, clock_name: str, level: str, due: str, now: dt.da
 
 
 def referral_clocks_scan(*, now: dt.datetime) -> dict[str, int]:
-    """Warn before and escalate (督办) after each of the bureau's clocks — the head's
-    decision, the sending, the reconsideration and the supervision requests — once each
-    per transfer; safe to run twice. An escalation also stands for the warning that was
-    never given (a clock found already run out gets the escalation only)."""
+    """Warn before and escalate (督办) after each clock of ``referral_clocks`` — the
+    head's decision, the sending, the copy to the procuratorate, the police's answer, the
+    reconsideration request and the police's answer to it, the supervision request — once
+    each per transfer; safe to run twice. An escalation also stands for the warning that
+    was never given (a clock found already run out gets the escalation only)."""
     counts = {"warning": 0, "escalation": 0}
-    running = Referral.objects.filter(status__in=list(REFERRAL_CLOCK_OF_STATUS)).select_related(
-        "case"
-    )
+    statuses = set(REFERRAL_CLOCK_OF_STATUS) | REFERRAL_COPY_STATUSES
+    running = Referral.objects.filter(status__in=sorted(statuses)).select_related("case")
     done = set(
         ReferralAlert.objects.filter(referral__in=running).values_list(
             "referral_id", "clock", "level"
         )
     )
     for referral in running:
-        level = referral_clock_state(referral, now=now)
-        found = referral_clock_due(referral)
-        if not level or found is None:
-            continue
-        clock_name, due = found
-        if (referral.pk, clock_name, level) in done:
-            continue
-        counts[level] += _alert(referral, clock_name, level, due.isoformat(), now)
+        for clock_name, due in referral_clocks(referral):
+            level = _clock_level(due, now)
+            if not level or (referral.pk, clock_name, level) in done:
+                continue
+            counts[level] += _alert(referral, clock_name, level, due.isoformat(), now)
     return counts

@@ -3,12 +3,20 @@ import datetime as dt
 import time_machine
 from django.test import override_settings
 
+from qingling.core import clock
+from qingling.core.exceptions import Conflict, InvalidInput
 from qingling.core.models import AuditEvent
 from qingling.sanctions.jobs import referral_clocks
 from qingling.sanctions.lifecycle import ReferralStatus
-from qingling.sanctions.models import ReferralAlert
-from qingling.sanctions.services import referral_days_after
+from qingling.sanctions.models import Referral, ReferralAlert
+from qingling.sanctions.services import (
+    ReferralNotAllowed,
+    referral_copy_record,
+    referral_days_after,
+    referral_transition,
+)
 from qingling.sanctions.tests.world import (
+    POLICE,
     THRESHOLDS,
     make_ordered_case,
     make_referral,
@@ -95,7 +103,83 @@ class ReferralClocksTests(BaseTestCase):
     def test_a_step_taken_in_time_stops_the_clock(self) -> None:
         case = make_ordered_case(self)
         with at("2026-12-14 10:00+08:00"):
-            make_referral(self, case, status=S.SENT)
+            make_referral(self, case, status=S.ACCEPTED)  # sent with its copy, answered
         with at("2027-03-01 10:00+08:00"):
             referral_clocks()
         self.assertEqual(alerts(), [])
+
+    def test_the_polices_answer_is_watched_and_a_holiday_moves_its_last_day(self) -> None:
+        case = make_ordered_case(self)
+        with at("2026-12-29 10:00+08:00"):  # Tuesday: 3 days end on 1 January, a holiday
+            make_referral(self, case, status=S.SENT)
+        with at("2026-12-31 10:00+08:00"):
+            referral_clocks()
+        self.assertEqual(alerts(), [])  # the last day is Monday 4 January (provisional)
+        with at("2027-01-03 10:00+08:00"):
+            referral_clocks()
+        self.assertEqual(alerts(), [("police_answer", "warning")])
+        with at("2027-01-05 09:00+08:00"):
+            referral_clocks()
+            referral_clocks()
+        self.assertEqual(alerts(), [("police_answer", "escalation"), ("police_answer", "warning")])
+
+    def test_the_polices_answer_to_a_reconsideration_is_watched(self) -> None:
+        case = make_ordered_case(self)
+        with at("2026-12-14 10:00+08:00"):  # Monday: asked the same day, answer by Thursday
+            make_referral(self, case, status=S.RECONSIDERATION)
+        with at("2026-12-16 10:00+08:00"):
+            referral_clocks()
+        self.assertEqual(alerts(), [("review_answer", "warning")])
+        with at("2026-12-18 10:00+08:00"):
+            referral_clocks()
+        self.assertEqual(alerts(), [("review_answer", "escalation"), ("review_answer", "warning")])
+
+    def test_a_transfer_sent_without_its_copy_to_the_procuratorate_is_escalated(self) -> None:
+        case = make_ordered_case(self)
+        with at("2026-12-14 10:00+08:00"):
+            referral = make_referral(self, case, status=S.APPROVED)
+            referral = referral_transition(
+                referral=referral,
+                target=S.SENT,
+                actor=self.inspector,
+                sent_at=clock.now(),
+                police_organ=POLICE,
+                police_officer="王警官",
+                items=list(Referral.REQUIRED_ITEMS),
+                prosecutor_copied="",
+            )
+            referral_clocks()
+        self.assertEqual(alerts(), [])  # the 24 hours from the decision are not over
+        with at("2026-12-15 10:01+08:00"):
+            referral_clocks()
+        self.assertEqual(alerts(), [("copy", "escalation")])
+        with at("2026-12-15 11:00+08:00"):
+            with self.assertRaises(ReferralNotAllowed):
+                referral_copy_record(
+                    referral=referral,
+                    prosecutor="辽源市龙山区人民检察院",
+                    copied_on=dt.date(2026, 12, 15),
+                    actor=self.director,
+                )
+            with self.assertRaises(InvalidInput):
+                referral_copy_record(
+                    referral=referral,
+                    prosecutor="辽源市龙山区人民检察院",
+                    copied_on=dt.date(2026, 12, 13),
+                    actor=self.inspector,
+                )
+            referral = referral_copy_record(
+                referral=referral,
+                prosecutor="辽源市龙山区人民检察院",
+                copied_on=dt.date(2026, 12, 15),
+                actor=self.inspector,
+            )
+            self.assertEqual(referral.prosecutor_copied_on, dt.date(2026, 12, 15))
+            with self.assertRaises(Conflict):
+                referral_copy_record(
+                    referral=referral,
+                    prosecutor="辽源市人民检察院",
+                    copied_on=dt.date(2026, 12, 15),
+                    actor=self.inspector,
+                )
+        self.assertTrue(AuditEvent.objects.filter(action="referral.copied").exists())

@@ -72,7 +72,9 @@ class ReferralTableTests(SimpleTestCase):
             {
                 S.PROPOSED: ReferralClock.DECISION,
                 S.APPROVED: ReferralClock.SENDING,
+                S.SENT: ReferralClock.POLICE_ANSWER,
                 S.DECLINED: ReferralClock.RECONSIDERATION,
+                S.RECONSIDERATION: ReferralClock.REVIEW_ANSWER,
                 S.UPHELD: ReferralClock.SUPERVISION,
             },
         )

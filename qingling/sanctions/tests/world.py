@@ -103,7 +103,11 @@ def make_listing(
     notice generated and served today and, to be listed today, the defence waived in
     writing, the legal representative listed with it."""
     listing = listing_propose(
-        case=case, ground=ground, reason="逾期未支付工资 10000 元", actor=test.inspector
+        case=case,
+        ground=ground,
+        reason="逾期未支付一名劳动者三个月工资 10000 元",
+        three_months_pay=True,
+        actor=test.inspector,
     )
     if status == ListingStatus.PROPOSED:
         return listing

@@ -26,6 +26,8 @@ from qingling.parties import selectors as party_selectors
 from qingling.parties.models import Organization
 from qingling.sanctions import selectors, services
 from qingling.sanctions.forms import (
+    MAX_ROWS,
+    NEW_ROWS,
     ChallengeForm,
     ChallengeOutcomeForm,
     DecideForm,
@@ -39,7 +41,7 @@ from qingling.sanctions.forms import (
     WithdrawForm,
 )
 from qingling.sanctions.lifecycle import ListingStatus, StepActor, allowed_targets
-from qingling.sanctions.models import Listing, ListingPerson
+from qingling.sanctions.models import Listing
 
 PAGE_SIZE = 50
 # transition step name → (target status, label); the forms are made by ``_form``
@@ -86,16 +88,27 @@ EVENT_LABELS = {
 }
 
 
-def _form(step: str, listing: Listing, data: Any = None, **initial: Any) -> forms.Form:
+def _rows(data: Any) -> int:
+    """How many rows of new people the decision form has (``?rows=``, or as posted)."""
+    data = data or {}
+    try:
+        return int(data.get("decide-rows") or data.get("rows") or NEW_ROWS)
+    except (TypeError, ValueError):
+        return NEW_ROWS
+
+
+def _form(
+    step: str, listing: Listing, data: Any = None, *, rows: int = NEW_ROWS, **initial: Any
+) -> forms.Form:
     form_class = FORMS[step]
     kwargs: dict[str, Any] = {"prefix": step, "initial": initial or None}
     if form_class is DecideForm:
-        representative = listing.organization.legal_representative
-        kwargs["representative"] = representative.name if representative else ""
+        kwargs["people"] = selectors.listing_people(listing=listing)
+        kwargs["rows"] = rows
     return form_class(data, **kwargs)
 
 
-def _steps(listing: Listing, user: Any) -> list[tuple[str, Any, forms.Form]]:
+def _steps(listing: Listing, user: Any, rows: int = NEW_ROWS) -> list[tuple[str, Any, forms.Form]]:
     """The forms of the steps this user may take now, in the order of the procedure."""
     actors = services.listing_step_actors(listing, user) - {StepActor.SYSTEM}
     if not actors:
@@ -119,7 +132,7 @@ def _steps(listing: Listing, user: Any) -> list[tuple[str, Any, forms.Form]]:
     found = []
     for name in dict.fromkeys(names):
         label = STEPS[name][1] if name in STEPS else OTHER_STEPS[name]
-        found.append((name, label, _form(name, listing)))
+        found.append((name, label, _form(name, listing, rows=rows)))
     if StepActor.CHIEF in actors:
         for challenge in listing.challenges.filter(outcome=""):
             form = _form("outcome", listing, challenge=challenge.pk)
@@ -184,6 +197,7 @@ def listing_propose(request: HttpRequest) -> HttpResponse:
                     organization=parties.get(form.cleaned_data["organization"]),
                     ground=form.cleaned_data["ground"],
                     reason=form.cleaned_data["reason"],
+                    three_months_pay=form.cleaned_data["three_months_pay"],
                     actor=request.user,
                 )
             except ApplicationError as error:
@@ -205,7 +219,8 @@ def listing_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "persons": listing.listed_persons.select_related("person"),
             "documents": selectors.listing_documents(listing=listing),
             "challenges": listing.challenges.all(),
-            "steps": _steps(listing, request.user),
+            "steps": _steps(listing, request.user, rows=_rows(request.GET)),
+            "more_rows": min(_rows(request.GET) + NEW_ROWS, MAX_ROWS),
             "timeline": [
                 (event, EVENT_LABELS.get(event.action, event.action))
                 for event in audit_history(
@@ -234,16 +249,12 @@ def _take(step: str, listing: Listing, form: forms.Form, user: Any) -> None:
         services.listing_challenge_decide(challenge=challenge, actor=user, **data)
     elif step == "decide":
         assert isinstance(form, DecideForm)
-        persons = []
-        representative = listing.organization.legal_representative
-        if representative is not None and data.get("list_legal_representative"):
-            persons.append((representative, ListingPerson.Role.LEGAL_REPRESENTATIVE))
         services.listing_transition(
             listing=listing,
             target=ListingStatus.LISTED,
             actor=user,
             note=data.get("note", ""),
-            persons=persons,
+            persons=form.chosen_people(),
             named_persons=form.named_persons(),
         )
     else:
@@ -261,7 +272,7 @@ def listing_act(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpRe
     listing = selectors.listing_get_for_user(user=request.user, public_id=public_id)
     if not services.listing_step_actors(listing, request.user) - {StepActor.SYSTEM}:
         raise PermissionDenied
-    form = _form(step, listing, request.POST)
+    form = _form(step, listing, request.POST, rows=_rows(request.POST))
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("sanctions:listing_detail", public_id=listing.public_id)

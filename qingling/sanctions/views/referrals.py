@@ -30,6 +30,7 @@ from qingling.sanctions.forms import (
     EvasionForm,
     PoliceAnswerForm,
     PoliceNoticeForm,
+    ProsecutorCopyForm,
     ReconsiderationForm,
     ReferralApproveForm,
     ReferralFilterForm,
@@ -38,7 +39,12 @@ from qingling.sanctions.forms import (
     ReferralSendForm,
     SupervisionForm,
 )
-from qingling.sanctions.lifecycle import ReferralStatus, referral_allowed_targets
+from qingling.sanctions.lifecycle import (
+    REFERRAL_COPY_STATUSES,
+    ReferralActor,
+    ReferralStatus,
+    referral_allowed_targets,
+)
 
 PAGE_SIZE = 50
 R = ReferralStatus
@@ -64,6 +70,9 @@ STEPS: dict[str, tuple[str, type[forms.Form], Any]] = {
     "end": (R.ENDED, ReferralReasonForm, gettext_lazy("End without a criminal case")),
 }
 STEP_OF_TARGET = {target: step for step, (target, _form, _label) in STEPS.items()}
+# not a status change: the copy to the procuratorate, when not recorded with the sending
+COPY_STEP = "copy"
+COPY_LABEL = gettext_lazy("Record the copy to the procuratorate (抄送检察院)")
 EVENT_LABELS = {
     "referral.propose": gettext_lazy("Proposed"),
     "referral.approved": gettext_lazy("Approved by the head"),
@@ -76,6 +85,7 @@ EVENT_LABELS = {
     "referral.upheld": gettext_lazy("Refusal upheld"),
     "referral.supervision": gettext_lazy("Procuratorate's supervision asked for"),
     "referral.ended": gettext_lazy("Ended"),
+    "referral.copied": gettext_lazy("Copy to the procuratorate recorded"),
     "referral.warning": gettext_lazy("Warning: the time is running out"),
     "referral.escalation": gettext_lazy("Escalated (督办): the time has run out"),
     "referral.document": gettext_lazy("Document generated"),
@@ -179,6 +189,13 @@ def referral_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             STEP_OF_TARGET[target] for target in referral_allowed_targets(referral.status, actors)
         )
     ]
+    if (
+        ReferralActor.CASE_INSPECTOR in actors
+        and referral.status in REFERRAL_COPY_STATUSES
+        and not referral.prosecutor_copied
+    ):
+        initial = {"prosecutor": selectors.prosecutor_for(referral.case)}
+        steps.append((COPY_STEP, COPY_LABEL, ProsecutorCopyForm(prefix=COPY_STEP, initial=initial)))
     clock_due = services.referral_clock_due(referral)
     return render(
         request,
@@ -206,11 +223,13 @@ def referral_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_perm(Perm.CASE_VIEW)
 @require_POST
 def referral_act(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
-    if step not in STEPS:
+    if step not in STEPS and step != COPY_STEP:
         raise Http404
     referral = selectors.referral_get_for_user(user=request.user, public_id=public_id)
     if not services.referral_step_actors(referral, request.user):
         raise PermissionDenied
+    if step == COPY_STEP:
+        return _copy(request, referral)
     target, form_class, _label = STEPS[step]
     form = form_class(request.POST, prefix=step)
     if not form.is_valid():
@@ -226,6 +245,22 @@ def referral_act(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpR
         messages.error(request, error.message)
     else:
         messages.success(request, _("Recorded."))
+    return redirect("sanctions:referral_detail", public_id=referral.public_id)
+
+
+def _copy(request: HttpRequest, referral: Any) -> HttpResponse:
+    form = ProsecutorCopyForm(request.POST, prefix=COPY_STEP)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.referral_copy_record(
+                referral=referral, actor=request.user, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Recorded."))
     return redirect("sanctions:referral_detail", public_id=referral.public_id)
 
 

@@ -1,4 +1,4 @@
-"""qingling source-system add NAME --channel 12345 [--reply-url URL] | list"""
+"""qingling source-system add NAME --channel 12345 [--reply-url URL] | add NAME --feed | list"""
 
 from argparse import ArgumentParser
 from typing import Any
@@ -11,13 +11,22 @@ from qingling.intake.services import source_system_create
 
 
 class Command(BaseCommand):
-    help = "Register an outside system that pushes complaints, and print its API key once."
+    help = (
+        "Register an outside system that pushes complaints (--channel), or one that only "
+        "reads the blacklist feed (--feed), and print its API key once."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add")
         add.add_argument("name")
-        add.add_argument("--channel", required=True, choices=Channel.values)
+        what = add.add_mutually_exclusive_group(required=True)
+        what.add_argument("--channel", choices=Channel.values)
+        what.add_argument(
+            "--feed",
+            action="store_true",
+            help="a read-only key for the blacklist feed (信用信息共享平台); files nothing",
+        )
         add.add_argument("--reply-url", default="")
         sub.add_parser("list")
 
@@ -25,7 +34,8 @@ class Command(BaseCommand):
         if options["action"] == "list":
             for system in SourceSystem.objects.all():
                 self.stdout.write(
-                    f"{system.name}\t{system.channel}\t{system.key_prefix}…\t"
+                    f"{system.name}\t{system.scope}\t{system.channel or '—'}\t"
+                    f"{system.key_prefix}…\t"
                     f"{'active' if system.is_active else 'inactive'}\t"
                     f"{system.reply_url}"
                 )
@@ -33,11 +43,16 @@ class Command(BaseCommand):
         try:
             system, key = source_system_create(
                 name=options["name"],
-                channel=options["channel"],
+                channel=options["channel"] or "",
                 reply_url=options["reply_url"],
+                scope=(
+                    SourceSystem.Scope.BLACKLIST_FEED
+                    if options["feed"]
+                    else SourceSystem.Scope.COMPLAINTS
+                ),
                 actor=None,
             )
         except ApplicationError as error:
             raise CommandError(error.message) from None
-        self.stdout.write(f"registered {system.name} ({system.channel})")
+        self.stdout.write(f"registered {system.name} ({system.channel or system.scope})")
         self.stdout.write(f"API key (shown once, store it in that system): {key}")

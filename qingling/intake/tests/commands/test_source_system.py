@@ -35,3 +35,25 @@ class SourceSystemCommandTests(BaseTestCase):
         out = StringIO()
         call_command("source_system", "list", stdout=out)
         self.assertIn("12345热线", out.getvalue())
+
+    def test_adds_a_read_only_feed_reader_without_a_channel(self) -> None:
+        out = StringIO()
+        call_command("source_system", "add", "信用信息共享平台", "--feed", stdout=out)
+        system = SourceSystem.objects.get()
+        self.assertEqual((system.scope, system.channel), (SourceSystem.Scope.BLACKLIST_FEED, ""))
+        listed = StringIO()
+        call_command("source_system", "list", stdout=listed)
+        self.assertIn("blacklist_feed", listed.getvalue())
+
+    def test_a_feed_reader_takes_no_reply_url(self) -> None:
+        with self.assertRaises(CommandError):
+            call_command(
+                "source_system",
+                "add",
+                "信用平台",
+                "--feed",
+                "--reply-url",
+                "https://credit.example/reply",
+                stdout=StringIO(),
+            )
+        self.assertFalse(SourceSystem.objects.exists())

@@ -94,6 +94,7 @@ class ListingFlowTests(StaticLiveServerTestCase):
             case=case,
             ground=ListingGround.THRESHOLD,
             reason="逾期未支付一名劳动者三个月工资12000元",
+            three_months_pay=True,
             actor=lead,
         )
 
@@ -120,7 +121,10 @@ class ListingFlowTests(StaticLiveServerTestCase):
         if page.get_attribute(details, "open") is None:
             page.click(f"{details} summary")
         for name, value in fields.items():
-            page.fill(f"#id_{step}-{name}", value)
+            if name.endswith("_role"):
+                page.select_option(f"#id_{step}-{name}", value)
+            else:
+                page.fill(f"#id_{step}-{name}", value)
         page.click(f"form[data-step={step}] button")
         if status:
             page.wait_for_selector(f"[data-status={status}]")
@@ -170,12 +174,22 @@ class ListingFlowTests(StaticLiveServerTestCase):
         with time_machine.travel(decided, tick=True):
             chief = self.sign_in(browser, "chief")
             chief.goto(listing_url)
+            chief.click("details:has(form[data-step=decide]) summary")
+            self.shot(chief, "decide-form")
+            wide_chief = self.sign_in(browser, "chief", DESKTOP)
+            wide_chief.goto(listing_url)
+            wide_chief.click("details:has(form[data-step=decide]) summary")
+            self.shot(wide_chief, "decide-form-desktop", 1366)
             self.step(
                 chief,
                 "decide",
                 {
-                    "legal_representative_name": "王建国",
-                    "legal_representative_id_number": fake_id_number(self.rng),
+                    "new1_name": "王建国",
+                    "new1_id_number": fake_id_number(self.rng),
+                    "new1_role": "legal_representative",
+                    "new2_name": "刘实控",
+                    "new2_id_number": fake_id_number(self.rng),
+                    "new2_role": "controller",
                 },
                 "listed",
             )
@@ -184,6 +198,7 @@ class ListingFlowTests(StaticLiveServerTestCase):
             public = browser.new_context(**PHONE).new_page()
             public.goto(f"{self.live_server_url}/blacklist/")
             assert EMPLOYER in public.inner_text("main")
+            assert "刘实控" in public.inner_text("[data-persons]")
             self.shot(public, "public-phone")
             wide = browser.new_context(**DESKTOP).new_page()
             wide.goto(f"{self.live_server_url}/blacklist/")

@@ -37,6 +37,7 @@ class ListingProposeTests(BaseTestCase):
         values: dict[str, object] = {
             "ground": THRESHOLD,
             "reason": "逾期未支付",
+            "three_months_pay": True,
             "actor": self.inspector,
         }
         values.update(kwargs)
@@ -115,6 +116,12 @@ class ListingProposeTests(BaseTestCase):
         self.assertIn("do not reach the crime threshold", caught.exception.message)
         self.assertIn("9999.99", caught.exception.message)
         self.assertEqual(self.propose(case, ground=INCIDENT).ground, INCIDENT)
+
+    def test_one_worker_needs_three_months_pay_stated_naming_the_rule(self) -> None:
+        self.assert_refused(
+            "three_months_pay", "法释〔2013〕3号 Art. 3 (1)", three_months_pay=False
+        )
+        self.assertTrue(self.propose().three_months_pay)
 
     def test_ten_workers_reach_the_cumulative_figure(self) -> None:
         case = make_ordered_case(

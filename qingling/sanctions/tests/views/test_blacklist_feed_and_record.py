@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qingling.cases.services import payment_record
-from qingling.intake.models import Channel
+from qingling.intake.models import Channel, Complaint, SourceSystem
 from qingling.intake.services import source_system_create
 from qingling.sanctions.lifecycle import ListingStatus
 from qingling.sanctions.services import listing_transition
@@ -37,7 +37,7 @@ class BlacklistFeedApiTests(BaseTestCase):
         self.case = make_ordered_case(self)
         self.listing = make_listing(self, self.case)
         _system, self.key = source_system_create(
-            name="信用信息共享平台", channel=Channel.HOTLINE_12345, actor=None
+            name="信用信息共享平台", scope=SourceSystem.Scope.BLACKLIST_FEED, actor=None
         )
 
     def read(self, after: int = 0) -> Any:
@@ -82,6 +82,38 @@ class BlacklistFeedApiTests(BaseTestCase):
         self.assertEqual(self.client.get(FEED).status_code, 401)
         wrong = self.client.get(FEED, HTTP_AUTHORIZATION="Bearer ql_wrong")
         self.assertEqual(wrong.status_code, 401)
+
+    def test_a_complaint_filing_key_cannot_read_the_feed(self) -> None:
+        _hotline, key = source_system_create(
+            name="12345热线", channel=Channel.HOTLINE_12345, actor=None
+        )
+        for headers in ({"Authorization": f"Bearer {key}"}, {"X-API-Key": key}):
+            response = self.client.get(FEED, headers=headers)
+            self.assertEqual(response.status_code, 403)
+            self.assertEqual(response.json()["code"], "key_scope_refused")
+
+    def test_the_feed_key_files_no_complaint(self) -> None:
+        body = {
+            "source_ref": "GD-2026-0001",
+            "complainant": {"name": "王强", "phone": "13800000000"},
+            "employer_name": "辽源市鑫盛建筑工程有限公司",
+            "amount": "1000.00",
+            "description": "拖欠工资",
+        }
+        response = self.client.post(
+            "/api/v1/complaints",
+            body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {self.key}",
+        )
+        self.assertEqual(response.status_code, 403, response.content)
+        self.assertEqual(response.json()["code"], "key_scope_refused")
+        open311 = self.client.post(
+            "/open311/v2/requests.json",
+            {"api_key": self.key, "service_code": "wage_arrears"},
+        )
+        self.assertEqual(open311.status_code, 403)
+        self.assertFalse(Complaint.objects.filter(source_ref="GD-2026-0001").exists())
 
 
 @THRESHOLDS

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import time_machine
+from django.test import override_settings
 from django.urls import reverse
 
 from qingling.sanctions.lifecycle import ListingStatus
@@ -10,9 +11,12 @@ from qingling.testing import BaseTestCase, make_person
 
 
 @THRESHOLDS
+@override_settings(LANGUAGE_CODE="en")
 @time_machine.travel(AFTER_DUE, tick=False)
 class PublicBlacklistTests(BaseTestCase):
-    def test_shows_current_listings_to_anyone_without_personal_data(self) -> None:
+    def test_shows_current_listings_and_the_persons_names_and_roles_but_no_id_numbers(
+        self,
+    ) -> None:
         case = make_ordered_case(self, employer_name="辽源市黑名单建筑有限公司")
         listing = make_listing(self, case)
         boss = make_person(self.rng, name="钱法人")
@@ -27,14 +31,16 @@ class PublicBlacklistTests(BaseTestCase):
         self.assertContains(page, listing.number)
         self.assertContains(page, "2026-12-14")
         self.assertContains(page, "2029-12-14")
+        self.assertContains(page, "钱法人（legal representative (法定代表人)）")
         content = page.content.decode()
         self.assertTrue(boss.id_number_masked)
+        listed_names = set(listing.listed_persons.values_list("person__name", flat=True))
         private_values = (
-            worker.name,
+            "" if worker.name in listed_names else worker.name,  # 王建国 is both, here
             worker.id_number_masked,
             worker.phone_masked,
-            boss.name,
             boss.id_number_masked,
+            boss.id_number_masked[-4:],
             case.number,
             listing.reason,
         )
@@ -57,6 +63,13 @@ class PublicBlacklistTests(BaseTestCase):
         for name in (*hidden.values(), ended.organization.name):
             with self.subTest(name):
                 self.assertNotContains(page, name)
+
+    def test_reads_the_page_in_a_fixed_number_of_queries(self) -> None:
+        for n in range(3):
+            make_listing(self, make_ordered_case(self, employer_name=f"辽源市查询{n}号公司"))
+        with self.assertNumQueries(3):  # count, listings with organizations, their persons
+            page = self.client.get(reverse("blacklist:list"))
+        self.assertContains(page, "辽源市查询2号公司")
 
     def test_searches_by_name(self) -> None:
         make_listing(self, make_ordered_case(self, employer_name="辽源市甲建筑有限公司"))

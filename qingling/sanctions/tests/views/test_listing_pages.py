@@ -5,9 +5,11 @@ from django.test import override_settings
 from django.urls import reverse
 
 from qingling.cases.models import Case
+from qingling.cases.tests.documents_world import docx_text
 from qingling.parties.demo import fake_id_number
 from qingling.sanctions.lifecycle import ListingStatus
 from qingling.sanctions.models import Listing
+from qingling.sanctions.services import listing_defence_waive
 from qingling.sanctions.tests.world import (
     AFTER_DUE,
     THRESHOLDS,
@@ -16,7 +18,7 @@ from qingling.sanctions.tests.world import (
     make_ordered_case,
     notice_serve_only,
 )
-from qingling.testing import BaseTestCase
+from qingling.testing import BaseTestCase, make_person
 
 
 @THRESHOLDS
@@ -39,9 +41,15 @@ class ListingPagesTests(BaseTestCase):
         self.assertContains(form, self.case.number)
         response = self.client.post(
             reverse("sanctions:listing_propose"),
-            {"case_number": self.case.number, "ground": "threshold", "reason": "逾期未付"},
+            {
+                "case_number": self.case.number,
+                "ground": "threshold",
+                "three_months_pay": "on",
+                "reason": "逾期未付",
+            },
         )
         listing = Listing.objects.get()
+        self.assertTrue(listing.three_months_pay)
         self.assertRedirects(
             response, reverse("sanctions:listing_detail", args=[listing.public_id])
         )
@@ -83,18 +91,78 @@ class ListingPagesTests(BaseTestCase):
             listing,
             "decide",
             {
-                "principal_name": "李主要",
-                "principal_id_number": fake_id_number(self.rng),
+                "new1_name": "李主要",
+                "new1_id_number": fake_id_number(self.rng),
+                "new1_role": "principal",
+                "new2_name": "赵控制",
+                "new2_id_number": fake_id_number(self.rng),
+                "new2_role": "controller",
+                "new3_name": "孙控制",
+                "new3_id_number": fake_id_number(self.rng),
+                "new3_role": "controller",
                 "note": "放弃申辩",
             },
         )
         listing.refresh_from_db()
         self.assertEqual(listing.status, ListingStatus.LISTED)
-        self.assertEqual(listing.listed_persons.get().person.name, "李主要")
+        self.assertEqual(
+            sorted(listing.listed_persons.values_list("person__name", "role")),
+            [("孙控制", "controller"), ("李主要", "principal"), ("赵控制", "controller")],
+        )
         page = self.client.get(url)
         self.assertContains(page, listing.number)
         self.assertContains(page, "2029-12-14")
         self.assertContains(page, 'data-kind="listing_decision"')
+
+    def test_the_decision_lists_any_number_of_the_organizations_people_and_names_them_all(
+        self,
+    ) -> None:
+        representative = make_person(self.rng, name="钱法人")
+        organization = self.case.respondent
+        organization.legal_representative = representative
+        organization.save(update_fields=["legal_representative"])
+        listing = make_listing(self, self.case, status=ListingStatus.NOTIFIED)
+        listing_defence_waive(
+            listing=listing, waived_on=TODAY, note="放弃声明存于案卷", actor=self.inspector
+        )
+        url = reverse("sanctions:listing_detail", args=[listing.public_id])
+        self.login(self.chief)
+        page = self.client.get(url)
+        self.assertContains(page, f'name="decide-person_{representative.pk}"')
+        self.assertContains(page, '<option value="legal_representative" selected>')
+        self.assertNotContains(page, 'name="decide-new4_name"')
+        self.assertContains(self.client.get(url, {"rows": "6"}), 'name="decide-new6_name"')
+        people = {
+            f"new{n}_{part}": value
+            for n, (name, role) in enumerate(
+                (
+                    ("李主要", "principal"),
+                    ("赵控制", "controller"),
+                    ("孙控制", "controller"),
+                    ("周责任", "responsible"),
+                ),
+                start=1,
+            )
+            for part, value in (
+                ("name", name),
+                ("id_number", fake_id_number(self.rng)),
+                ("role", role),
+            )
+        }
+        self.act(
+            listing,
+            "decide",
+            {f"person_{representative.pk}": "legal_representative", "rows": "4", **people},
+        )
+        listing.refresh_from_db()
+        self.assertEqual(listing.status, ListingStatus.LISTED)
+        self.assertEqual(listing.listed_persons.count(), 5)
+        assert listing.decision_document is not None
+        with listing.decision_document.file.open("rb") as stored:
+            text = docx_text(stored.read())
+        for name in ("钱法人", "李主要", "赵控制", "孙控制", "周责任"):
+            with self.subTest(name):
+                self.assertIn(name, text)
 
     def test_a_decision_without_a_person_is_refused_with_the_rule(self) -> None:
         listing = make_listing(self, self.case, status=ListingStatus.NOTIFIED)
