@@ -189,7 +189,7 @@ def read_row(kind: str, row: SheetRow) -> tuple[RegistryRow, RowErrors]:
             month=cell_month(get("month"), errors, field="month"),
             amount=amount,
             paid_on=_required_date(get("transferred_on"), errors, field="transferred_on"),
-            account_number="".join(cell_text(get("account_number")).split()),
+            account_number="".join(cell_text(get("account_number")).split()).replace("-", ""),
             progress_payment=progress,
         ), errors
     worker_id = cell_id_number(get("worker_id"), errors, field="worker_id")

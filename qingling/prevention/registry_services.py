@@ -10,11 +10,12 @@ after the API checked the key; the scenarios).
 """
 
 import datetime as dt
+import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -81,6 +82,27 @@ def registry_access_check(
         raise NotFound(_("Not found."))
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def registry_write(function: Callable[P, R]) -> Callable[P, R]:
+    """Check access (``registry_access_check``, whose refusal is audited and so must not be
+    rolled back), then run the write in one transaction."""
+
+    @functools.wraps(function)
+    def write(*args: P.args, **kwargs: P.kwargs) -> R:
+        registry_access_check(
+            project=kwargs["project"],  # type: ignore[arg-type]
+            actor=kwargs.get("actor"),  # type: ignore[arg-type]
+            organization=kwargs.get("organization"),  # type: ignore[arg-type]
+        )
+        with transaction.atomic():
+            return function(*args, **kwargs)
+
+    return write
+
+
 def _audit(
     action: str,
     project: Project,
@@ -131,12 +153,11 @@ def _registry(project: Project) -> ProjectRegistry:
 # --- the project's type, completion ---------------------------------------------------------
 
 
-@transaction.atomic
+@registry_write
 def project_type_set(
     *, project: Project, project_type: str, actor: Actor, organization: Organization | None = None
 ) -> ProjectRegistry:
     """The type of works, which sets the least labour-cost share."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     if project_type not in ProjectType.values:
         raise _field("project_type", _("Choose the type of works."))
     registry = _registry(project)
@@ -153,7 +174,7 @@ def project_type_set(
     return registry
 
 
-@transaction.atomic
+@registry_write
 def project_completion_record(
     *,
     project: Project,
@@ -163,7 +184,6 @@ def project_completion_record(
 ) -> ProjectRegistry:
     """The works are complete: the 30 days of publicity (条例 Art. 27) start the next day,
     and the wage account may close when they end."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     _not_future(completed_on, "completed_on")
     if project.start_date and completed_on < project.start_date:
         raise _field("completed_on", _("The project cannot complete before it started."))
@@ -197,7 +217,7 @@ def mask_account_number(number: str) -> str:
     return f"{number[:4]}{'*' * (len(number) - 8)}{number[-4:]}"
 
 
-@transaction.atomic
+@registry_write
 def wage_account_open(
     *,
     project: Project,
@@ -210,7 +230,6 @@ def wage_account_open(
 ) -> WageAccount:
     """Record the project's dedicated wage account (one per project) and, when given, the
     tripartite agreement (a PDF or photo, kept with its SHA-256)."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     if not bank.strip():
         raise _field("bank", _("Enter the bank."))
     cleaned = account_number_clean(number)
@@ -253,7 +272,7 @@ def _agreement_store(account: WageAccount, agreement: UploadedFile) -> None:
     )
 
 
-@transaction.atomic
+@registry_write
 def wage_account_agreement_attach(
     *,
     project: Project,
@@ -262,7 +281,6 @@ def wage_account_agreement_attach(
     organization: Organization | None = None,
 ) -> WageAccount:
     """Attach (or replace) the tripartite agreement of the account on file."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     account = WageAccount.objects.select_for_update().filter(project=project).first()
     if account is None:
         raise _field("agreement", _("Record the wage account first."))
@@ -278,7 +296,7 @@ def wage_account_agreement_attach(
     return account
 
 
-@transaction.atomic
+@registry_write
 def wage_account_close(
     *,
     project: Project,
@@ -287,7 +305,6 @@ def wage_account_close(
     organization: Organization | None = None,
 ) -> WageAccount:
     """Close the account: only after completion and its 30 days of publicity (Art. 27)."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     account = WageAccount.objects.select_for_update().filter(project=project).first()
     if account is None:
         raise _field("closed_on", _("This project has no wage account on file."))
@@ -326,7 +343,7 @@ def _transfer_checks(project: Project, row: RegistryRow) -> tuple[WageAccount | 
     return account, errors
 
 
-@transaction.atomic
+@registry_write
 def labour_cost_record(
     *,
     project: Project,
@@ -339,13 +356,12 @@ def labour_cost_record(
     organization: Organization | None = None,
 ) -> LabourCostTransfer:
     """One transfer of labour cost into the wage account; the same transfer twice is one."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     row = RegistryRow(
         project_code=project.code,
         month=month,
         amount=amount,
         paid_on=transferred_on,
-        account_number=account_number,
+        account_number="".join(account_number.split()).replace("-", ""),
         progress_payment=progress_payment,
     )
     transfer, errors = _transfer_write(project, row)
@@ -390,7 +406,7 @@ def deposit_rate_for(basis: str) -> Decimal:
     return Decimal(rule[key.get(basis, "rate")])
 
 
-@transaction.atomic
+@registry_write
 def wage_deposit_lodge(
     *,
     project: Project,
@@ -405,7 +421,6 @@ def wage_deposit_lodge(
     """The general contractor lodges the deposit: cash, a bank guarantee or insurance.
     Required is the contract value × the rate (the rule's rate for the basis unless one is
     given, which must lie in the rule's range)."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     if form not in DepositForm.values:
         raise _field("form", _("Choose the form of the deposit."))
     if rate_basis not in RateBasis.values:
@@ -457,7 +472,7 @@ def _deposit_locked(project: Project) -> WageDeposit:
     return deposit
 
 
-@transaction.atomic
+@registry_write
 def wage_deposit_top_up(
     *,
     project: Project,
@@ -468,7 +483,6 @@ def wage_deposit_top_up(
 ) -> WageDeposit:
     """Money added to the deposit (after a draw); once it holds what is required, no top-up
     is due any more."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     if amount <= 0:
         raise _field("amount", _("The amount must be more than zero."))
     _not_future(on, "on")
@@ -526,12 +540,11 @@ def wage_deposit_draw(*, claim: Claim, amount: Decimal, paid_on: dt.date, actor:
     return payment
 
 
-@transaction.atomic
+@registry_write
 def wage_deposit_refund(
     *, project: Project, on: dt.date, actor: Actor, organization: Organization | None = None
 ) -> WageDeposit:
     """Give the deposit back at completion (after the publicity period)."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     registry = ProjectRegistry.objects.filter(project=project).first()
     if registry is None or registry.completed_on is None:
         raise _field("on", _("The deposit is refunded at completion; record it first."))
@@ -552,7 +565,7 @@ def wage_deposit_refund(
 # --- the rights board -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@registry_write
 def rights_board_record(
     *,
     project: Project,
@@ -564,7 +577,6 @@ def rights_board_record(
 ) -> RightsBoard:
     """A photo of the board on site (kept with its SHA-256), the day it was seen up, and
     which of the contents Art. 34 requires it shows."""
-    registry_access_check(project=project, actor=actor, organization=organization)
     shown = sorted(set(contents))
     if unknown := [c for c in shown if c not in BoardContent.values]:
         raise _field("contents", _("Unknown contents: %(c)s.") % {"c": ", ".join(unknown)})
