@@ -246,3 +246,47 @@ def checklist(facts: ProjectFacts, today: dt.date) -> list[Check]:
 def failing_items(checks: list[Check]) -> list[str]:
     """The items missing or late: what the list filters and counts by."""
     return [check.item for check in checks if check.failing]
+
+
+# --- an inspection starts from the checklist --------------------------------------------------
+
+# Which registry items answer each item of the inspection checklist (条例 Art. 39;
+# inspections.checklist.CheckItem): the inspection form is pre-filled from them.
+INSPECTION_ITEMS: dict[str, tuple[str, ...]] = {
+    "real_name": (Item.ROSTER,),
+    "wage_account": (Item.WAGE_ACCOUNT, Item.AGREEMENT, Item.LABOUR_COST),
+    "pay_on_behalf": (Item.PAYROLL,),
+    "wage_deposit": (Item.DEPOSIT,),
+    "information_board": (Item.RIGHTS_BOARD,),
+    "payroll_ledger": (Item.ATTENDANCE, Item.PAYROLL),
+}
+
+
+def _describe(check: Check) -> str:
+    parts = [f"{check.label}: {check.state_label}"]
+    if check.months:
+        parts.append(", ".join(check.months))
+    elif check.due is not None:
+        parts.append(str(_("due %(day)s") % {"day": check.due.isoformat()}))
+    if check.missing_contents:
+        parts.append("; ".join(str(BoardContent(c).label) for c in check.missing_contents))
+    return " ".join(parts)
+
+
+def inspection_prefill(checks: list[Check]) -> dict[str, str]:
+    """The inspection form's ``check_<item>`` and ``note_<item>`` values from what the
+    registry knows: a violation where an item is missing or late (the note says which and
+    since when), in order where every item is on file, nothing where it cannot tell."""
+    by_item = {check.item: check for check in checks}
+    prefill: dict[str, str] = {}
+    for item, sources in INSPECTION_ITEMS.items():
+        found = [by_item[source] for source in sources if source in by_item]
+        failing = [check for check in found if check.failing]
+        if failing:
+            prefill[f"check_{item}"] = "violation"
+            note = str(_("Registry: %(what)s.") % {"what": "; ".join(map(_describe, failing))})
+            prefill[f"note_{item}"] = note[:500]
+        elif found and all(check.state == State.OK for check in found):
+            prefill[f"check_{item}"] = "ok"
+            prefill[f"note_{item}"] = str(_("Registry: on file."))
+    return prefill

@@ -67,9 +67,11 @@ class RegistryWorld(BaseTestCase):
             name="福民小区",
             code="LY-001",
             start_date=START,
-            contract_value=Decimal("3000000"),
+            contract_value=Decimal(3000000),
         )
-        cls.other = make_project(division=cls.longshan, name="东丰路", code="LY-002")
+        cls.other = make_project(
+            division=cls.longshan, name="东丰路", code="LY-002", start_date=START
+        )
         gc = project_party_add(
             project=cls.project,
             role=ProjectParty.Role.GENERAL_CONTRACTOR,
