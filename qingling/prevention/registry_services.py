@@ -31,6 +31,7 @@ from qingling.core.personal_data import blind_index, seal
 from qingling.core.services import Actor, audit_event_record
 from qingling.core.uploads import EXTENSIONS, upload_type
 from qingling.core.workbooks import RowFailure, SheetImportResult, SheetRow
+from qingling.intake.models import Channel, SourceSystem
 from qingling.parties.models import Organization, Person, Project, ProjectParty, RosterEntry
 from qingling.parties.selectors import id_number_filter
 from qingling.parties.services import roster_add
@@ -801,4 +802,26 @@ def registry_file_import(
     rows = read_rows(kind=kind, content=content, filename=filename)
     return registry_rows_import(
         project=project, kind=kind, rows=rows, actor=actor, organization=organization
+    )
+
+
+def registry_file_submit(
+    *, project_code: str, kind: str, content: bytes, filename: str, system: SourceSystem
+) -> SheetImportResult:
+    """A file pushed by a system with its own API key (a bank, the 住建 real-name platform,
+    the provincial monitoring platform): a source system of channel ``monitoring``. The
+    project is named by its code; an unknown code is not found."""
+    if system.channel != Channel.MONITORING:
+        raise Forbidden(_("Only a monitoring system may send registry files."))
+    project = Project.objects.select_related("division").filter(code=project_code).first()
+    if project is None or not project_code:
+        raise NotFound(_("No project has this code."))
+    audit_event_record(
+        actor=None,
+        action="registry.file_pushed",
+        obj=project,
+        after={"system": system.name, "kind": kind, "bytes": len(content)},
+    )
+    return registry_file_import(
+        project=project, kind=kind, content=content, filename=filename, actor=None
     )
