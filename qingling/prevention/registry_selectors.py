@@ -218,6 +218,10 @@ class ProjectRegistryView:
     min_share: Decimal
     min_share_source: str
 
+    @property
+    def min_share_percent(self) -> str:
+        return f"{self.min_share * 100:.0f}"
+
 
 def project_registry_view(*, project: Project) -> ProjectRegistryView:
     registry = ProjectRegistry.objects.filter(project=project).first()
