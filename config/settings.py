@@ -494,6 +494,9 @@ QINGLING_DEPOSIT_TOP_UP_DAYS = 10
 # At completion without arrears the general contractor publicises for 30 days and may then
 # close the dedicated account (条例 Art. 27).
 QINGLING_COMPLETION_PUBLICITY_DAYS = 30
+# What `qingling demo` adds to the demo city after building it: callables taking the city
+# and the seed, so the parties app's command needs no app above it.
+QINGLING_DEMO_FILLERS = ["qingling.prevention.registry_demo.registry_demo_city"]
 # Who may not be pushed to workers: each entry is a callable that takes organization ids and
 # returns {id: reason} for those it flags (an open wage-arrears case, the blacklist …).
 # The employment app asks these without depending on the apps that answer.
