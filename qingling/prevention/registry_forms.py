@@ -1,9 +1,12 @@
 """HTML input of the registry's staff pages (issue 15); the portal builds its own forms
 over the same services."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from qingling.cases.models import Claim
 from qingling.prevention.compliance import BoardContent
 from qingling.prevention.models import DepositForm, ProjectType, RateBasis
 from qingling.prevention.registry_files import FileKind
@@ -63,3 +66,19 @@ class ProjectTypeForm(forms.Form):
     project_type = forms.ChoiceField(
         label=gettext_lazy("Type of works"), choices=ProjectType.choices
     )
+
+
+class DepositDrawForm(forms.Form):
+    claim = forms.TypedChoiceField(label=gettext_lazy("Worker's claim"), coerce=int)
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount (yuan)"), max_digits=14, decimal_places=2
+    )
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"), widget=DATE)
+
+    def __init__(self, *args: Any, claims: list[Claim], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.claims = {claim.pk: claim for claim in claims}
+        self.fields["claim"].choices = [  # type: ignore[attr-defined]
+            (claim.pk, f"{claim.case.number} · {claim.worker.name} · {claim.outstanding}")
+            for claim in claims
+        ]

@@ -15,6 +15,8 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.http import Http404
 
 from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
+from qingling.cases.models import Claim
+from qingling.cases.selectors import case_list_for_user
 from qingling.parties.models import Organization, Project, ProjectParty
 from qingling.prevention.compliance import (
     Check,
@@ -261,3 +263,14 @@ def project_worker_records(*, project: Project) -> dict[str, QuerySet]:  # type:
         "attendance": Attendance.objects.filter(project=project).select_related("worker"),
         "payroll": PayrollEntry.objects.filter(project=project).select_related("worker"),
     }
+
+
+def deposit_claims(*, user: object, project: Project) -> list[Claim]:
+    """The claims of the user's cases against the project with money still owed: what a
+    draw on the project's deposit may pay."""
+    claims = (
+        Claim.objects.filter(case__in=case_list_for_user(user=user), case__project=project)
+        .select_related("case", "worker")
+        .order_by("case_id", "id")
+    )
+    return [claim for claim in claims if claim.outstanding > 0]

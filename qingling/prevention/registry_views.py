@@ -31,6 +31,7 @@ from qingling.prevention.registry_forms import (
     AmountOnForm,
     BoardForm,
     DayForm,
+    DepositDrawForm,
     DepositLodgeForm,
     ProjectTypeForm,
     RegistryFileForm,
@@ -237,6 +238,30 @@ def compliance_act(request: HttpRequest, public_id: uuid.UUID, action: str) -> H
     return redirect("prevention:compliance_project", public_id=project.public_id)
 
 
+@require_perm(Perm.CASE_WORK)
+@require_POST
+def deposit_draw(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Pay a worker of a case against the project from the project's wage deposit."""
+    user = _user(request)
+    project = selectors.registry_project_get(user=user, public_id=public_id)
+    form = DepositDrawForm(
+        request.POST, claims=selectors.deposit_claims(user=user, project=project)
+    )
+    try:
+        data = _valid(form)
+        services.wage_deposit_draw(
+            claim=form.claims[data["claim"]],
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+            actor=user,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The payment from the deposit is recorded; a top-up is due."))
+    return redirect("prevention:compliance_records", public_id=project.public_id)
+
+
 @require_perm(Perm.INSPECTION_VIEW)
 def compliance_records(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A project's roster, attendance and payroll, worker by worker (ID numbers masked): the
@@ -244,6 +269,9 @@ def compliance_records(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     user = _user(request)
     project = selectors.registry_project_get(user=user, public_id=public_id)
     records = selectors.project_worker_records(project=project)
+    claims = (
+        selectors.deposit_claims(user=user, project=project) if can(user, Perm.CASE_WORK) else []
+    )
     return render(
         request,
         "prevention/compliance_records.html",
@@ -252,5 +280,6 @@ def compliance_records(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "roster": project_roster(project=project),
             "attendance": records["attendance"][:500],
             "payroll": records["payroll"][:500],
+            "draw_form": DepositDrawForm(claims=claims) if claims else None,
         },
     )

@@ -20,6 +20,11 @@ urlpatterns = [
         name="compliance_records",
     ),
     path(
+        "compliance/<uuid:public_id>/deposit-draw/",
+        registry_views.deposit_draw,
+        name="deposit_draw",
+    ),
+    path(
         "compliance/<uuid:public_id>/<str:action>/",
         registry_views.compliance_act,
         name="compliance_act",

@@ -149,3 +149,36 @@ class ComplianceProjectTests(RegistryWorld):
         self.assertContains(page, "5100.00")
         self.assertContains(page, "王建国")
         self.assertNotContains(page, self.worker_ids[0])
+
+
+@time_machine.travel(CURRENT_TIME, tick=False)
+@override_settings(LANGUAGE_CODE="en")
+class DepositDrawPageTests(RegistryWorld):
+    def test_the_lead_inspector_pays_a_worker_of_the_case_from_the_deposit(self) -> None:
+        from qingling.cases.models import Claim, Payment
+        from qingling.prevention.models import DepositForm
+        from qingling.prevention.registry_services import wage_deposit_lodge
+        from qingling.testing import make_case
+
+        wage_deposit_lodge(
+            project=self.project,
+            form=DepositForm.CASH,
+            amount=Decimal(90000),
+            lodged_on=START,
+            actor=None,
+        )
+        case = make_case(self, amount="6000.00")
+        case.project = self.project
+        case.save(update_fields=["project"])
+        claim = Claim.objects.get(case=case)
+        self.login(self.inspector)
+        url = reverse("prevention:compliance_records", args=[self.project.public_id])
+        self.assertContains(self.client.get(url), 'id="deposit-draw"')
+        response = self.client.post(
+            reverse("prevention:deposit_draw", args=[self.project.public_id]),
+            {"claim": claim.pk, "amount": "6000.00", "paid_on": "2026-11-27"},
+            follow=True,
+        )
+        self.assertContains(response, "a top-up is due")
+        payment = Payment.objects.get(claim=claim)
+        self.assertEqual(payment.payer_kind, Payment.Payer.DEPOSIT)
