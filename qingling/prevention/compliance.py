@@ -149,6 +149,7 @@ def _once(item: str, due: dt.date | None, done_on: dt.date | None, today: dt.dat
 def _monthly(item: str, facts: ProjectFacts, today: dt.date) -> Check:
     missing: list[str] = []
     late: list[str] = []
+    unknown = False  # a month without attendance: its payroll cannot be judged
     for month in judged_months(facts, today):
         record = facts.months.get(month, MonthFacts())
         deadline = month_deadline(month)
@@ -172,11 +173,13 @@ def _monthly(item: str, facts: ProjectFacts, today: dt.date) -> Check:
                 missing.append(month)
             elif done > deadline:
                 late.append(month)
+        else:
+            unknown = True
     if missing:
         return Check(item, State.MISSING, month_deadline(missing[0]), months=tuple(missing))
     if late:
         return Check(item, State.LATE, month_deadline(late[0]), months=tuple(late))
-    if facts.start_date is None:
+    if facts.start_date is None or unknown:
         return Check(item, State.DUE)
     return Check(item, State.OK)
 

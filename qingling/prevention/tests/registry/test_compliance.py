@@ -110,8 +110,8 @@ class ChecklistTests(SimpleTestCase):
         # March and April are judged (deadlines 30 April and 31 May); May is not yet.
         self.assertEqual(checks[Item.LABOUR_COST].months, ("2026-03", "2026-04"))
         self.assertEqual(checks[Item.LABOUR_COST].due, dt.date(2026, 4, 30))
-        # Payroll is owed only for months with attendance.
-        self.assertEqual(checks[Item.PAYROLL].state, State.OK)
+        # Payroll is owed for months with attendance: without any, it cannot be judged.
+        self.assertEqual(checks[Item.PAYROLL].state, State.DUE)
         self.assertEqual(checks[Item.COMPLETION].state, State.NOT_APPLICABLE)
 
     def test_before_the_start_the_duties_are_due_not_missing(self) -> None:
