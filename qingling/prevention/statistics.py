@@ -156,6 +156,9 @@ FIGURES = (
     ("warnings_dispatched", _("Warnings dispatched"), warnings_dispatched),
     ("warnings_resolved", _("Warnings resolved"), warnings_resolved),
     ("warnings_overdue", _("Warnings not acknowledged in time"), warnings_overdue),
+)
+# The compliance registry's (issue 15), registered after the warnings'.
+REGISTRY_FIGURES = (
     ("projects_registered", _("Construction projects under way"), projects_registered),
     ("projects_compliant", _("Of them, nothing missing or late"), projects_compliant),
     ("wage_accounts_opened", _("Dedicated wage accounts opened"), wage_accounts_opened),

@@ -179,5 +179,6 @@ for _key, _label, _function in (
     *sanction_figures.FIGURES,
     *complaint_figures.OUTCOME_FIGURES,
     *warning_figures.FIGURES,
+    *warning_figures.REGISTRY_FIGURES,
 ):
     metric(_key, _label)(_function)
