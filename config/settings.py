@@ -470,6 +470,36 @@ QINGLING_MONITORING_DIR = Path(
 QINGLING_MONITORING_MAX_BYTES = int(
     os.environ.get("QINGLING_MONITORING_MAX_BYTES", str(4 * 1024 * 1024 * 1024))
 )
+# The project compliance registry (docs/compliance.md; each figure in docs/legal-rules.md).
+# The least share of a progress payment (进度款) the builder transfers to the dedicated wage
+# account as labour cost (人工费用), by project type: (share, source). Jilin's figures are
+# to confirm; these are Zhuhai's published ratios, the only ones on file.
+QINGLING_LABOUR_COST_MIN_SHARE = {
+    "housing": (Decimal("0.23"), "to confirm: Zhuhai, housing, ≥ 23% of progress payments"),
+    "municipal": (Decimal("0.13"), "to confirm: Zhuhai, municipal and transport, ≥ 13%"),
+    "water": (Decimal("0.15"), "to confirm: Zhuhai, water works, ≥ 15%"),
+    "other": (Decimal("0.13"), "to confirm: no published figure; the lowest Zhuhai ratio"),
+}
+# The wage deposit (工资保证金, 条例 Art. 32; 人社部发〔2021〕65号): a rate of the contract
+# value, reduced for a general contractor with a clean record and raised after arrears, and
+# the range an entered rate must fall in. To confirm (the national figures were not found;
+# 3% is a county's published rate). Refunded at completion; topped up within the days below
+# after a draw (to confirm).
+QINGLING_WAGE_DEPOSIT_RULE = {
+    "rate": Decimal("0.03"),
+    "clean_record_rate": Decimal("0.015"),
+    "arrears_rate": Decimal("0.05"),
+    "minimum_rate": Decimal("0.01"),
+    "maximum_rate": Decimal("0.05"),
+    "source": "to confirm: 人社部发〔2021〕65号 (rates set by province); 3% per 富民县",
+}
+QINGLING_DEPOSIT_TOP_UP_DAYS = 10
+# At completion without arrears the general contractor publicises for 30 days and may then
+# close the dedicated account (条例 Art. 27).
+QINGLING_COMPLETION_PUBLICITY_DAYS = 30
+# What `qingling demo` adds to the demo city after building it: callables taking the city
+# and the seed, so the parties app's command needs no app above it.
+QINGLING_DEMO_FILLERS = ["qingling.prevention.registry_demo.registry_demo_city"]
 # Who may not be pushed to workers: each entry is a callable that takes organization ids and
 # returns {id: reason} for those it flags (an open wage-arrears case, the blacklist …).
 # The employment app asks these without depending on the apps that answer.

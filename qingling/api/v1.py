@@ -17,6 +17,7 @@ from qingling.api.blacklist import blacklist_router
 from qingling.api.complaints import complaints_router
 from qingling.api.monitoring import monitoring_router
 from qingling.api.params import DAY_RANGE, Day, InputSchema, NulRefusingParser, Page
+from qingling.api.registry import registry_router
 from qingling.api.stats import stats_router
 from qingling.core.exceptions import ApplicationError, Forbidden
 from qingling.core.selectors import division_get, workdays_add
@@ -227,3 +228,4 @@ api.add_router("/complaints", complaints_router(ERRORS))
 api.add_router("/stats", stats_router(ERRORS))
 api.add_router("/blacklist", blacklist_router(ERRORS, StaffSession(csrf=True)))
 api.add_router("/monitoring", monitoring_router(ERRORS))
+api.add_router("/registry", registry_router(ERRORS))

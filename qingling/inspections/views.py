@@ -17,6 +17,7 @@ from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import date_param, form_add_application_error
 from qingling.core.selectors import division_get
 from qingling.inspections import selectors, services
+from qingling.inspections.checklist import CheckItem, CheckResult
 from qingling.inspections.forms import (
     CampaignForm,
     DeadlineForm,
@@ -131,6 +132,14 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
         for name in ("project", "campaign"):
             if (value := request.GET.get(name, "")).isdigit():
                 initial[name] = int(value)
+    # A page that knows the project's records (the compliance registry) links here with the
+    # checklist pre-filled: ``check_<item>`` a result, ``note_<item>`` what it knows.
+    prefilled = False
+    for item in CheckItem:
+        if (given := request.GET.get(f"check_{item.value}", "")) in CheckResult.values:
+            initial[f"check_{item.value}"] = given
+            initial[f"note_{item.value}"] = request.GET.get(f"note_{item.value}", "")[:500]
+            prefilled = True
     form = InspectionForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     key = request.POST.get("idempotency_key", "")[:100] or str(uuid.uuid4())
     if request.method == "POST" and form.is_valid():
@@ -165,7 +174,13 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/inspection_form.html",
-        {"form": form, "idempotency_key": key, "planned": planned, "draft_name": draft_name},
+        {
+            "form": form,
+            "idempotency_key": key,
+            "planned": planned,
+            "draft_name": draft_name,
+            "prefilled": prefilled,
+        },
     )
 
 

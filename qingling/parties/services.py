@@ -584,14 +584,19 @@ def roster_add(
     team: ProjectParty | None = None,
     trade: str = "",
     joined_on: dt.date | None = None,
+    left_on: dt.date | None = None,
     actor: Actor,
+    access_checked: bool = False,
 ) -> RosterEntry:
     """Put a worker on the project's real-name roster (实名制), once per project.
 
     The ID number is required (a real-name register) and names the person: the same
     number is the same person everywhere (``person_find_or_register``).
+    ``access_checked`` is for a caller that has checked the actor's access to the project
+    itself (the compliance registry, for an employer's own project, docs/compliance.md).
     """
-    _require_jurisdiction(actor, project.division)
+    if not access_checked:
+        _require_jurisdiction(actor, project.division)
     if not id_number.strip():
         raise InvalidInput(
             _("Enter the worker's ID number."), extra={"fields": {"id_number": [_("Required.")]}}
@@ -616,6 +621,7 @@ def roster_add(
         team=team,
         trade=" ".join(trade.split()),
         joined_on=joined_on,
+        left_on=left_on,
     )
     _clean(entry)
     try:

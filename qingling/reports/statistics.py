@@ -204,6 +204,7 @@ for _key, _label, _function in (
     *sanction_figures.FIGURES,
     *complaint_figures.OUTCOME_FIGURES,
     *warning_figures.FIGURES,
+    *warning_figures.REGISTRY_FIGURES,
     *portal_figures.FIGURES,
 ):
     metric(_key, _label)(_function)

@@ -1646,6 +1646,7 @@ def plan_monitoring(season: _Season) -> None:
     """Put the month's arrival and the warnings' steps on the season's agenda: after the
     inspection of the same day, which ``plan_inspections`` scheduled first."""
     season.later(1, _monitoring_receive, season)
+    season.later(1, _registry_fill, season)
     season.later(1, _monitoring_acknowledge, season)
     first_visit: dict[int, tuple[int, InspectionScript]] = {}
     for number, script in enumerate(INSPECTIONS):
@@ -1666,3 +1667,21 @@ def plan_monitoring(season: _Season) -> None:
         MONITORING_NO_ACCOUNT,
         "已开设农民工工资专用账户，1月工资经专户代发",
     )
+
+
+# --- the compliance registry (issue 15) ------------------------------------------------------
+
+
+def _registry_fill(season: _Season) -> None:
+    """Each project's registry as the bureau holds it when the season starts (its account,
+    deposit, board, roster and the months' transfers, attendance and pay); the projects the
+    December files show short fall short here too (7: pay not through the account, 12: no
+    labour cost). Its own random numbers; no complaint, case, inspection or payment."""
+    from qingling.prevention.registry_demo import registry_demo_fill
+
+    with clock.frozen_at(season.at(season.today, 8, 50)):
+        rows = registry_demo_fill(
+            projects=season.projects, seed=15_2021, used_ids=set(season.used_ids)
+        )
+    season.result.add("registry_rows", rows)
+    season.progress(f"{season.today}: registry of {len(season.projects)} projects, {rows} rows")

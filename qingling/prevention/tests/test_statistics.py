@@ -89,6 +89,16 @@ class WarningFiguresTests(MonitoringWorld):
     def test_the_figures_are_registered_for_the_command_the_api_and_the_dashboard(self) -> None:
         keys = list(METRICS)
         self.assertEqual(
-            keys[-4:],
+            keys[-9:-5],
             ["warnings_raised", "warnings_dispatched", "warnings_resolved", "warnings_overdue"],
+        )
+        self.assertEqual(
+            keys[-5:],
+            [
+                "projects_registered",
+                "projects_compliant",
+                "wage_accounts_opened",
+                "deposits_held",
+                "deposits_drawn",
+            ],
         )

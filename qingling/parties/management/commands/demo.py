@@ -3,8 +3,10 @@
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from qingling.accounts.models import User
 from qingling.parties.demo import DEMO_PASSWORD, STAFF, demo_city_build
@@ -30,6 +32,8 @@ class Command(BaseCommand):
             self.stdout.write("demo: building the city …")
             with transaction.atomic():
                 city = demo_city_build(seed=options["seed"])
+                for filler in settings.QINGLING_DEMO_FILLERS:
+                    import_string(filler)(city=city, seed=options["seed"])
             self.stdout.write(
                 f"demo: {len(city.staff)} staff, {len(city.organizations)} "
                 f"organizations, {len(city.projects)} projects, "
