@@ -524,11 +524,15 @@ QINGLING_CASE_FACTS = [
 # Facts other apps show on a warning's page: each callable(warning=…, user=…) returns a list
 # of ``qingling.cases.selectors.CaseFact`` (the employer's proofs of payment, from the portal).
 QINGLING_WARNING_FACTS = ["qingling.portal.selectors.warning_portal_facts"]
-# The employer portal's uploads (docs/portal.md): kind → callable(project=…, content=…)
-# returning a ``qingling.core.workbooks.SheetImportResult``. Attendance and payroll are
-# listed on the portal and wait for the compliance registry's import services.
+# The employer portal's uploads (docs/portal.md): kind → callable(*, project, kind, content,
+# filename, actor, organization) returning a ``qingling.core.workbooks.SheetImportResult``:
+# the roster through the parties app's import, the rest through the compliance registry's
+# (which checks the organization is a party to the project).
 QINGLING_PORTAL_UPLOAD_SERVICES: dict[str, str] = {
     "roster": "qingling.portal.services.roster_from_workbook",
+    "attendance": "qingling.prevention.registry_services.registry_file_import",
+    "payroll": "qingling.prevention.registry_services.registry_file_import",
+    "labour_cost": "qingling.prevention.registry_services.registry_file_import",
 }
 # Sections other apps add to the organization's page: each callable(organization=…,
 # user=…) returns a ``qingling.parties.selectors.OrganizationSection`` or None (the

@@ -478,9 +478,10 @@ def payment_proof_submit(
 
 @dataclass(frozen=True)
 class UploadKind:
-    """A kind of file an employer may upload for a project. ``service`` is the dotted path
-    of a callable(project=…, content=…) → SheetImportResult in
-    ``QINGLING_PORTAL_UPLOAD_SERVICES``; a kind without one is listed as coming."""
+    """A kind of file an employer may upload for a project. Its service is the dotted
+    path in ``QINGLING_PORTAL_UPLOAD_SERVICES`` of a callable(*, project, kind, content,
+    filename, actor, organization) → SheetImportResult; a kind without one is listed as
+    coming."""
 
     key: str
     label: Any
@@ -503,6 +504,11 @@ UPLOAD_KINDS = (
         gettext_lazy("Payroll sheet (工资表)"),
         gettext_lazy("One row per worker and month: amount, paid on, through the wage account."),
     ),
+    UploadKind(
+        "labour_cost",
+        gettext_lazy("Labour-cost transfers (人工费用拨付)"),
+        gettext_lazy("One row per month: amount and the day it reached the wage account."),
+    ),
 )
 
 
@@ -511,7 +517,7 @@ def upload_service(kind: str) -> Callable[..., SheetImportResult] | None:
     return import_string(path) if path else None
 
 
-def roster_from_workbook(*, project: Project, content: bytes) -> SheetImportResult:
+def roster_from_workbook(*, project: Project, content: bytes, **_context: Any) -> SheetImportResult:
     """The roster upload: the parties app's own reader and import (one worker a row, bad
     rows reported by line and reason). Run as a system step (``actor=None``): the portal
     has checked that the project is the employer's, and audits the upload itself."""
@@ -525,7 +531,13 @@ def roster_from_workbook(*, project: Project, content: bytes) -> SheetImportResu
 
 
 def employer_upload(
-    *, account: EmployerAccount, project: Project, kind: str, content: bytes, actor: Actor
+    *,
+    account: EmployerAccount,
+    project: Project,
+    kind: str,
+    content: bytes,
+    filename: str = "",
+    actor: Actor,
 ) -> SheetImportResult:
     """One of the employer's files for one of its projects, through the kind's service;
     the good rows are kept and every bad row comes back by line and reason."""
@@ -539,7 +551,14 @@ def employer_upload(
     service = upload_service(kind)
     if service is None:
         raise _invalid("kind", _("This kind of file cannot be uploaded yet."))
-    result = service(project=project, content=content)
+    result = service(
+        project=project,
+        kind=kind,
+        content=content,
+        filename=filename,
+        actor=actor,
+        organization=account.organization,
+    )
     with transaction.atomic():
         audit_event_record(
             actor=actor,

@@ -446,9 +446,9 @@ def document_download(
 @employer_required
 @require_http_methods(["GET", "POST"])
 def uploads(request: HttpRequest, account: EmployerAccount) -> HttpResponse:
-    """The kinds of file the employer may upload for its projects; the roster is taken
-    now, attendance and payroll once the registry's services are set
-    (``QINGLING_PORTAL_UPLOAD_SERVICES``)."""
+    """The kinds of file the employer may upload for its projects, each through the
+    service ``QINGLING_PORTAL_UPLOAD_SERVICES`` names (the roster through the parties
+    app's import, the rest through the compliance registry's)."""
     organization = account.organization
     projects = [
         (str(p.public_id), p.name)
@@ -486,6 +486,7 @@ def uploads(request: HttpRequest, account: EmployerAccount) -> HttpResponse:
                     project=project,
                     kind=chosen,
                     content=form.cleaned_data["file"].read(),
+                    filename=form.cleaned_data["file"].name,
                     actor=request.user,
                 )
             except ApplicationError as error:

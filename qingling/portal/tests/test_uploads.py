@@ -8,6 +8,8 @@ from django.test import override_settings
 from qingling.core.models import AuditEvent
 from qingling.parties.demo import fake_id_number
 from qingling.portal.tests.world import build_world
+from qingling.prevention.models import LabourCostTransfer
+from qingling.prevention.registry_services import wage_account_open
 from qingling.testing import CURRENT_TIME, BaseTestCase
 
 
@@ -62,8 +64,41 @@ class RosterUploadTests(BaseTestCase):
         self.assertIn("project", response.context["kinds"][0][2].errors)
         self.assertEqual(self.world.other_project.roster.count(), 0)
 
-    def test_attendance_and_payroll_are_listed_as_coming(self) -> None:
+    def test_every_kind_of_file_is_offered(self) -> None:
         response = self.client.get("/portal/uploads/")
         kinds = {kind.key: ready for kind, ready, _form in response.context["kinds"]}
-        self.assertEqual(kinds, {"roster": True, "attendance": False, "payroll": False})
-        self.assertContains(response, "Coming")
+        self.assertEqual(
+            kinds, {"roster": True, "attendance": True, "payroll": True, "labour_cost": True}
+        )
+
+    def test_labour_cost_goes_to_the_registry_with_its_bad_row_by_line(self) -> None:
+        project = self.world.project
+        project.code = "LY-PORTAL-01"
+        project.save(update_fields=["code"])
+        wage_account_open(
+            project=project,
+            bank="中国工商银行辽源分行",
+            number="0712345678901234567",
+            opened_on=CURRENT_TIME.date(),
+            actor=self.world.account.user,
+            organization=self.world.employer,
+        )
+        csv = (
+            "project_code,month,amount,transferred_on\n"
+            "LY-PORTAL-01,2026-10,200000.00,2026-11-05\n"
+            "LY-PORTAL-01,2026-10,abc,2026-11-05\n"
+        )
+        response = self.client.post(
+            "/portal/uploads/",
+            {
+                "kind": "labour_cost",
+                "labour_cost-project": str(project.public_id),
+                "labour_cost-file": SimpleUploadedFile("人工费.csv", csv.encode()),
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(LabourCostTransfer.objects.filter(project=project).count(), 1)
+        self.assertContains(response, "1 row is refused")
+        self.assertContains(response, "Line 3")
+        upload = AuditEvent.objects.get(action="portal.upload")
+        self.assertEqual((upload.after["kind"], upload.after["failed"]), ("labour_cost", 1))
