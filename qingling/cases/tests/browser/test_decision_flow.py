@@ -186,6 +186,9 @@ class DecisionFlowTests(StaticLiveServerTestCase):
         lead.wait_for_selector("text=资金困难不是拖欠工资的法定理由")
         self.shot(lead, "defence-phone")
         chief = self.sign_in(browser, "chief", **DESKTOP)
+        # withdrawing is there for the chief, closed, behind a reason and a confirmation
+        assert chief.is_hidden("#id_withdraw-reason")
+        self.shot(chief, "before-decision-desktop", phone=False)
         chief.click("form[data-step=decide] button")
         chief.wait_for_selector("[data-proceeding-status=decided]")
         self.shot(chief, "decided-desktop", phone=False)
