@@ -33,7 +33,14 @@ from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can
 from qingling.cases.documents import page_a4
 from qingling.cases.lifecycle import CaseStatus
-from qingling.cases.models import Case, CaseArchive, Document, InvestigationRecord
+from qingling.cases.models import (
+    Case,
+    CaseArchive,
+    CompensationPayment,
+    Document,
+    InvestigationRecord,
+    Proceeding,
+)
 from qingling.cases.pdf import docx_html
 from qingling.cases.selectors import case_list_for_user
 from qingling.cases.services import case_step_actors, case_writable_check
@@ -58,10 +65,14 @@ ARCHIVE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("order", "限期改正指令书"),
     ("service_receipts", "送达回证"),
     ("decisions", "处理、处罚决定及其他文书"),
+    ("execution", "履行、执行情况"),
     ("closing_approval", "结案审批表"),
 )
-# The section of each kind of document; a kind not named here (the hearing notices, the
-# decisions and the enforcement documents) files with the decisions.
+# The section of each kind of document; a kind not named here (the 事先告知书, the
+# decisions and the 催告书) files with the decisions. Their proofs of service are in
+# "service_receipts"; the statement of the procedure (``_procedure_items``: the hearing
+# notice and hearing, the extra compensation ordered and paid per worker, the fines and
+# their receipts, the court) in "execution", before the closing approval.
 DOCUMENT_SECTIONS: dict[str, str] = {
     Kind.OPENING_APPROVAL: "opening_approval",
     Kind.INQUIRY_NOTICE: "inquiry_notice",
@@ -199,11 +210,203 @@ def _receipt_items(case: Case) -> Iterator[ArchiveItem]:
         )
 
 
+def _yuan(amount: Any) -> str:
+    return f"{amount:,.2f}"
+
+
+def _day(value: dt.date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+def _table(document: Any, rows: list[list[str]]) -> None:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+
+
+def procedure_statement_docx(case: Case, proceeding: Proceeding) -> bytes:
+    """One procedure on A4 (处理处罚及执行情况): the notice and its service, the defence,
+    the hearing notice and hearing (行政处罚法 Art. 64), the decisions, the extra
+    compensation ordered and paid per worker with each payment, the fines with their
+    receipts, and the reminder and the court."""
+    document: Any = docx.Document()
+    page_a4(document)
+    header = document.sections[0].header.paragraphs[0]
+    header.text = settings.QINGLING_BUREAU_NAME
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run("处理处罚及执行情况")
+    run.bold = True
+    run.font.size = Pt(16)
+    document.add_paragraph(f"案件编号：{case.number}　被投诉（举报）单位：{case.respondent.name}")
+    numbers = [
+        (label, d.number)
+        for label, d in (
+            ("事先告知书", proceeding.notice),
+            ("行政处理决定书", proceeding.decision),
+            ("行政处罚决定书", proceeding.penalty_decision),
+            ("催告书", proceeding.reminder),
+        )
+        if d is not None
+    ]
+    hearing = "未要求"
+    if proceeding.hearing_requested:
+        hearing = (
+            f"已要求；于{_day(proceeding.hearing_notified_on)}通知听证，定于"
+            f"{_day(proceeding.hearing_on)}在{proceeding.hearing_place or '—'}举行；"
+            f"举行日期{_day(proceeding.hearing_held_on)}"
+        )
+    answer = "—"
+    if proceeding.answer_adopted is not None:
+        answer = ("予以采纳" if proceeding.answer_adopted else "不予采纳") + (
+            f"（{proceeding.answer_reasons}）"
+        )
+    facts = [
+        ["事项", "内容"],
+        ["程序状态", str(proceeding.get_status_display())],
+        ["文书", "；".join(f"{label} {number}" for label, number in numbers) or "—"],
+        ["事先告知书送达", _day(proceeding.notice_served_on)],
+        ["陈述申辩期限届满", _day(proceeding.defence_due)],
+        ["陈述申辩", proceeding.statement or "—"],
+        ["复核意见", answer],
+        ["书面放弃陈述申辩", _day(proceeding.waived_on)],
+        ["听证", hearing if proceeding.hearing_offered else "不适用"],
+        ["作出决定", _day(proceeding.decided_on)],
+        ["决定送达", _day(proceeding.decisions_served_on)],
+        ["复议期限 / 诉讼期限", f"{_day(proceeding.review_until)} / {_day(proceeding.suit_until)}"],
+        [
+            "催告书送达 / 催告期限届满",
+            f"{_day(proceeding.reminder_served_on)} / {_day(proceeding.reminder_due)}",
+        ],
+        [
+            "申请法院强制执行",
+            f"{_day(proceeding.applied_on)} {proceeding.court_case_number}".strip(),
+        ],
+        [
+            "法院裁定",
+            " ".join(
+                (
+                    proceeding.get_ruling_display() or "—",
+                    _day(proceeding.ruling_on),
+                    proceeding.outcome,
+                )
+            ).strip(),
+        ],
+    ]
+    if proceeding.withdrawn_reason:
+        facts.append(["撤回理由", proceeding.withdrawn_reason])
+    _table(document, facts)
+    compensations = list(proceeding.compensations.select_related("claim__worker").order_by("id"))
+    if compensations:
+        document.add_paragraph("加付赔偿金（《劳动合同法》第八十五条）：")
+        rows = [
+            [
+                "序号",
+                "姓名",
+                "逾期未支付工资（元）",
+                "比例",
+                "应付（元）",
+                "已付（元）",
+                "未付（元）",
+            ]
+        ]
+        for n, c in enumerate(compensations, start=1):
+            rows.append(
+                [
+                    str(n),
+                    c.claim.worker.name,
+                    _yuan(c.base),
+                    f"{(c.rate * 100).normalize():f}%",
+                    _yuan(c.amount),
+                    _yuan(c.paid),
+                    _yuan(c.outstanding),
+                ]
+            )
+        rows.append(
+            [
+                "",
+                "合计",
+                _yuan(sum(c.base for c in compensations)),
+                "",
+                _yuan(sum(c.amount for c in compensations)),
+                _yuan(sum(c.paid for c in compensations)),
+                _yuan(sum(c.outstanding for c in compensations)),
+            ]
+        )
+        _table(document, rows)
+        payments = CompensationPayment.objects.filter(
+            compensation__proceeding=proceeding
+        ).select_related("compensation__claim__worker")
+        if payments:
+            document.add_paragraph("加付赔偿金支付记录：")
+            _table(
+                document,
+                [
+                    ["姓名", "金额（元）", "支付日期", "方式", "凭证号"],
+                    *(
+                        [
+                            p.compensation.claim.worker.name,
+                            _yuan(p.amount),
+                            p.paid_on.isoformat(),
+                            p.method or "—",
+                            p.voucher or "—",
+                        ]
+                        for p in payments.order_by("paid_on", "id")
+                    ),
+                ],
+            )
+    fines = list(proceeding.penalties.order_by("id"))
+    if fines:
+        document.add_paragraph("罚款：")
+        _table(
+            document,
+            [
+                ["罚款（元）", "决定日期", "缴纳期限", "缴纳日期", "缴纳金额（元）", "缴款凭证号"],
+                *(
+                    [
+                        _yuan(f.amount),
+                        f.decided_on.isoformat(),
+                        _day(f.due),
+                        _day(f.paid_on),
+                        _yuan(f.paid_amount) if f.paid_amount is not None else "—",
+                        f.receipt_number or "—",
+                    ]
+                    for f in fines
+                ),
+            ],
+        )
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def _procedure_items(case: Case) -> Iterator[ArchiveItem]:
+    proceedings = case.proceedings.select_related(
+        "notice", "decision", "penalty_decision", "reminder"
+    ).order_by("created_at", "id")
+    for proceeding in proceedings:
+        data = procedure_statement_docx(case, proceeding)
+        pdf, pages = _print(data)
+        yield ArchiveItem(
+            section="execution",
+            number=proceeding.notice.number,
+            author=settings.QINGLING_BUREAU_NAME,
+            title="处理处罚及执行情况",
+            date=case.closed_on or clock.local_today(),
+            pages=pages,
+            files={".docx": data, ".pdf": pdf},
+        )
+
+
 ITEM_SOURCES: tuple[Callable[[Case], Iterator[ArchiveItem]], ...] = (
     _document_items,
     _record_items,
     _evidence_items,
     _receipt_items,
+    _procedure_items,
 )
 
 

@@ -27,7 +27,7 @@ from qingling.cases.procedure import (
     COMPENSATION_RATE_MIN,
     compensation_amount,
 )
-from qingling.cases.services import case_step_actors
+from qingling.cases.services import case_step_actors, case_writable_check
 from qingling.core import clock
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
 from qingling.core.services import Actor, audit_event_record
@@ -105,6 +105,7 @@ def compensation_payment_record(
     """Record extra compensation that reached the worker. More than the compensation
     ordered and still unpaid is refused, as a wage payment above the claim is."""
     case = compensation.claim.case
+    case_writable_check(case)
     if not case_step_actors(case, actor):
         raise Forbidden(_("Only the case's inspectors or a chief may change it."))
     if case.status == CaseStatus.CLOSED:

@@ -46,8 +46,10 @@ from qingling.cases.procedure import (
     APPLICATION_MONTHS,
     DECISION_PAYMENT_DAYS,
     FINE_PAYMENT_DAYS,
+    HEARING_NOTICE_WORKING_DAYS,
     HEARING_REQUEST_WORKING_DAYS,
     LIVE_STATUSES,
+    PENALTY_DECISION_DAYS,
     REMINDER_WORKING_DAYS,
     REVIEW_DAYS,
     SUIT_MONTHS,
@@ -55,7 +57,7 @@ from qingling.cases.procedure import (
     ProceedingStatus,
     transition_for,
 )
-from qingling.cases.services import case_step_actors
+from qingling.cases.services import case_step_actors, case_writable_check
 from qingling.core import clock
 from qingling.core.calendars import add_months
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
@@ -124,6 +126,22 @@ def hearing_request_due(served_on: dt.date) -> dt.date:
     return workdays_add(start=served_on, days=HEARING_REQUEST_WORKING_DAYS).date
 
 
+def hearing_earliest(notified_on: dt.date) -> dt.date:
+    """The first day a hearing may be held: the party is told at least 7 working days
+    before (行政处罚法 Art. 64; Art. 85: 七日 are working days)."""
+    return workdays_add(start=notified_on, days=HEARING_NOTICE_WORKING_DAYS).date
+
+
+def penalty_decision_due(case: Case) -> dt.date:
+    """The last day for the penalty decision: 90 calendar days after 立案 (行政处罚法
+    Art. 60), rolled off a rest day (Art. 85); for a case extended with approval, the
+    extended investigation date if later (to confirm, docs/legal-rules.md)."""
+    due = calendar_days_add(start=case.opened_on, days=PENALTY_DECISION_DAYS).date
+    if case.extended and case.investigation_due is not None:
+        due = max(due, case.investigation_due)
+    return due
+
+
 def review_until(served_on: dt.date) -> dt.date:
     """The last day to apply for 行政复议: 60 calendar days after service."""
     return calendar_days_add(start=served_on, days=REVIEW_DAYS).date
@@ -164,6 +182,7 @@ def proceeding_live(*, case: Case) -> Proceeding | None:
 
 
 def _require_worker(case: Case, actor: Actor) -> None:
+    case_writable_check(case)  # an archived case is read-only; called first by every write
     if not (can(actor, Perm.CASE_WORK) and case_step_actors(case, actor)):
         raise Forbidden(_("Only the case's inspectors or a chief may change it."))
     if case.status == CaseStatus.CLOSED:
@@ -231,6 +250,7 @@ def proceeding_start(
     passed with wages unpaid (``deadlines.order_overdue``); a fine only within its
     range (``fines.FINES``). The notice must then be served before the defence runs.
     """
+    case_writable_check(case)
     _require_worker(case, actor)
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
     if proceeding_live(case=case) is not None:
@@ -412,6 +432,7 @@ def proceeding_defence_record(
 ) -> Proceeding:
     """Record the party's statement and defence (陈述申辩), and whether it asked for a
     hearing (only where one was offered, within 5 working days of the notice)."""
+    case_writable_check(proceeding.case)
     proceeding = _fresh(proceeding)
     case = proceeding.case
     _require_worker(case, actor)
@@ -469,6 +490,68 @@ def proceeding_defence_record(
 
 
 @transaction.atomic
+def proceeding_hearing_notice_record(
+    *,
+    proceeding: Proceeding,
+    notified_on: dt.date,
+    hearing_on: dt.date,
+    place: str,
+    actor: Actor,
+) -> Proceeding:
+    """Record the hearing notice (听证通知) given to the party who asked for a hearing:
+    when it was told, the hearing's date and place. The hearing is at least 7 working
+    days after the notice (行政处罚法 Art. 64); a new notice (a postponed hearing)
+    replaces the last."""
+    case_writable_check(proceeding.case)
+    proceeding = _fresh(proceeding)
+    case = proceeding.case
+    _require_worker(case, actor)
+    _require_defence_open(proceeding)
+    if not proceeding.hearing_requested:
+        raise ProceedingNotAllowed(
+            _("The party has not asked for a hearing: record its request with its defence first."),
+            field="hearing_on",
+        )
+    _check_day("notified_on", notified_on, proceeding)
+    if not place.strip():
+        raise _invalid("place", _("Give the place of the hearing."))
+    earliest = hearing_earliest(notified_on)
+    if hearing_on < earliest:
+        raise _invalid(
+            "hearing_on",
+            _(
+                "The party must be told of the hearing at least %(days)d working days before it "
+                "(行政处罚法 Art. 64): told on %(notified)s, the hearing can be held on "
+                "%(date)s at the earliest."
+            )
+            % {
+                "days": HEARING_NOTICE_WORKING_DAYS,
+                "notified": notified_on.isoformat(),
+                "date": earliest.isoformat(),
+            },
+        )
+    before = audit_snapshot(proceeding, ("hearing_notified_on", "hearing_on", "hearing_place"))
+    proceeding.hearing_notified_on = notified_on
+    proceeding.hearing_on = hearing_on
+    proceeding.hearing_place = place.strip()
+    proceeding.save(
+        update_fields=["hearing_notified_on", "hearing_on", "hearing_place", "updated_at"]
+    )
+    audit_event_record(
+        actor=actor,
+        action="case.proceeding_hearing_notice",
+        obj=case,
+        before=before,
+        after={
+            "hearing_notified_on": notified_on.isoformat(),
+            "hearing_on": hearing_on.isoformat(),
+            "hearing_place": proceeding.hearing_place,
+        },
+    )
+    return proceeding
+
+
+@transaction.atomic
 def proceeding_defence_answer(
     *,
     proceeding: Proceeding,
@@ -480,6 +563,7 @@ def proceeding_defence_answer(
     """The bureau's answer to the defence: adopted or not, with its reasons (行政处罚法
     Art. 45: the facts, reasons and evidence the party gives are checked), and the day
     of the hearing when one was asked for."""
+    case_writable_check(proceeding.case)
     proceeding = _fresh(proceeding)
     case = proceeding.case
     _require_worker(case, actor)
@@ -496,7 +580,25 @@ def proceeding_defence_answer(
                 "hearing_held_on",
                 _("The party asked for a hearing: give the day it was held (行政处罚法 Art. 64)."),
             )
+        if proceeding.hearing_on is None:
+            raise ProceedingNotAllowed(
+                _(
+                    "Record the hearing notice given to the party first (at least %(days)d "
+                    "working days before the hearing, 行政处罚法 Art. 64)."
+                )
+                % {"days": HEARING_NOTICE_WORKING_DAYS},
+                field="hearing_on",
+            )
         _check_day("hearing_held_on", hearing_held_on, proceeding)
+        if hearing_held_on < proceeding.hearing_on:
+            raise _invalid(
+                "hearing_held_on",
+                _(
+                    "The hearing cannot be held before the date the party was told, %(date)s "
+                    "(行政处罚法 Art. 64)."
+                )
+                % {"date": proceeding.hearing_on.isoformat()},
+            )
     proceeding.answer_adopted = adopted
     proceeding.answer_reasons = reasons.strip()
     proceeding.hearing_held_on = hearing_held_on
@@ -522,6 +624,7 @@ def proceeding_waiver_record(
 ) -> Proceeding:
     """The party waived its statement and defence in writing (a signed 放弃陈述申辩
     声明): the decision need not wait for the end of the period."""
+    case_writable_check(proceeding.case)
     proceeding = _fresh(proceeding)
     case = proceeding.case
     _require_worker(case, actor)
@@ -709,6 +812,7 @@ def proceeding_transition(
     compare-and-swap on the status the caller saw, audited on the case
     (``case.proceeding_<target>``). ``values``: the fields the step sets with it."""
     case = proceeding.case
+    case_writable_check(case)
     if case.status == CaseStatus.CLOSED:
         raise Conflict(_("The case is closed."), code="case_closed")
     actors = proceeding_step_actors(proceeding, actor)
@@ -784,6 +888,7 @@ def proceeding_decide(
     (when a fine was). Neither may be heavier than the notice announced (行政处罚法
     Art. 45); each runs from its own service. Refused before the defence period ends
     (or a written waiver), with a statement unanswered, or a hearing not held."""
+    case_writable_check(proceeding.case)
     proceeding = _fresh(proceeding)
     case = proceeding.case
     actors = proceeding_step_actors(proceeding, actor)
@@ -894,6 +999,7 @@ def proceeding_decide(
 def proceeding_withdraw(*, proceeding: Proceeding, reason: str, actor: Actor) -> Proceeding:
     """A chief withdraws a notice before any decision (e.g. it was wrong, or everything
     was paid): the procedure ends; a new one may start."""
+    case_writable_check(proceeding.case)
     return proceeding_transition(
         proceeding=proceeding,
         target=S.WITHDRAWN,

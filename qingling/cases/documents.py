@@ -41,7 +41,18 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from qingling.accounts.permissions import Perm, can
-from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Document, Payment
+from qingling.cases.models import (
+    ZERO,
+    Case,
+    CaseInspector,
+    Claim,
+    Compensation,
+    CompensationPayment,
+    Document,
+    Payment,
+    Penalty,
+    Proceeding,
+)
 from qingling.cases.selectors import case_list_for_user, case_timeline
 from qingling.cases.services import case_inspectors, case_step_actors, case_writable_check
 from qingling.core import clock
@@ -881,9 +892,133 @@ def _zip(members: Mapping[str, bytes]) -> bytes:
     return output.getvalue()
 
 
+PROCEEDING_COLUMNS = (
+    "status",
+    "notice_served_on",
+    "defence_due",
+    "statement_received_on",
+    "hearing_requested",
+    "hearing_notified_on",
+    "hearing_on",
+    "hearing_place",
+    "hearing_held_on",
+    "answer_adopted",
+    "waived_on",
+    "decided_on",
+    "decisions_served_on",
+    "payment_due",
+    "review_until",
+    "suit_until",
+    "final_on",
+    "reminder_served_on",
+    "reminder_due",
+    "application_due",
+    "applied_on",
+    "court_case_number",
+    "ruling",
+    "ruling_on",
+    "outcome",
+    "withdrawn_reason",
+)
+
+
+def _procedure_csvs(case: Case) -> dict[str, bytes]:
+    """The decision procedure in the case export: its steps and dates
+    (``proceedings.csv``, with the numbers of its documents), the extra compensation
+    ordered and paid per worker (``compensation.csv``, and each payment in
+    ``compensation_payments.csv``) and the fines (``penalties.csv``). Wages stay in
+    ``claims.csv``/``payments.csv``: compensation is not wages recovered."""
+    proceedings = case.proceedings.select_related(
+        "notice", "decision", "penalty_decision", "reminder"
+    ).order_by("created_at", "id")
+
+    def number(document: Document | None) -> str:
+        return document.number if document is not None else ""
+
+    rows: list[Proceeding] = list(proceedings)
+    compensations = (
+        Compensation.objects.filter(proceeding__case=case)
+        .select_related("claim__worker")
+        .order_by("proceeding_id", "id")
+    )
+    paid = CompensationPayment.objects.filter(compensation__proceeding__case=case).select_related(
+        "compensation__claim__worker", "recorded_by"
+    )
+    fines = Penalty.objects.filter(proceeding__case=case).order_by("proceeding_id", "id")
+    return {
+        "proceedings.csv": _csv(
+            ["notice", "handling_decision", "penalty_decision", "reminder", *PROCEEDING_COLUMNS],
+            (
+                [
+                    number(p.notice),
+                    number(p.decision),
+                    number(p.penalty_decision),
+                    number(p.reminder),
+                    *(getattr(p, column) for column in PROCEEDING_COLUMNS),
+                ]
+                for p in rows
+            ),
+        ),
+        "compensation.csv": _csv(
+            [
+                "worker",
+                "id_number",
+                "unpaid_at_order_date",
+                "rate",
+                "ordered",
+                "paid",
+                "outstanding",
+            ],
+            (
+                [
+                    c.claim.worker.name,
+                    c.claim.worker.id_number_masked,
+                    c.base,
+                    c.rate,
+                    c.amount,
+                    c.paid,
+                    c.outstanding,
+                ]
+                for c in compensations
+            ),
+        ),
+        "compensation_payments.csv": _csv(
+            ["worker", "id_number", "amount", "paid_on", "method", "voucher", "recorded_by"],
+            (
+                [
+                    p.compensation.claim.worker.name,
+                    p.compensation.claim.worker.id_number_masked,
+                    p.amount,
+                    p.paid_on,
+                    p.method,
+                    p.voucher,
+                    _who(p.recorded_by) if p.recorded_by else "",
+                ]
+                for p in paid.order_by("paid_on", "id")
+            ),
+        ),
+        "penalties.csv": _csv(
+            ["fine", "amount", "decided_on", "due", "paid_on", "paid_amount", "receipt_number"],
+            (
+                [
+                    f.fine_key,
+                    f.amount,
+                    f.decided_on,
+                    f.due,
+                    f.paid_on,
+                    f.paid_amount,
+                    f.receipt_number,
+                ]
+                for f in fines
+            ),
+        ),
+    }
+
+
 def case_archive(*, case: Case, actor: Actor) -> bytes:
     """The whole case file as one ZIP: every document, ``timeline.csv``, ``claims.csv``,
-    ``payments.csv`` and ``case.json``; ID and mobile numbers masked. The download is
+    ``payments.csv``, the decision procedure (``_procedure_csvs``) and ``case.json``; ID
+    and mobile numbers masked. The download is
     audited (``case.archive_download``)."""
     if not (
         can(actor, Perm.CASE_VIEW) and case_list_for_user(user=actor).filter(pk=case.pk).exists()
@@ -945,6 +1080,7 @@ def case_archive(*, case: Case, actor: Actor) -> bytes:
             for p in payments.order_by("paid_on", "id")
         ),
     )
+    members |= _procedure_csvs(case)
     facts = _case_facts(case, claims, documents)
     members["case.json"] = json.dumps(facts, ensure_ascii=False, indent=2).encode()
     data = _zip(members)

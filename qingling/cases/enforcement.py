@@ -23,6 +23,7 @@ from qingling.cases.decisions import (
     _require_worker,
     _yuan,
     application_due,
+    penalty_decision_due,
     proceeding_carried_out,
     proceeding_transition,
 )
@@ -34,6 +35,7 @@ from qingling.cases.procedure import (
     ProceedingClock,
     ProceedingStatus,
 )
+from qingling.cases.services import case_writable_check
 from qingling.core import clock
 from qingling.core.exceptions import Conflict
 from qingling.core.services import Actor, audit_event_record
@@ -48,6 +50,7 @@ def challenge_record(
 ) -> Challenge:
     """Record an application for review (行政复议) or a suit (行政诉讼) against the
     decisions; while it is pending the decisions are not final."""
+    case_writable_check(proceeding.case)
     case = proceeding.case
     _require_worker(case, actor)
     if proceeding.status != S.DECIDED or proceeding.decisions_served_on is None:
@@ -79,6 +82,7 @@ def challenge_decide(
     *, challenge: Challenge, outcome: str, decided_on: dt.date, actor: Actor
 ) -> Challenge:
     """Record the outcome of a review or suit (once)."""
+    case_writable_check(challenge.proceeding.case)
     case = challenge.proceeding.case
     _require_worker(case, actor)
     if outcome not in Challenge.Outcome.values or outcome == Challenge.Outcome.PENDING:
@@ -104,6 +108,7 @@ def proceeding_final(*, proceeding: Proceeding, actor: Actor) -> Proceeding:
     """The periods for review and suit are over with nothing pending or revoked, and the
     decisions are not carried out: they are final, and the 3 months to apply to the
     court start (行政强制法 Art. 53)."""
+    case_writable_check(proceeding.case)
     periods_end = max(filter(None, (proceeding.suit_until, proceeding.review_until)), default=None)
     values: dict[str, Any] = {}
     if periods_end is not None:
@@ -117,6 +122,7 @@ def proceeding_final(*, proceeding: Proceeding, actor: Actor) -> Proceeding:
 
 def proceeding_carried_out_record(*, proceeding: Proceeding, actor: Actor) -> Proceeding:
     """Everything the decisions ordered was paid: the procedure ends."""
+    case_writable_check(proceeding.case)
     return proceeding_transition(proceeding=proceeding, target=S.CARRIED_OUT, actor=actor)
 
 
@@ -139,6 +145,7 @@ def _unperformed(proceeding: Proceeding) -> str:
 def proceeding_remind(*, proceeding: Proceeding, actor: Actor) -> Proceeding:
     """Generate the reminder (催告书) of a final decision not carried out; serving it
     starts its 10 working days (行政强制法 Art. 54)."""
+    case_writable_check(proceeding.case)
     _require_worker(proceeding.case, actor)
     if proceeding.status != S.FINAL:
         # the transition service says why
@@ -170,6 +177,7 @@ def proceeding_apply(
 ) -> Proceeding:
     """Record the application to the court for enforcement (申请人民法院强制执行): after
     the reminder's period, within 3 months of the periods' end (行政强制法 Arts. 53–54)."""
+    case_writable_check(proceeding.case)
     return proceeding_transition(
         proceeding=proceeding,
         target=S.APPLIED,
@@ -183,6 +191,7 @@ def proceeding_ruling(
     *, proceeding: Proceeding, ruling: str, ruling_on: dt.date, outcome: str, actor: Actor
 ) -> Proceeding:
     """Record the court's ruling (准予执行 or 不予执行) and what came of it."""
+    case_writable_check(proceeding.case)
     if not outcome.strip():
         raise _invalid("outcome", _("Describe the outcome."))
     return proceeding_transition(
@@ -218,12 +227,22 @@ def proceeding_clock_due(proceeding: Proceeding) -> tuple[str, dt.date] | None:
     return name, due
 
 
-def proceeding_clock_state(proceeding: Proceeding, *, today: dt.date) -> str:
+def proceeding_decision_clock_due(proceeding: Proceeding) -> tuple[str, dt.date] | None:
+    """The 90 days from 立案 to the penalty decision (行政处罚法 Art. 60), running while
+    a fine is announced and not yet decided."""
+    if proceeding.status != S.NOTIFIED or not proceeding.intended_fine_key:
+        return None
+    return ProceedingClock.DECISION, penalty_decision_due(proceeding.case)
+
+
+def proceeding_clocks_due(proceeding: Proceeding) -> list[tuple[str, dt.date]]:
+    """Every clock running on the proceeding, with its last day."""
+    found = (proceeding_clock_due(proceeding), proceeding_decision_clock_due(proceeding))
+    return [clock_due for clock_due in found if clock_due is not None]
+
+
+def clock_state(due: dt.date, *, today: dt.date) -> str:
     """ "" (running), "warning" (ends within WARN_DAYS_BEFORE days) or "escalation"."""
-    found = proceeding_clock_due(proceeding)
-    if found is None:
-        return ""
-    _name, due = found
     if today > due:
         return ProceedingAlert.Level.ESCALATION
     if today >= due - dt.timedelta(days=WARN_DAYS_BEFORE):
@@ -231,31 +250,43 @@ def proceeding_clock_state(proceeding: Proceeding, *, today: dt.date) -> str:
     return ""
 
 
+def proceeding_clock_state(proceeding: Proceeding, *, today: dt.date) -> str:
+    """The state of the clock of the proceeding's status (``clock_state``)."""
+    found = proceeding_clock_due(proceeding)
+    if found is None:
+        return ""
+    return clock_state(found[1], today=today)
+
+
 def proceeding_clocks_scan(*, today: dt.date) -> dict[str, int]:
     """Warn before and escalate (督办) after each running clock of every live procedure —
-    the defence, the periods for review and suit, the reminder and the application to
-    the court — once per clock and level; safe to run twice (a unique constraint). An
-    escalation stands for a warning never given."""
+    the defence, the 90 days to the penalty decision, the periods for review and suit,
+    the reminder and the application to the court — once per clock and level; safe to
+    run twice (a unique constraint). An escalation stands for a warning never given.
+    An archived case's procedure is not watched (its file is closed)."""
     counts = {"warning": 0, "escalation": 0}
-    running = Proceeding.objects.filter(status__in=list(CLOCK_OF_STATUS)).select_related("case")
+    running = (
+        Proceeding.objects.filter(status__in=list(CLOCK_OF_STATUS))
+        .exclude(case__archive__isnull=False)
+        .select_related("case")
+    )
     for proceeding in running:
-        level = proceeding_clock_state(proceeding, today=today)
-        found = proceeding_clock_due(proceeding)
-        if not level or found is None:
-            continue
-        name, due = found
-        try:
-            with transaction.atomic():
-                ProceedingAlert.objects.create(
-                    proceeding=proceeding, clock=name, level=level, due=due, at=clock.now()
-                )
-                audit_event_record(
-                    actor=None,
-                    action=f"case.proceeding_{level}",
-                    obj=proceeding.case,
-                    after={"clock": name, "due": due.isoformat()},
-                )
-        except IntegrityError:
-            continue
-        counts[level] += 1
+        for name, due in proceeding_clocks_due(proceeding):
+            level = clock_state(due, today=today)
+            if not level:
+                continue
+            try:
+                with transaction.atomic():
+                    ProceedingAlert.objects.create(
+                        proceeding=proceeding, clock=name, level=level, due=due, at=clock.now()
+                    )
+                    audit_event_record(
+                        actor=None,
+                        action=f"case.proceeding_{level}",
+                        obj=proceeding.case,
+                        after={"clock": name, "due": due.isoformat()},
+                    )
+            except IntegrityError:
+                continue
+            counts[level] += 1
     return counts

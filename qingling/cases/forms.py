@@ -537,6 +537,28 @@ class AnswerForm(forms.Form):
     )
 
 
+class HearingNoticeForm(forms.Form):
+    notified_on = forms.DateField(label=_("Party told of the hearing on"), widget=_date_input())
+    hearing_on = forms.DateField(
+        label=_("Hearing date"),
+        help_text=_("At least 7 working days after the party is told (行政处罚法 Art. 64)."),
+        widget=_date_input(),
+    )
+    place = forms.CharField(label=_("Hearing place"), max_length=200)
+
+
+class ProceedingWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw this procedure: it ends here, and a new notice starts over."),
+        required=True,
+    )
+
+
 class WaiverForm(forms.Form):
     waived_on = forms.DateField(label=_("Waived in writing on"), widget=_date_input())
     note = forms.CharField(label=_("The written waiver (who signed, what)"), max_length=2000)

@@ -13,7 +13,7 @@ from qingling.cases.fines import FINES_BY_KEY, Fine
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import Case, Penalty
 from qingling.cases.procedure import surcharge
-from qingling.cases.services import case_step_actors
+from qingling.cases.services import case_step_actors, case_writable_check
 from qingling.core import clock
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
 from qingling.core.services import Actor, audit_event_record
@@ -57,6 +57,7 @@ def penalty_payment_record(
     amount is the fine and the surcharge owed on the day paid; anything else is refused
     with the amount owed."""
     case: Case = penalty.proceeding.case
+    case_writable_check(case)
     if not case_step_actors(case, actor):
         raise Forbidden(_("Only the case's inspectors or a chief may change it."))
     if case.status == CaseStatus.CLOSED:

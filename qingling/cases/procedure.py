@@ -41,6 +41,11 @@ from qingling.core.transitions import Transition, step_for, targets_for
 DEFENCE_WORKING_DAYS_DEFAULT = 5  # 行政处罚法 Art. 64 + Art. 85
 HEARING_REQUEST_WORKING_DAYS = 5  # 行政处罚法 Art. 64: request within 5 days of the notice
 HEARING_NOTICE_WORKING_DAYS = 7  # Art. 64: the party is told 7 days before the hearing
+# 行政处罚法 Art. 60: the penalty decision within 90 (calendar) days of 立案, "unless laws,
+# regulations or rules provide otherwise". An extension of the case (监察条例 Art. 17,
+# approved) carries the limit to the extended investigation date; whether that
+# regulation's 60 + 30 working days replace the 90 days is to confirm (legal-rules.md).
+PENALTY_DECISION_DAYS = 90
 REVIEW_DAYS = 60  # 行政复议法 Art. 20: 行政复议 within 60 days of knowing the decision
 SUIT_MONTHS = 6  # 行政诉讼法 Art. 46: 行政诉讼 within 6 months
 REMINDER_WORKING_DAYS = 10  # 行政强制法 Art. 54 (and Art. 69: ≤ 10 days are working days)
@@ -78,6 +83,7 @@ class ProceedingClock(models.TextChoices):
     FINALITY = "finality", _("the periods for review and suit (复议、诉讼)")
     REMINDER = "reminder", _("the reminder's period (催告, 10 working days)")
     APPLICATION = "application", _("the application to the court (3 months)")
+    DECISION = "decision", _("the penalty decision (90 days from 立案)")
 
 
 S = ProceedingStatus

@@ -8,7 +8,12 @@ from typing import Any
 
 from django import forms, template
 
-from qingling.cases.decisions import proceeding_live, proceeding_step_actors
+from qingling.cases.decisions import (
+    penalty_decision_due,
+    proceeding_live,
+    proceeding_step_actors,
+)
+from qingling.cases.enforcement import clock_state
 from qingling.cases.forms import (
     AnswerForm,
     ApplyForm,
@@ -17,10 +22,12 @@ from qingling.cases.forms import (
     CompensationPaymentForm,
     DecideForm,
     DefenceForm,
+    HearingNoticeForm,
     PenaltyPaymentForm,
     ProceedingStartForm,
     RulingForm,
     WaiverForm,
+    ProceedingWithdrawForm,
 )
 from qingling.cases.lifecycle import OPEN_STATUSES, StepActor
 from qingling.cases.models import Case, Compensation, Penalty, Proceeding
@@ -55,12 +62,18 @@ def _forms(proceeding: Proceeding | None, actors: frozenset[str]) -> dict[str, f
     today = clock.local_today()
     if proceeding.status == S.NOTIFIED and proceeding.notice_served_on is not None:
         found["defence"] = DefenceForm(prefix="defence", initial={"received_on": today})
+        if proceeding.hearing_requested and proceeding.answer_adopted is None:
+            found["hearing_notice"] = HearingNoticeForm(
+                prefix="hearing_notice", initial={"notified_on": today}
+            )
         if proceeding.statement and proceeding.answer_adopted is None:
             found["answer"] = AnswerForm(prefix="answer")
         if proceeding.waived_on is None:
             found["waiver"] = WaiverForm(prefix="waiver", initial={"waived_on": today})
         if StepActor.CHIEF in actors:
             found["decide"] = DecideForm(prefix="decide")
+    if proceeding.status == S.NOTIFIED and StepActor.CHIEF in actors:
+        found["withdraw"] = ProceedingWithdrawForm(prefix="withdraw")
     if proceeding.status == S.DECIDED and proceeding.decisions_served_on is not None:
         found["challenge"] = ChallengeForm(prefix="challenge", initial={"lodged_on": today})
     if proceeding.status == S.REMINDED and proceeding.reminder_due is not None:
@@ -131,6 +144,12 @@ def case_proceeding(context: template.Context, case: Case) -> dict[str, Any]:
         if can_act and (live or case.order_issued_on is not None)
         else {}
     )
+    # 行政处罚法 Art. 60: the penalty decision within 90 days of 立案, shown while a fine
+    # is announced and not decided (the worker warns on it too)
+    decision_due = decision_state = None
+    if proceeding is not None and proceeding.status == S.NOTIFIED and proceeding.intended_fine_key:
+        decision_due = penalty_decision_due(case)
+        decision_state = clock_state(decision_due, today=today)
     buttons = []
     if can_act and proceeding is not None:
         if proceeding.status == S.DECIDED:
@@ -149,5 +168,7 @@ def case_proceeding(context: template.Context, case: Case) -> dict[str, Any]:
         "challenges": challenges,
         "forms": {key: bound.get(key) or form for key, form in step_forms.items()},
         "buttons": buttons,
+        "decision_due": decision_due,
+        "decision_state": decision_state,
         "today": today,
     }

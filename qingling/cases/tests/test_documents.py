@@ -346,7 +346,16 @@ class CaseArchiveTests(BaseTestCase):
             names = set(archive.namelist())
             self.assertEqual(
                 names - {n for n in names if n.startswith("documents/")},
-                {"timeline.csv", "claims.csv", "payments.csv", "case.json"},
+                {
+                    "timeline.csv",
+                    "claims.csv",
+                    "payments.csv",
+                    "proceedings.csv",
+                    "compensation.csv",
+                    "compensation_payments.csv",
+                    "penalties.csv",
+                    "case.json",
+                },
             )
             self.assertEqual(len([n for n in names if n.endswith(".docx")]), 2)
             facts = json.loads(archive.read("case.json"))

@@ -49,7 +49,17 @@ from qingling.cases.lifecycle import (
     StepActor,
     allowed_targets,
 )
-from qingling.cases.models import ZERO, Case, CaseInspector, Claim, Payment, Service
+from qingling.cases.models import (
+    ZERO,
+    Case,
+    CaseInspector,
+    Claim,
+    CourtRuling,
+    Document,
+    Payment,
+    Service,
+)
+from qingling.cases.procedure import ProceedingClock, ProceedingStatus
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error, form_submit
@@ -709,6 +719,34 @@ EVENT_LABELS = {
     "case.evidence": gettext_lazy("Evidence attached"),
     "case.archive": gettext_lazy("Case file archived (归档)"),
     "case.archive_download": gettext_lazy("Case file downloaded"),
+    "case.deadline_recompute": gettext_lazy("Deadlines recounted on the new calendar"),
+    # the decision procedure (decisions.py, enforcement.py)
+    "case.proceeding_start": gettext_lazy("Notice of the intended decision issued (事先告知)"),
+    "case.proceeding_defence": gettext_lazy("Statement and defence (陈述申辩)"),
+    "case.proceeding_hearing_notice": gettext_lazy("Hearing notice given (听证通知)"),
+    "case.proceeding_answer": gettext_lazy("Defence answered (复核)"),
+    "case.proceeding_waiver": gettext_lazy("Defence waived in writing"),
+    "case.proceeding_decided": gettext_lazy("Decisions issued (作出决定)"),
+    "case.proceeding_withdrawn": gettext_lazy("Decision procedure withdrawn"),
+    "case.proceeding_final": gettext_lazy("Decisions final and not carried out"),
+    "case.proceeding_carried_out": gettext_lazy("Decisions carried out (履行完毕)"),
+    "case.proceeding_reminded": gettext_lazy("Reminder issued (催告)"),
+    "case.proceeding_applied": gettext_lazy("Applied to the court for enforcement"),
+    "case.proceeding_concluded": gettext_lazy("Court's ruling recorded"),
+    "case.proceeding_warning": gettext_lazy("Procedure deadline warning"),
+    "case.proceeding_escalation": gettext_lazy("Procedure deadline passed (督办)"),
+    "case.challenge": gettext_lazy("Review or suit lodged (复议、诉讼)"),
+    "case.challenge_outcome": gettext_lazy("Outcome of the review or suit"),
+    "case.compensation_payment": gettext_lazy("Extra compensation paid (加付赔偿金)"),
+    "case.penalty_payment": gettext_lazy("Fine paid (罚款)"),
+}
+# "Document served" said for the kind served (事先告知书已送达 and so on).
+SERVED_LABELS = {
+    Document.Kind.ORDER: gettext_lazy("Order to pay served (送达)"),
+    Document.Kind.HEARING_NOTICE: gettext_lazy("Notice of the intended decision served"),
+    Document.Kind.DECISION: gettext_lazy("Handling decision served"),
+    Document.Kind.PENALTY_DECISION: gettext_lazy("Penalty decision served"),
+    Document.Kind.ENFORCEMENT_REMINDER: gettext_lazy("Reminder served"),
 }
 FIELD_LABELS = {
     "number": gettext_lazy("Case number"),
@@ -753,9 +791,41 @@ FIELD_LABELS = {
     "pages": gettext_lazy("Pages"),
     "archived_on": gettext_lazy("Archived on"),
     "retain_until": gettext_lazy("Kept until"),
+    # the decision procedure
+    "notice": gettext_lazy("Notice"),
+    "rate": gettext_lazy("Extra compensation rate"),
+    "fine": gettext_lazy("Fine (yuan)"),
+    "compensation": gettext_lazy("Extra compensation (yuan)"),
+    "hearing_offered": gettext_lazy("Hearing offered"),
+    "received_on": gettext_lazy("Received on"),
+    "hearing_requested": gettext_lazy("Hearing requested"),
+    "hearing_notified_on": gettext_lazy("Party told of the hearing on"),
+    "hearing_on": gettext_lazy("Hearing date"),
+    "hearing_place": gettext_lazy("Hearing place"),
+    "hearing_held_on": gettext_lazy("Hearing held on"),
+    "adopted": gettext_lazy("Defence adopted"),
+    "reasons": gettext_lazy("Reasons"),
+    "waived_on": gettext_lazy("Waived in writing on"),
+    "notice_served_on": gettext_lazy("Notice counts as served on"),
+    "defence_due": gettext_lazy("Defence period ends"),
+    "decided_on": gettext_lazy("Decided on"),
+    "payment_due": gettext_lazy("Compensation due"),
+    "review_until": gettext_lazy("Review possible until"),
+    "suit_until": gettext_lazy("Suit possible until"),
+    "reminder_due": gettext_lazy("Reminder period ends"),
+    "application_due": gettext_lazy("Apply to the court by"),
+    "applied_on": gettext_lazy("Applied to the court on"),
+    "ruling": gettext_lazy("Ruling"),
+    "receipt_number": gettext_lazy("Receipt number"),
+    "surcharge": gettext_lazy("Surcharge (yuan)"),
+    "clock": gettext_lazy("Deadline"),
+    "due": gettext_lazy("Due"),
 }
 VALUE_LABELS: dict[str, dict[str, Any]] = {
-    "status": dict(CaseStatus.choices),
+    # a case's status, or its procedure's (the two sets of values do not meet)
+    "status": {**dict(ProceedingStatus.choices), **dict(CaseStatus.choices)},
+    "clock": dict(ProceedingClock.choices),
+    "ruling": dict(CourtRuling.choices),
     "outcome": dict(CaseOutcome.choices),
     "role": dict(CaseInspector.Role.choices),
     "payer_kind": dict(Payment.Payer.choices),
@@ -807,6 +877,8 @@ def _timeline(case: Case, events: Iterable[AuditEvent]) -> list[TimelineEntry]:
         ):
             label = str(STEP_LABELS["send_back"])
         after = event.after if isinstance(event.after, dict) else None
+        if event.action == "case.document_served" and after and after.get("kind") in SERVED_LABELS:
+            label = str(SERVED_LABELS[after["kind"]])
         entries.append(
             TimelineEntry(event=event, label=label, details=_changes(case, before, after))
         )

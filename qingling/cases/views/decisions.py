@@ -24,9 +24,11 @@ from qingling.cases.decisions import (
     proceeding_decide,
     proceeding_defence_answer,
     proceeding_defence_record,
+    proceeding_hearing_notice_record,
     proceeding_live,
     proceeding_start,
     proceeding_waiver_record,
+    proceeding_withdraw,
 )
 from qingling.cases.enforcement import (
     challenge_decide,
@@ -45,10 +47,12 @@ from qingling.cases.forms import (
     CompensationPaymentForm,
     DecideForm,
     DefenceForm,
+    HearingNoticeForm,
     PenaltyPaymentForm,
     ProceedingStartForm,
     RulingForm,
     WaiverForm,
+    ProceedingWithdrawForm,
 )
 from qingling.cases.models import Case, Challenge, Compensation, Penalty, Proceeding
 from qingling.cases.penalties import penalty_payment_record
@@ -118,6 +122,16 @@ ACTIONS: dict[str, tuple[type[forms.Form] | None, Step, Promise]] = {
         DefenceForm,
         lambda c, p, d, u: proceeding_defence_record(proceeding=_need(p), actor=u, **d),
         _("Statement and defence recorded."),
+    ),
+    "hearing_notice": (
+        HearingNoticeForm,
+        lambda c, p, d, u: proceeding_hearing_notice_record(proceeding=_need(p), actor=u, **d),
+        _("Hearing notice recorded."),
+    ),
+    "withdraw": (
+        ProceedingWithdrawForm,
+        lambda c, p, d, u: proceeding_withdraw(proceeding=_need(p), actor=u, reason=d["reason"]),
+        _("The procedure is withdrawn."),
     ),
     "answer": (
         AnswerForm,

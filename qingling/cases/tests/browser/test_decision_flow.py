@@ -11,8 +11,15 @@ from django.test import override_settings
 
 from qingling.accounts.models import Role
 from qingling.accounts.services import org_unit_create, staff_create
-from qingling.cases.lifecycle import CaseStatus
-from qingling.cases.models import Case, Compensation, Document, Penalty, Proceeding
+from qingling.cases.lifecycle import CaseOutcome, CaseStatus
+from qingling.cases.models import (
+    Case,
+    CaseArchive,
+    Compensation,
+    Document,
+    Penalty,
+    Proceeding,
+)
 from qingling.cases.services import case_open, case_transition
 from qingling.core.browser import PHONE, chromium
 from qingling.core.models import AuditEvent, Division
@@ -30,8 +37,9 @@ def moment(day: dt.date) -> dt.datetime:
 @pytest.mark.browser
 class DecisionFlowTests(StaticLiveServerTestCase):
     """An inspector takes an unpaid order through service, the notice of the intended
-    decision, the defence, the chief's decisions, the compensation and the fine, to the
-    application to the court, on a phone; the chief decides at a desk."""
+    decision, the defence and a hearing with its notice, the chief's decisions, the
+    compensation and the fine, the application to the court and its ruling, to the
+    closed and archived file, on a phone; the chief decides and closes at a desk."""
 
     def setUp(self) -> None:
         city, _ = Division.objects.get_or_create(
@@ -116,7 +124,7 @@ class DecisionFlowTests(StaticLiveServerTestCase):
         page.click(f"form[data-document-serve={kind}] button")
         page.wait_for_selector(f"tr[data-document={kind}][data-state=served]")
 
-    def test_order_to_court_application(self) -> None:
+    def test_order_to_court_application_to_archived_file(self) -> None:
         os.makedirs(SCREENSHOTS, exist_ok=True)
         with chromium() as browser:
             self.run_the_flow(browser)
@@ -137,29 +145,50 @@ class DecisionFlowTests(StaticLiveServerTestCase):
         lead.fill("#id_start-rate", "0.50")
         lead.fill("#id_start-rate_reason", "逾期未支付")
         lead.select_option("#id_start-fine_key", "inspection_30")
-        lead.fill("#id_start-fine_amount", "5000")
+        lead.fill("#id_start-fine_amount", "10000")  # reaches the hearing threshold
         self.shot(lead, "notice-phone")
         lead.click("form[data-step=start] button")
         lead.wait_for_selector("[data-proceeding-status=notified]")
-        self.serve(lead, "hearing_notice")
+        self.serve(lead, "hearing_notice")  # the 事先告知书
         lead.wait_for_selector("[data-clock=defence]")
+        lead.wait_for_selector("[data-clock=decision]")  # 90 days from 立案 (Art. 60)
 
-        # The party defends itself on 16 December; the inspector answers.
+        # The party defends itself on 16 December and asks for a hearing; it is told the
+        # same day, first for a day too soon (7 working days, 行政处罚法 Art. 64).
         self.on(dt.date(2026, 12, 16))
         lead = self.sign_in(browser, "inspector-li")  # the session of two days ago expired
         lead.click("details:has(form[data-step=defence]) summary")
         lead.fill("#id_defence-statement", "资金周转困难")
+        lead.check("#id_defence-hearing_requested")
         lead.click("form[data-step=defence] button")
+        lead.wait_for_selector("text=资金周转困难")
+        lead.click("details:has(form[data-step=hearing_notice]) summary")
+        lead.fill("#id_hearing_notice-hearing_on", "2026-12-24")
+        lead.fill("#id_hearing_notice-place", "龙山区人社局听证室")
+        lead.click("form[data-step=hearing_notice] button")
+        lead.wait_for_selector("text=2026-12-25")  # refused: the earliest day is named
+        assert Proceeding.objects.get().hearing_on is None
+        lead.click("details:has(form[data-step=hearing_notice]) summary")
+        lead.fill("#id_hearing_notice-hearing_on", "2026-12-25")
+        lead.fill("#id_hearing_notice-place", "龙山区人社局听证室")
+        lead.click("form[data-step=hearing_notice] button")
+        lead.wait_for_selector("text=龙山区人社局听证室")
+        self.shot(lead, "hearing-notice-phone")
+
+        # The hearing is held on 25 December; the inspector answers, the chief decides.
+        self.on(dt.date(2026, 12, 25))
+        lead = self.sign_in(browser, "inspector-li")
         lead.click("details:has(form[data-step=answer]) summary")
         lead.check("input[name=answer-adopted][value=no]")
         lead.fill("#id_answer-reasons", "资金困难不是拖欠工资的法定理由")
+        lead.fill("#id_answer-hearing_held_on", "2026-12-25")
         lead.click("form[data-step=answer] button")
         lead.wait_for_selector("text=资金困难不是拖欠工资的法定理由")
         self.shot(lead, "defence-phone")
-
-        # After the defence period (21 December) the chief decides, at a desk.
-        self.on(dt.date(2026, 12, 22))
         chief = self.sign_in(browser, "chief", **DESKTOP)
+        # withdrawing is there for the chief, closed, behind a reason and a confirmation
+        assert chief.is_hidden("#id_withdraw-reason")
+        self.shot(chief, "before-decision-desktop", phone=False)
         chief.click("form[data-step=decide] button")
         chief.wait_for_selector("[data-proceeding-status=decided]")
         self.shot(chief, "decided-desktop", phone=False)
@@ -183,14 +212,14 @@ class DecisionFlowTests(StaticLiveServerTestCase):
         self.shot(lead, "payments-phone")
 
         # Six months on, nothing lodged and the rest unpaid: final, reminder, court.
-        self.on(dt.date(2027, 6, 24))
+        self.on(dt.date(2027, 6, 28))  # the suit's 6 months ended Friday 25 June
         lead = self.sign_in(browser, "inspector-li")
         lead.click("form[data-step=final] button")
         lead.wait_for_selector("[data-proceeding-status=final]")
         lead.click("form[data-step=remind] button")
         lead.wait_for_selector("[data-proceeding-status=reminded]")
         self.serve(lead, "enforcement_reminder")
-        self.on(dt.date(2027, 7, 9))
+        self.on(dt.date(2027, 7, 13))  # after the reminder's 10 working days
         lead = self.sign_in(browser, "inspector-li")
         lead.click("details:has(form[data-step=apply]) summary")
         lead.fill("#id_apply-court_case_number", "（2027）吉0402行审1号")
@@ -199,6 +228,42 @@ class DecisionFlowTests(StaticLiveServerTestCase):
         self.shot(lead, "applied-phone")
         desk = self.sign_in(browser, "inspector-li", **DESKTOP)
         self.shot(desk, "applied-desktop", phone=False)
+
+        # The court rules; the wages still owed are explained (the court enforces
+        # them), the case closes with the penalty and its file is archived.
+        self.on(dt.date(2027, 8, 2))
+        lead = self.sign_in(browser, "inspector-li")
+        lead.click("details:has(form[data-step=ruling]) summary")
+        lead.check("input[name=ruling-ruling][value=enforce]")
+        lead.fill("#id_ruling-outcome", "法院裁定准予强制执行")
+        lead.click("form[data-step=ruling] button")
+        lead.wait_for_selector("[data-proceeding-status=concluded]")
+        claim = Case.objects.get().claims.get()
+        lead.click(f"details:has(form[action$='/claims/{claim.pk}/edit/']) summary")
+        lead.fill(f"#id_edit-{claim.pk}-explanation", "已申请人民法院强制执行")
+        lead.click(f"form[action$='/claims/{claim.pk}/edit/'] button")
+        lead.wait_for_selector("text=已申请人民法院强制执行")
+        # the first step is open already (a click on its summary would close it)
+        lead.eval_on_selector("details:has(form[data-step=request_closing])", "d => d.open = true")
+        lead.click("form[data-step=request_closing] button")
+        lead.wait_for_selector("[data-status=closing_requested]")
+        chief = self.sign_in(browser, "chief", **DESKTOP)
+        chief.select_option("#id_close-outcome", CaseOutcome.PENALTY)
+        chief.fill("#id_close-note", "已作出行政处罚，工资已申请法院强制执行")
+        chief.click("form[data-step=close] button")
+        chief.wait_for_selector("[data-status=closed]")
+        lead = self.sign_in(browser, "inspector-li")
+        lead.click("form[data-step=archive] button")
+        lead.wait_for_selector("#read-only")
+        lead.wait_for_selector("#archive tr[data-section=execution]")
+        self.shot(lead, "archived-phone")
+        desk = self.sign_in(browser, "inspector-li", **DESKTOP)
+        desk.wait_for_selector("#read-only")
+        self.shot(desk, "archived-desktop", phone=False)
+        assert desk.query_selector("form[data-step]") is None  # read-only: nothing to do
+        sections = [item["section"] for item in CaseArchive.objects.get().items]
+        for section in ("order", "service_receipts", "decisions", "execution"):
+            assert section in sections, (section, sections)
 
         case = Case.objects.get()
         actions = set(
@@ -210,6 +275,7 @@ class DecisionFlowTests(StaticLiveServerTestCase):
             "case.document_served",
             "case.proceeding_start",
             "case.proceeding_defence",
+            "case.proceeding_hearing_notice",
             "case.proceeding_answer",
             "case.proceeding_decided",
             "case.compensation_payment",
@@ -217,8 +283,13 @@ class DecisionFlowTests(StaticLiveServerTestCase):
             "case.proceeding_final",
             "case.proceeding_reminded",
             "case.proceeding_applied",
+            "case.proceeding_concluded",
+            "case.closed",
+            "case.archive",
         ):
             assert step in actions, (step, actions)
         proceeding = Proceeding.objects.get()
-        assert proceeding.applied_on == dt.date(2027, 7, 9)
+        assert proceeding.applied_on == dt.date(2027, 7, 13)
+        assert proceeding.hearing_on == dt.date(2026, 12, 25)
+        assert case.status == CaseStatus.CLOSED
         assert proceeding.court_case_number == "（2027）吉0402行审1号"

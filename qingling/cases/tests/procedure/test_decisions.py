@@ -9,6 +9,7 @@ from qingling.cases.decisions import (
     proceeding_decide,
     proceeding_defence_answer,
     proceeding_defence_record,
+    proceeding_hearing_notice_record,
     proceeding_start,
     proceeding_waiver_record,
 )
@@ -34,6 +35,8 @@ from qingling.testing import BaseTestCase
 
 S = ProceedingStatus
 AFTER_DEFENCE = DEFENCE_DUE + dt.timedelta(days=1)
+# told Wed 16 December: 17, 18, 21, 22, 23, 24, 25 → Friday 25 December at the earliest
+HEARING_DAY = dt.date(2026, 12, 25)
 
 
 @override_settings(LANGUAGE_CODE="en")  # the tests read the English messages
@@ -209,23 +212,78 @@ class DefenceAndDecisionTests(BaseTestCase):
             )
         with self.assertRaisesMessage(ProceedingNotAllowed, "answered"):
             self.decide(proceeding, AFTER_DEFENCE)
-        with on(AFTER_DEFENCE), self.assertRaises(InvalidInput):
+        with on(HEARING_DAY), self.assertRaises(InvalidInput):
             proceeding_defence_answer(
                 proceeding=proceeding, adopted=False, reasons="无证据", actor=self.inspector
             )  # the hearing's day is missing
-        with on(AFTER_DEFENCE):
+        with on(HEARING_DAY), self.assertRaisesMessage(ProceedingNotAllowed, "hearing notice"):
+            proceeding_defence_answer(
+                proceeding=proceeding,
+                adopted=False,
+                reasons="无证据",
+                hearing_held_on=HEARING_DAY,
+                actor=self.inspector,
+            )  # no hearing notice recorded
+        with on(dt.date(2026, 12, 16)):
+            proceeding_hearing_notice_record(
+                proceeding=proceeding,
+                notified_on=dt.date(2026, 12, 16),
+                hearing_on=HEARING_DAY,
+                place="区人社局听证室",
+                actor=self.inspector,
+            )
+        with on(HEARING_DAY):
             proceeding_defence_answer(
                 proceeding=proceeding,
                 adopted=False,
                 reasons="资金困难不是拖欠的法定理由",
-                hearing_held_on=AFTER_DEFENCE,
+                hearing_held_on=HEARING_DAY,
                 actor=self.inspector,
             )
-        proceeding = self.decide(proceeding, AFTER_DEFENCE)
+        proceeding = self.decide(proceeding, HEARING_DAY)
         with proceeding.penalty_decision.file.open("rb") as stored:  # type: ignore[union-attr]
             text = document_text(stored.read())
         self.assertIn("不予采纳", text)
         self.assertIn("资金困难不是拖欠的法定理由", text)
+        actions = list(AuditEvent.objects.values_list("action", flat=True))
+        self.assertIn("case.proceeding_hearing_notice", actions)
+
+    def test_a_hearing_less_than_seven_working_days_after_its_notice_is_refused(self) -> None:
+        proceeding = notified(self, self.case)
+        with on(dt.date(2026, 12, 16)):
+            proceeding_defence_record(
+                proceeding=proceeding,
+                statement="要求听证",
+                received_on=dt.date(2026, 12, 16),
+                hearing_requested=True,
+                actor=self.inspector,
+            )
+            with self.assertRaises(InvalidInput) as raised:
+                proceeding_hearing_notice_record(
+                    proceeding=proceeding,
+                    notified_on=dt.date(2026, 12, 16),
+                    hearing_on=HEARING_DAY - dt.timedelta(days=1),
+                    place="区人社局听证室",
+                    actor=self.inspector,
+                )
+        message = raised.exception.message
+        self.assertIn("行政处罚法 Art. 64", message)
+        self.assertIn("at least 7 working days", message)
+        self.assertIn(HEARING_DAY.isoformat(), message)
+        self.assertEqual(list(raised.exception.extra["fields"]), ["hearing_on"])
+        proceeding.refresh_from_db()
+        self.assertIsNone(proceeding.hearing_on)
+
+    def test_a_hearing_notice_needs_a_request_for_a_hearing(self) -> None:
+        proceeding = notified(self, self.case)
+        with on(dt.date(2026, 12, 16)), self.assertRaises(ProceedingNotAllowed):
+            proceeding_hearing_notice_record(
+                proceeding=proceeding,
+                notified_on=dt.date(2026, 12, 16),
+                hearing_on=HEARING_DAY,
+                place="区人社局听证室",
+                actor=self.inspector,
+            )
 
     def test_a_hearing_asked_for_after_five_working_days_is_refused(self) -> None:
         proceeding = notified(self, self.case)

@@ -16,7 +16,15 @@ from qingling.cases.enforcement import (
     proceeding_ruling,
 )
 from qingling.cases.jobs import proceeding_clocks
-from qingling.cases.models import Challenge, CourtRuling, Penalty, Proceeding, ProceedingAlert
+from qingling.cases.models import (
+    Case,
+    CaseArchive,
+    Challenge,
+    CourtRuling,
+    Penalty,
+    Proceeding,
+    ProceedingAlert,
+)
 from qingling.cases.penalties import penalty_payment_record
 from qingling.cases.procedure import ProceedingStatus
 from qingling.cases.tests.documents_world import docx_text
@@ -183,6 +191,39 @@ class ClocksScanTests(BaseTestCase):
             [("defence", "escalation"), ("defence", "warning")],
         )
         self.assertEqual(AuditEvent.objects.filter(action="case.proceeding_warning").count(), 1)
+
+    def test_warns_and_escalates_the_ninety_days_to_the_penalty_decision(self) -> None:
+        case = overdue_case(self)
+        notified(self, case)
+        # opened Sun 20 September: 90 days is Sat 19 December, a rest day → Mon 21 December
+        Case.objects.filter(pk=case.pk).update(opened_on=dt.date(2026, 9, 20))
+        with on(dt.date(2026, 12, 17)):
+            proceeding_clocks_scan(today=dt.date(2026, 12, 17))
+        self.assertFalse(ProceedingAlert.objects.filter(clock="decision").exists())
+        with on(dt.date(2026, 12, 18)):
+            proceeding_clocks_scan(today=dt.date(2026, 12, 18))
+        with on(dt.date(2026, 12, 22)):
+            proceeding_clocks_scan(today=dt.date(2026, 12, 22))
+        self.assertEqual(
+            sorted(ProceedingAlert.objects.filter(clock="decision").values_list("level", "due")),
+            [("escalation", dt.date(2026, 12, 21)), ("warning", dt.date(2026, 12, 21))],
+        )
+
+    def test_an_archived_cases_procedure_is_not_watched(self) -> None:
+        case = overdue_case(self)
+        proceeding = notified(self, case)
+        CaseArchive.objects.create(
+            case=case,
+            archived_on=dt.date(2026, 12, 15),
+            archived_by=self.inspector,
+            retention_years=30,
+            retain_until=dt.date(2056, 12, 15),
+            pages=1,
+        )
+        with on(dt.date(2026, 12, 22)):
+            counts = proceeding_clocks_scan(today=dt.date(2026, 12, 22))
+        self.assertEqual(counts, {"warning": 0, "escalation": 0})
+        self.assertFalse(ProceedingAlert.objects.filter(proceeding=proceeding).exists())
 
 
 class ProcedureDocumentsTests(BaseTestCase):

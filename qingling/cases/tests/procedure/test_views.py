@@ -3,7 +3,7 @@ import datetime as dt
 from django.test import override_settings
 from django.urls import reverse
 
-from qingling.cases.models import Proceeding
+from qingling.cases.models import Case, Proceeding
 from qingling.cases.tests.procedure.world import (
     DEFENCE_DUE,
     NOTICE_DAY,
@@ -72,3 +72,58 @@ class ProceedingViewTests(BaseTestCase):
             html = self.page()
         self.assertIn('data-clock="defence"', html)
         self.assertIn("2026-12-21", html)
+
+    def test_the_card_shows_the_ninety_days_to_the_penalty_decision(self) -> None:
+        notified(self, self.case)  # a fine is announced
+        Case.objects.filter(pk=self.case.pk).update(opened_on=dt.date(2026, 9, 20))
+        with on(dt.date(2026, 12, 18)):  # three days before it ends
+            self.login(self.inspector)
+            html = self.page()
+        self.assertIn('data-clock="decision"', html)
+        self.assertIn("行政处罚法 Art. 60", html)
+        self.assertIn("2026-12-21", html)  # Sat 19 December rolled to Monday
+        self.assertIn("ends soon", html)
+
+    def test_a_chief_withdraws_the_procedure_with_a_reason_and_a_confirmation(self) -> None:
+        notified(self, self.case)
+        with on(NOTICE_DAY):
+            self.login(self.inspector)
+            self.assertNotIn('data-step="withdraw"', self.page())  # a chief's step
+            self.login(self.chief)
+            page = self.page()
+            self.assertIn('<details class="danger"><summary>Withdraw this procedure', page)
+            html = self.act("withdraw", reason="全部工资已付清")  # not confirmed
+            self.assertIn("This field is required", html)
+            self.assertEqual(Proceeding.objects.get().status, "notified")
+            html = self.act("withdraw", reason="全部工资已付清", confirm="on")
+        self.assertIn("The procedure is withdrawn.", html)
+        proceeding = Proceeding.objects.get()
+        self.assertEqual(proceeding.status, "withdrawn")
+        self.assertEqual(proceeding.withdrawn_reason, "全部工资已付清")
+
+    def test_the_timeline_names_each_step_of_the_procedure(self) -> None:
+        notified(self, self.case)
+        with on(NOTICE_DAY + dt.timedelta(days=1)):
+            self.login(self.inspector)
+            self.act(
+                "defence",
+                statement="资金困难",
+                received_on=(NOTICE_DAY + dt.timedelta(days=1)).isoformat(),
+                hearing_requested="on",
+            )
+            self.act(
+                "hearing_notice",
+                notified_on=(NOTICE_DAY + dt.timedelta(days=1)).isoformat(),
+                hearing_on="2026-12-24",
+                place="听证室",
+            )
+            response = self.client.get(reverse("cases:case_detail", args=[self.case.public_id]))
+        labels = [entry.label for entry in response.context["timeline"]]
+        for label in (
+            "Notice of the intended decision issued (事先告知)",
+            "Notice of the intended decision served",
+            "Statement and defence (陈述申辩)",
+            "Hearing notice given (听证通知)",
+        ):
+            self.assertIn(label, labels)
+        self.assertFalse([label for label in labels if label.startswith("case.")])
