@@ -25,9 +25,9 @@ from qingling.cases.forms import (
     HearingNoticeForm,
     PenaltyPaymentForm,
     ProceedingStartForm,
+    ProceedingWithdrawForm,
     RulingForm,
     WaiverForm,
-    ProceedingWithdrawForm,
 )
 from qingling.cases.lifecycle import OPEN_STATUSES, StepActor
 from qingling.cases.models import Case, Compensation, Penalty, Proceeding

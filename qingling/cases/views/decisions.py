@@ -50,9 +50,9 @@ from qingling.cases.forms import (
     HearingNoticeForm,
     PenaltyPaymentForm,
     ProceedingStartForm,
+    ProceedingWithdrawForm,
     RulingForm,
     WaiverForm,
-    ProceedingWithdrawForm,
 )
 from qingling.cases.models import Case, Challenge, Compensation, Penalty, Proceeding
 from qingling.cases.penalties import penalty_payment_record
