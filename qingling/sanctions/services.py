@@ -15,10 +15,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingling.accounts.permissions import Perm, can, covers
+from qingling.accounts.selectors import staff_covering
 from qingling.cases.lifecycle import OPEN_STATUSES
 from qingling.cases.models import Case, Payment, Service
 from qingling.cases.selectors import case_outstanding, case_payer_choices
@@ -35,6 +37,8 @@ from qingling.core.services import (
 )
 from qingling.core.transitions import Transition
 from qingling.core.uploads import EXTENSIONS, evidence_check
+from qingling.notify.models import NotificationKind
+from qingling.notify.services import notification_send_on_commit
 from qingling.parties.models import Organization, Person
 from qingling.parties.services import person_find_or_register
 from qingling.sanctions.documents import (
@@ -249,6 +253,15 @@ def listing_propose(
             "persons": [p.pk for p, _role in persons],
         },
         reason=reason,
+    )
+    notification_send_on_commit(
+        recipients=staff_covering(perm=Perm.LISTING_DECIDE, division_code=case.division_id),
+        kind=NotificationKind.APPROVAL,
+        text=_("%(organization)s is proposed for the blacklist (case %(number)s): your decision.")
+        % {"organization": listing.organization, "number": case.number},
+        url=reverse("sanctions:listing_detail", args=[listing.public_id]),
+        subject=listing,
+        actor=actor,
     )
     return listing
 
@@ -1200,6 +1213,16 @@ def referral_propose(
             "conditions": conditions.as_json(),
         },
         reason=report,
+    )
+    notification_send_on_commit(
+        recipients=staff_covering(perm=Perm.REFERRAL_DECIDE, division_code=case.division_id),
+        kind=NotificationKind.APPROVAL,
+        text=_("Case %(number)s: a transfer to the police waits for your approval.")
+        % {"number": case.number},
+        url=reverse("sanctions:referral_detail", args=[referral.public_id]),
+        due=referral.decision_due,
+        subject=referral,
+        actor=actor,
     )
     return referral
 
