@@ -136,7 +136,7 @@ def _case_row(today: dt.date, *, reason: str = "") -> Callable[[Case], Row]:
             key=str(case.public_id),
             title=f"{case.number} · {case.respondent}",
             url=reverse("cases:case_detail", args=[case.public_id]),
-            why=f"{case.get_status_display()} · {why}",
+            why=why if reason and reason != "overdue" else f"{case.get_status_display()} · {why}",
             due=due,
             overdue=due is not None and due < today,
         )
@@ -421,10 +421,11 @@ def _officer(request: HttpRequest) -> User | None:
     return cases.case_lead_choices(user=request.user).filter(pk=int(raw)).first()
 
 
-def _report(request: HttpRequest, outcome: BulkOutcome, done_text: str) -> None:
+def _report(request: HttpRequest, outcome: BulkOutcome, done_text: str, **values: str) -> None:
     if outcome.done:
         messages.success(
-            request, done_text % {"count": len(outcome.done), "rows": ", ".join(outcome.done)}
+            request,
+            done_text % {"count": len(outcome.done), "rows": ", ".join(outcome.done), **values},
         )
     for row, reason in outcome.failed:
         messages.error(request, _("%(row)s: not done. %(reason)s") % {"row": row, "reason": reason})
@@ -464,10 +465,11 @@ def home_bulk(request: HttpRequest) -> HttpResponse:
             request,
             outcome,
             ngettext(
-                "%(count)d assigned to {name}: %(rows)s.",
-                "%(count)d assigned to {name}: %(rows)s.",
+                "%(count)d assigned to %(name)s: %(rows)s.",
+                "%(count)d assigned to %(name)s: %(rows)s.",
                 len(outcome.done),
-            ).replace("{name}", str(officer)),
+            ),
+            name=str(officer),
         )
     elif action == "complaints.accept":
         outcome = _each(

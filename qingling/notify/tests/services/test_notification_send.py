@@ -3,12 +3,19 @@
 
 import datetime as dt
 import json
+from typing import Any
 
 import time_machine
 from django.test import override_settings
 
+from qingling.accounts.models import User
 from qingling.core.exceptions import Forbidden, InvalidInput
-from qingling.notify.models import Notification, NotificationKind, OutboxMessage
+from qingling.notify.models import (
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    OutboxMessage,
+)
 from qingling.notify.services import (
     notification_send,
     notification_settings_update,
@@ -29,8 +36,12 @@ def everything(*channels: str) -> dict[str, list[str]]:
 @time_machine.travel(CURRENT_TIME, tick=False)
 @override_settings(LANGUAGE_CODE="en", QINGLING_PUBLIC_URL="https://ql.example")
 class NotificationSendTests(BaseTestCase):
-    def send(self, *recipients, **kwargs):  # type: ignore[no-untyped-def]
-        values = {"kind": ASSIGNED, "text": "Case 1 is assigned to you.", "url": "/cases/x/"}
+    def send(self, *recipients: User, **kwargs: Any) -> list[Notification]:
+        values: dict[str, Any] = {
+            "kind": ASSIGNED,
+            "text": "Case 1 is assigned to you.",
+            "url": "/cases/x/",
+        }
         return notification_send(
             recipients=recipients or [self.inspector], **(values | kwargs), actor=self.chief
         )
@@ -138,8 +149,8 @@ class NotificationSendTests(BaseTestCase):
 
 @override_settings(LANGUAGE_CODE="en")
 class NotificationSettingsUpdateTests(BaseTestCase):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
-        values = {
+    def update(self, **kwargs: Any) -> NotificationSettings:
+        values: dict[str, Any] = {
             "user": self.inspector,
             "choices": {},
             "phone": "",

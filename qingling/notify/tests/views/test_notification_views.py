@@ -3,6 +3,7 @@
 from django.test import override_settings
 from django.urls import reverse
 
+from qingling.accounts.models import User
 from qingling.notify.models import Notification, NotificationKind, NotificationSettings
 from qingling.notify.services import notification_send
 from qingling.testing import BaseTestCase
@@ -14,7 +15,7 @@ SETTINGS = reverse("notify:notification_settings")
 
 @override_settings(LANGUAGE_CODE="en")
 class NotificationViewTests(BaseTestCase):
-    def tell(self, user, text: str = "Case 1 is assigned to you.") -> Notification:  # type: ignore[no-untyped-def]
+    def tell(self, user: User, text: str = "Case 1 is assigned to you.") -> Notification:
         [notification] = notification_send(
             recipients=[user],
             kind=NotificationKind.ASSIGNED,

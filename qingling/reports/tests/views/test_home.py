@@ -1,10 +1,15 @@
 """Each role's home: its queues, their reasons and deadlines, the bulk actions, and a
 query count that does not grow with the rows."""
 
+from typing import Any
+
 import time_machine
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from qingling.accounts.models import User
 from qingling.cases.lifecycle import CaseStatus
 from qingling.cases.models import CaseInspector
 from qingling.employment.models import Contact
@@ -31,7 +36,7 @@ def received(name: str = "王建国") -> Complaint:
     ).complaint
 
 
-def queue(response, slug: str):  # type: ignore[no-untyped-def]
+def queue(response: Any, slug: str) -> Any:
     return next(q for q in response.context["queues"] if q.slug == slug)
 
 
@@ -106,11 +111,8 @@ class HomeQueueTests(EmploymentWorld):
 @time_machine.travel(CURRENT_TIME, tick=False)
 @override_settings(LANGUAGE_CODE="en")
 class HomeQueryCountTests(EmploymentWorld):
-    def count(self, user) -> int:  # type: ignore[no-untyped-def]
+    def count(self, user: User) -> int:
         self.login(user)
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as queries:
             self.assertEqual(self.client.get(HOME).status_code, 200)
         return len(queries)
