@@ -150,7 +150,6 @@ def _check_inspector(inspector: User, division: Division) -> None:
         )
 
 
-@transaction.atomic
 def _case_url(case: Case) -> str:
     return reverse("cases:case_detail", args=[case.public_id])
 
@@ -189,6 +188,7 @@ def _notify_team(
     )
 
 
+@transaction.atomic
 def case_open(
     *,
     complaints: Iterable[Complaint],

@@ -638,6 +638,7 @@ def notification_send(
             channels = mine.channels_for(kind)
             outside = sorted(channels - {NotificationChannel.IN_APP})
             notification = Notification.objects.create(
+                created_at=clock.now(),  # the platform's "now" (a demo's or a replay's day)
                 recipient_id=pk,
                 kind=kind,
                 text=text[:NOTIFICATION_TEXT_LENGTH],

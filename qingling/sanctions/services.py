@@ -918,9 +918,49 @@ def _listing_alert(listing: Listing, clock_name: str, level: str, due: dt.date) 
                 obj=listing,
                 after={"clock": clock_name, "due": due.isoformat()},
             )
+            _clock_notify(
+                listing.case,
+                kind=NotificationKind.DEADLINE,
+                text=_("Blacklist entry for %(organization)s: %(clock)s ends %(due)s.")
+                % {
+                    "organization": listing.organization,
+                    "clock": ListingClock(clock_name).label,
+                    "due": due.isoformat(),
+                },
+                url=reverse("sanctions:listing_detail", args=[listing.public_id]),
+                due=due,
+                subject=listing,
+                dedupe_key=f"listing.{clock_name}_{level}:{listing.pk}:{due}",
+            )
     except IntegrityError:
         return 0
     return 1
+
+
+def _clock_notify(
+    case: Case,
+    *,
+    kind: str,
+    text: str,
+    url: str,
+    due: dt.date | None,
+    subject: Listing | Referral,
+    dedupe_key: str,
+) -> None:
+    """Tell the case's inspectors and the chiefs over it of a clock, after commit."""
+    notification_send_on_commit(
+        recipients=[
+            *(a.inspector for a in case_inspectors(case)),
+            *staff_covering(perm=Perm.CASE_APPROVE, division_code=case.division_id),
+        ],
+        kind=kind,
+        text=text,
+        url=url,
+        due=due,
+        subject=subject,
+        dedupe_key=dedupe_key,
+        actor=None,
+    )
 
 
 def listing_clock_due(listing: Listing) -> list[tuple[str, dt.date, int]]:
@@ -1551,6 +1591,28 @@ def _alert(referral: Referral, clock_name: str, level: str, due: str, now: dt.da
                 action=f"referral.{level}",
                 obj=referral,
                 after={"clock": clock_name, "due": due, "case_number": referral.case.number},
+            )
+            escalation = level == ReferralAlert.Level.ESCALATION
+            _clock_notify(
+                referral.case,
+                kind=NotificationKind.ESCALATION if escalation else NotificationKind.DEADLINE,
+                text=(
+                    _(
+                        "Escalated (督办): case %(number)s, transfer to the police: "
+                        "%(clock)s was due %(due)s."
+                    )
+                    if escalation
+                    else _("Case %(number)s, transfer to the police: %(clock)s is due %(due)s.")
+                )
+                % {
+                    "number": referral.case.number,
+                    "clock": ReferralClock(clock_name).label,
+                    "due": due[:16].replace("T", " "),
+                },
+                url=reverse("sanctions:referral_detail", args=[referral.public_id]),
+                due=dt.date.fromisoformat(due[:10]),
+                subject=referral,
+                dedupe_key=f"referral.{level}:{referral.pk}:{clock_name}:{due}",
             )
     except IntegrityError:
         return 0

@@ -134,6 +134,13 @@ class ChiefAssignsFromTheQueueTests(StaticLiveServerTestCase):
         self.assertEqual(
             inspector.locator(".bell-slot .bell[data-unread]").get_attribute("data-unread"), "1"
         )
+        inspector.goto(f"{self.live_server_url}/notify/notifications/settings/")
+        inspector.locator("#kind-assigned-sms").check()
+        inspector.locator("button.btn").click()
+        inspector.wait_for_selector(".errorlist")  # a text message needs a mobile number
+        self.assertTrue(inspector.locator("#kind-assigned-sms").is_checked())  # kept
+        self.assertLessEqual(inspector.evaluate("document.documentElement.scrollWidth"), width)
+        self.shoot(inspector, f"notification-settings-{width}")
         self.assertEqual(refused, [])
         self.assertEqual(
             set(
