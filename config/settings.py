@@ -620,6 +620,7 @@ QINGLING_WORKER_JOBS = [
     "qingling.sanctions.jobs.listing_clocks",
     "qingling.sanctions.jobs.blacklist_feed_file",
     "qingling.employment.jobs.postings_expire",
+    "qingling.notify.jobs.notifications_digest",
     "qingling.notify.jobs.outbox_deliver",
     "qingling.core.jobs.import_jobs_run",
     "qingling.prevention.jobs.warnings_overdue",
@@ -672,6 +673,11 @@ QINGLING_WECHAT_TEMPLATE_ID = os.environ.get("QINGLING_WECHAT_TEMPLATE_ID", "")
 QINGLING_WECHAT_ACCESS_TOKEN = envsecret("QINGLING_WECHAT_ACCESS_TOKEN", VAR_DIR / "wechat.token")
 QINGLING_WECHAT_FILE = Path(os.environ.get("QINGLING_WECHAT_FILE", VAR_DIR / "wechat-outbox.log"))
 # The public site's address, for links in messages to workers (the job board, opting out).
+# The daily digest of notifications goes out from this hour (local time) on.
+QINGLING_NOTIFY_DIGEST_HOUR = int(os.environ.get("QINGLING_NOTIFY_DIGEST_HOUR", "8"))
+# The home page: each role's queue, drawn by the app that reads every domain's selectors
+# (accounts, which owns the URL, may import none of them).
+QINGLING_HOME_VIEW = "qingling.reports.views.home.home"
 QINGLING_PUBLIC_URL = os.environ.get("QINGLING_PUBLIC_URL", "http://127.0.0.1:8000")
 
 LOGGING = {

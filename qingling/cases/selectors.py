@@ -22,7 +22,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, Least
 from django.http import Http404
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -39,9 +39,11 @@ from qingling.cases.models import (
     CaseArchive,
     CaseInspector,
     Claim,
+    Document,
     Evidence,
     InvestigationRecord,
     Payment,
+    Service,
 )
 from qingling.core.models import AuditEvent, Division
 from qingling.core.selectors import audit_history
@@ -517,3 +519,100 @@ def complaint_progress(*, complaint: Complaint) -> dict[str, Any] | None:
         "paid": paid,
         "closed_on": case.closed_on,
     }
+
+
+# --- the home queues (issue 18) ---------------------------------------------------------------
+
+
+def cases_of_inspector(*, user: object) -> QuerySet[Case]:
+    """The open cases the user works on, the next deadline first: the investigation limit
+    or, when sooner, the order's date (``next_due``)."""
+    mine = CaseInspector.objects.filter(
+        inspector_id=getattr(user, "pk", None), removed_at=None
+    ).values("case_id")
+    return (
+        case_list_for_user(user=user)
+        .filter(pk__in=mine, status__in=OPEN_STATUSES)
+        .annotate(next_due=Least("investigation_due", Coalesce("order_due", "investigation_due")))
+        .order_by("next_due", "number")
+    )
+
+
+def cases_awaiting_approval(*, user: object) -> QuerySet[Case]:
+    """Cases whose closing waits for a chief (结案审批), for a chief only."""
+    if not can(user, Perm.CASE_APPROVE):
+        return Case.objects.none()
+    return (
+        case_list_for_user(user=user)
+        .filter(status=CaseStatus.CLOSING_REQUESTED)
+        .order_by("status_changed_at", "number")
+    )
+
+
+def cases_overdue(*, user: object, today: dt.date) -> QuerySet[Case]:
+    """Open cases past their investigation limit, or with an order unpaid after its date
+    (``deadlines.overdue_q``), the oldest limit first."""
+    return (
+        case_list_for_user(user=user)
+        .filter(overdue_q(today=today))
+        .order_by("investigation_due", "number")
+    )
+
+
+def cases_by_public_ids(*, user: object, public_ids: list[str]) -> list[Case]:
+    """The cases the user may see among ``public_ids``, in the order given."""
+    wanted = []
+    for raw in public_ids:
+        try:
+            wanted.append(uuid.UUID(raw))
+        except ValueError:
+            continue
+    found = {c.public_id: c for c in case_list_for_user(user=user).filter(public_id__in=wanted)}
+    return [found[key] for key in wanted if key in found]
+
+
+def documents_to_serve(*, user: object) -> QuerySet[Document]:
+    """Documents of the user's open cases that must be served on the employer (送达) and
+    have no record of service yet, the oldest first."""
+    mine = CaseInspector.objects.filter(
+        inspector_id=getattr(user, "pk", None), removed_at=None
+    ).values("case_id")
+    return (
+        Document.objects.filter(
+            case__in=case_list_for_user(user=user).filter(pk__in=mine, status__in=OPEN_STATUSES),
+            kind__in=Document.SERVED_ON_EMPLOYER,
+            voided_at__isnull=True,
+        )
+        .filter(~Exists(Service.objects.filter(document=OuterRef("pk"))))
+        .select_related("case")
+        .order_by("issued_on", "created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    open: int
+    overdue: int
+    awaiting_approval: int
+    outstanding: Decimal
+
+
+def case_figures(*, user: object, today: dt.date) -> CaseFigures:
+    """The jurisdiction's open cases, how many are overdue or await approval, and the
+    money still outstanding on them: one query."""
+    row = (
+        case_list_for_user(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            open=Count("id"),
+            overdue=Count("id", filter=overdue_q(today=today)),
+            awaiting=Count("id", filter=Q(status=CaseStatus.CLOSING_REQUESTED)),
+            outstanding=Sum("total_outstanding"),
+        )
+    )
+    return CaseFigures(
+        open=row["open"],
+        overdue=row["overdue"],
+        awaiting_approval=row["awaiting"],
+        outstanding=row["outstanding"] or Decimal("0.00"),
+    )

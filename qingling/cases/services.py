@@ -10,11 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can, covers
+from qingling.accounts.selectors import staff_covering
 from qingling.cases.amounts import case_totals
 from qingling.cases.deadlines import (
     EXTENSION_WORKING_DAYS,
@@ -65,6 +67,8 @@ from qingling.intake.services import (
     complaint_case_opened,
     complaint_payment_notify,
 )
+from qingling.notify.models import NotificationKind
+from qingling.notify.services import notification_send_on_commit
 from qingling.parties.models import Organization, Project
 from qingling.parties.selectors import person_find, project_roster
 from qingling.parties.services import person_find_or_register
@@ -144,6 +148,44 @@ def _check_inspector(inspector: User, division: Division) -> None:
             % {"name": inspector, "division": division.name},
             extra={"fields": {"inspectors": [_("Choose an inspector of this jurisdiction.")]}},
         )
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:case_detail", args=[case.public_id])
+
+
+def _notify_team(
+    case: Case,
+    *,
+    kind: str,
+    text: str,
+    due: dt.date | None = None,
+    only: Iterable[User] | None = None,
+    chiefs: bool = False,
+    dedupe_key: str = "",
+    actor: Actor,
+) -> None:
+    """After commit, tell the case's inspectors (or ``only`` these), and with ``chiefs``
+    the chiefs over its division, what happened (``notify.notification_send``)."""
+    if only is not None:
+        people = list(only)
+    else:
+        people = [
+            a.inspector
+            for a in case.assignments.filter(removed_at=None).select_related("inspector")
+        ]
+    if chiefs:
+        people += staff_covering(perm=Perm.CASE_APPROVE, division_code=case.division_id)
+    notification_send_on_commit(
+        recipients=people,
+        kind=kind,
+        text=text,
+        url=_case_url(case),
+        due=due,
+        subject=case,
+        dedupe_key=dedupe_key,
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -237,6 +279,21 @@ def case_open(
             "co": [str(u) for u in co_inspectors],
         },
     )
+    _notify_team(
+        case,
+        kind=NotificationKind.ASSIGNED,
+        text=_(
+            "Case %(number)s (%(respondent)s) is assigned to you; the investigation is due %(due)s."
+        )
+        % {
+            "number": case.number,
+            "respondent": respondent,
+            "due": case.investigation_due.isoformat(),
+        },
+        due=case.investigation_due,
+        only=[lead, *co_inspectors],
+        actor=actor,
+    )
     return case
 
 
@@ -299,6 +356,16 @@ def case_inspector_assign(*, case: Case, inspector: User, role: str, actor: Acto
         obj=case,
         after={"inspector": str(inspector), "role": role},
     )
+    if inspector.pk not in current:
+        _notify_team(
+            case,
+            kind=NotificationKind.ASSIGNED,
+            text=_("Case %(number)s (%(respondent)s) is assigned to you.")
+            % {"number": case.number, "respondent": case.respondent},
+            due=case.investigation_due,
+            only=[inspector],
+            actor=actor,
+        )
     return case
 
 
@@ -535,6 +602,15 @@ def case_transition(
         audit_fields=CASE_AUDIT_FIELDS,
         reason=note,
     )
+    if target == CaseStatus.CLOSING_REQUESTED:
+        _notify_team(
+            case,
+            kind=NotificationKind.APPROVAL,
+            text=_("Case %(number)s waits for your approval to close.") % {"number": case.number},
+            only=[],
+            chiefs=True,
+            actor=actor,
+        )
     if target == CaseStatus.CLOSED:
         for complaint in case.complaints.all():
             complaint_case_closed(
@@ -796,6 +872,13 @@ def payment_record(
             "voucher": voucher,
         },
     )
+    _notify_team(
+        case,
+        kind=NotificationKind.PAYMENT,
+        text=_("A payment of %(amount)s yuan was recorded on case %(number)s.")
+        % {"amount": amount, "number": case.number},
+        actor=actor,
+    )
     return payment
 
 
@@ -945,15 +1028,49 @@ def case_deadlines_scan(*, today: dt.date) -> dict[str, int]:
     for case in open_cases.filter(
         warned_at=None, investigation_due__lte=soon, investigation_due__gte=today
     ):
-        counts["warned"] += _flag(case, "warned_at", "case.deadline_warning")
+        counts["warned"] += _flag(
+            case,
+            "warned_at",
+            "case.deadline_warning",
+            kind=NotificationKind.DEADLINE,
+            text=_("Case %(number)s: the investigation is due %(due)s."),
+            due=case.investigation_due,
+        )
     for case in Case.objects.filter(investigation_overdue_q(today=today), escalated_at=None):
-        counts["escalated"] += _flag(case, "escalated_at", "case.escalate")
+        counts["escalated"] += _flag(
+            case,
+            "escalated_at",
+            "case.escalate",
+            kind=NotificationKind.ESCALATION,
+            text=_("Escalated (督办): case %(number)s is past its investigation limit (%(due)s)."),
+            due=case.investigation_due,
+            chiefs=True,
+        )
     for case in Case.objects.filter(order_overdue_q(today=today), order_overdue_at=None):
-        counts["orders_overdue"] += _flag(case, "order_overdue_at", "case.order_overdue")
+        counts["orders_overdue"] += _flag(
+            case,
+            "order_overdue_at",
+            "case.order_overdue",
+            kind=NotificationKind.DEADLINE,
+            text=_("Case %(number)s: the order to pay was due %(due)s and money is outstanding."),
+            due=case.order_due,
+            chiefs=True,
+        )
     return counts
 
 
-def _flag(case: Case, field: str, action: str) -> int:
+def _flag(
+    case: Case,
+    field: str,
+    action: str,
+    *,
+    kind: str,
+    text: str,
+    due: dt.date | None,
+    chiefs: bool = False,
+) -> int:
+    """Stamp ``field`` once (compare-and-swap), audit it and tell the case's inspectors
+    (and with ``chiefs`` the chiefs over it) after commit."""
     with transaction.atomic():
         now = clock.now()
         if Case.objects.filter(pk=case.pk, **{field: None}).update(**{field: now}) != 1:
@@ -966,6 +1083,15 @@ def _flag(case: Case, field: str, action: str) -> int:
                 "investigation_due": case.investigation_due.isoformat(),
                 "order_due": case.order_due.isoformat() if case.order_due else None,
             },
+        )
+        _notify_team(
+            case,
+            kind=kind,
+            text=text % {"number": case.number, "due": due.isoformat() if due else "—"},
+            due=due,
+            chiefs=chiefs,
+            dedupe_key=f"{action}:{case.pk}:{due}",
+            actor=None,
         )
     return 1
 

@@ -377,3 +377,70 @@ def callback_from_token(token: str) -> Callback | None:
 
 def complaint_callback(*, complaint: Complaint) -> Callback | None:
     return Callback.objects.filter(complaint=complaint).select_related("answered_by").first()
+
+
+# --- the home queues (issue 18): each a query, the soonest deadline first ---------------------
+
+
+def complaints_awaiting_decision(*, user: object) -> QuerySet[Complaint]:
+    """Received and not yet decided (受理): the 5-working-day limit runs."""
+    return (
+        complaint_list_for_user(user=user)
+        .filter(status=ComplaintStatus.RECEIVED)
+        .order_by("acceptance_due", "received_at", "id")
+    )
+
+
+def complaints_waiting_for_material(*, user: object) -> QuerySet[Complaint]:
+    """Waiting for the material asked for (补正), the end of the wait first."""
+    return (
+        complaint_list_for_user(user=user)
+        .filter(status=ComplaintStatus.MORE_MATERIAL)
+        .order_by("material_due", "received_at", "id")
+    )
+
+
+def complaints_awaiting_case(*, user: object) -> QuerySet[Complaint]:
+    """Accepted, and no case opened yet (若干规定 Art. 18: 立案 on acceptance): the chief's
+    "awaiting 立案" queue, the day the case was to be opened first."""
+    return (
+        complaint_list_for_user(user=user)
+        .filter(status=ComplaintStatus.ACCEPTED, case_opened_on__isnull=True)
+        .order_by("case_due", "decided_at", "id")
+    )
+
+
+def complaints_assigned_to(*, user: object) -> QuerySet[Complaint]:
+    """Complaints handed to the user that still need something: a decision, or a case."""
+    still = Q(status__in=OPEN_STATUSES) | Q(
+        status=ComplaintStatus.ACCEPTED, case_opened_on__isnull=True
+    )
+    return (
+        complaint_list_for_user(user=user)
+        .filter(still, assigned_to_id=getattr(user, "pk", None))
+        .order_by("case_due", "acceptance_due", "id")
+    )
+
+
+def complaints_overdue(*, user: object, today: dt.date) -> QuerySet[Complaint]:
+    """Past a limit: undecided after the acceptance limit, or accepted and no case after
+    the day it was to be opened."""
+    late = Q(status=ComplaintStatus.RECEIVED, acceptance_due__lt=today) | Q(
+        status=ComplaintStatus.ACCEPTED, case_opened_on__isnull=True, case_due__lt=today
+    )
+    return complaint_list_for_user(user=user).filter(late).order_by("acceptance_due", "id")
+
+
+def complaints_by_public_ids(*, user: object, public_ids: list[str]) -> list[Complaint]:
+    """The complaints the user may see among ``public_ids`` (a bulk action's rows), in the
+    order given; ids not valid or not visible are left out."""
+    wanted = []
+    for raw in public_ids:
+        try:
+            wanted.append(uuid.UUID(raw))
+        except ValueError:
+            continue
+    found = {
+        c.public_id: c for c in complaint_list_for_user(user=user).filter(public_id__in=wanted)
+    }
+    return [found[key] for key in wanted if key in found]

@@ -16,11 +16,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can, covers, jurisdiction_prefix
+from qingling.accounts.selectors import staff_covering
 from qingling.core import clock
 from qingling.core.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from qingling.core.models import Division
@@ -57,7 +59,9 @@ from qingling.intake.models import (
     SourceSystem,
 )
 from qingling.intake.notices import notice_body, notice_kind_for, notice_number
+from qingling.notify.models import NotificationKind
 from qingling.notify.services import (
+    notification_send_on_commit,
     outbox_enqueue,
     phone_code_check,
     phone_code_send,
@@ -808,8 +812,94 @@ def complaint_escalate_overdue(*, today: dt.date) -> list[Complaint]:
                 obj=complaint,
                 after={"acceptance_due": complaint.acceptance_due.isoformat()},
             )
+            _escalation_notify(
+                complaint,
+                text=_(
+                    "Escalated (督办): complaint %(number)s has no decision; it was due %(due)s."
+                )
+                % {"number": complaint.number, "due": complaint.acceptance_due.isoformat()},
+                due=complaint.acceptance_due,
+                key="complaint.escalate",
+            )
             escalated.append(complaint)
     return escalated
+
+
+def _complaint_url(complaint: Complaint) -> str:
+    return reverse("intake:complaint_detail", args=[complaint.public_id])
+
+
+def _escalation_notify(complaint: Complaint, *, text: str, due: dt.date | None, key: str) -> None:
+    """Tell the chiefs over the complaint's division, and its officer, after commit."""
+    chiefs = staff_covering(perm=Perm.COMPLAINT_ESCALATIONS, division_code=complaint.division_id)
+    notification_send_on_commit(
+        recipients=[*chiefs, *([complaint.assigned_to] if complaint.assigned_to else [])],
+        kind=NotificationKind.ESCALATION,
+        text=text,
+        url=_complaint_url(complaint),
+        due=due,
+        subject=complaint,
+        dedupe_key=f"{key}:{complaint.pk}",
+        actor=None,
+    )
+
+
+# Who hands a complaint to an officer: the chiefs (who approve 立案).
+ASSIGNERS = (Perm.CASE_APPROVE,)
+# Who may be handed one: the intake desk and the inspectors.
+ASSIGNEES = (Perm.COMPLAINT_TRIAGE, Perm.CASE_WORK)
+
+
+@transaction.atomic
+def complaint_assign(*, complaint: Complaint, officer: User, actor: Actor) -> Complaint:
+    """Hand a complaint to an officer (an inspector to open and run the case, or an intake
+    officer to decide it), who is told; the chief over its division does this."""
+    _require_handler(complaint, actor, ASSIGNERS)
+    if not any(can(officer, perm) for perm in ASSIGNEES) or (
+        complaint.division_id is not None and not covers(officer, complaint.division_id)
+    ):
+        raise InvalidInput(
+            _("%(name)s cannot take this complaint.") % {"name": officer},
+            extra={"fields": {"officer": [_("Choose an officer who serves its division.")]}},
+        )
+    if complaint.status not in {*OPEN_STATUSES, ComplaintStatus.ACCEPTED}:
+        raise Conflict(
+            _("Complaint %(number)s is already decided; there is nothing to hand over.")
+            % {"number": complaint.number},
+            code="complaint_decided",
+        )
+    before = complaint.assigned_to_id
+    if before == officer.pk:
+        return complaint
+    if (
+        Complaint.objects.filter(pk=complaint.pk, assigned_to_id=before).update(
+            assigned_to=officer, updated_at=clock.now()
+        )
+        != 1
+    ):
+        raise Conflict(
+            _("Someone else assigned this complaint first; reload it."), code="complaint_conflict"
+        )
+    complaint.assigned_to = officer
+    audit_event_record(
+        actor=actor,
+        action="complaint.assign",
+        obj=complaint,
+        before={"assigned_to": str(before) if before else None},
+        after={"assigned_to": str(officer.pk)},
+    )
+    due = complaint.case_due if complaint.status == ComplaintStatus.ACCEPTED else None
+    notification_send_on_commit(
+        recipients=[officer],
+        kind=NotificationKind.ASSIGNED,
+        text=_("Complaint %(number)s (%(employer)s) is assigned to you.")
+        % {"number": complaint.number, "employer": complaint.employer_name or "—"},
+        url=_complaint_url(complaint),
+        due=due or complaint.acceptance_due,
+        subject=complaint,
+        actor=actor,
+    )
+    return complaint
 
 
 def complaint_deadlines_recompute(*, actor: Actor) -> list[Complaint]:
@@ -1276,6 +1366,13 @@ def complaint_escalate_without_case(*, today: dt.date) -> list[Complaint]:
                 action="complaint.escalate_no_case",
                 obj=complaint,
                 after={"case_due": complaint.case_due.isoformat() if complaint.case_due else None},
+            )
+            _escalation_notify(
+                complaint,
+                text=_("Escalated (督办): complaint %(number)s was accepted and still has no case.")
+                % {"number": complaint.number},
+                due=complaint.case_due,
+                key="complaint.escalate_no_case",
             )
             escalated.append(complaint)
     return escalated

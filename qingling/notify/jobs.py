@@ -5,7 +5,7 @@ import logging
 import time
 
 from qingling.core import clock
-from qingling.notify.services import outbox_deliver_due
+from qingling.notify.services import notifications_digest_send, outbox_deliver_due
 
 logger = logging.getLogger(__name__)
 
@@ -30,3 +30,10 @@ def outbox_deliver() -> None:
             )
         if report.claimed + report.skipped < BATCH:
             break
+
+
+def notifications_digest() -> None:
+    """Each person who chose the daily digest gets one message a day per channel."""
+    people = notifications_digest_send(now=clock.now())
+    if people:
+        logger.info("notify: sent the daily digest to %d person(s)", people)

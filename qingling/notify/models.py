@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -102,3 +103,95 @@ class PhoneCode(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.purpose} → {self.destination}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a member of staff is told about (issue 18)."""
+
+    ASSIGNED = "assigned", _("a case or complaint assigned to me")
+    DEADLINE = "deadline", _("a deadline warning")
+    ESCALATION = "escalation", _("escalation (督办)")
+    APPROVAL = "approval", _("an approval waiting for me")
+    PAYMENT = "payment", _("a payment recorded on my case")
+
+
+class NotificationChannel(models.TextChoices):
+    """How: in Qingling (the bell), by text message, or by a webhook (政务微信-style robot)."""
+
+    IN_APP = "in_app", _("in Qingling")
+    SMS = "sms", _("text message")
+    WEBHOOK = "webhook", _("webhook (政务微信)")
+
+
+class Notification(TimeStampedModel):
+    """One thing one member of staff is told, written by ``notification_send`` after the
+    write it announces committed. The bell counts the unread ones shown in Qingling;
+    text messages and webhooks go through the outbox, at once or in the daily digest."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    due = models.DateField(_("deadline"), null=True, blank=True)
+    subject_type = models.CharField(_("about (type)"), max_length=64, blank=True)
+    subject_id = models.CharField(_("about (id)"), max_length=64, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True, editable=False)
+    # Shown under the bell (the person chose "in Qingling" for this kind).
+    in_app = models.BooleanField(default=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Channels still to carry it in the person's daily digest (empty: nothing waits).
+    digest_channels = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_unique_dedupe_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "in_app", "read_at"], name="notification_unread_idx"),
+        ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NotificationSettings(TimeStampedModel):
+    """What one member of staff receives and how: per kind, a set of channels; the phone
+    for text messages (sealed) and the webhook URL; one digest a day instead of a message
+    per event. Without a row a person gets everything in Qingling and nothing else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    # kind → the channels chosen for it, e.g. {"assigned": ["in_app", "sms"]}
+    choices = models.JSONField(_("what I receive"), default=dict, blank=True)
+    phone_sealed = models.TextField(blank=True, editable=False)
+    phone_masked = models.CharField(_("mobile"), max_length=20, blank=True)
+    webhook_url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    digest = models.BooleanField(_("one digest a day"), default=False)
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+    def channels_for(self, kind: str) -> set[str]:
+        chosen = self.choices.get(kind)
+        if chosen is None:
+            return {NotificationChannel.IN_APP.value}
+        return {str(c) for c in chosen if c in NotificationChannel.values}

@@ -20,23 +20,33 @@ import secrets
 import socket
 import time
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingling.core import clock
-from qingling.core.exceptions import Conflict, InvalidInput
+from qingling.core.exceptions import Conflict, Forbidden, InvalidInput
 from qingling.core.personal_data import blind_index, mask_phone, seal, unseal
 from qingling.core.public import public_limit_hit
 from qingling.core.ratelimits import rate_limit_hit
 from qingling.core.services import Actor, audit_event_record
 from qingling.core.validators import validate_mobile
 from qingling.notify.gateways import DeliveryError, gateway_get, gateway_registry
-from qingling.notify.models import OutboxMessage, PhoneCode
+from qingling.notify.models import (
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+    NotificationSettings,
+    OutboxMessage,
+    PhoneCode,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -516,3 +526,303 @@ def phone_code_use(*, phone_code: PhoneCode) -> bool:
         used_at=now, updated_at=now
     )
     return used == 1
+
+
+# --- notifications to staff (issue 18) -------------------------------------------------------
+
+NOTIFICATION_TEXT_LENGTH = 300
+DIGEST_LINES = 20  # a digest lists this many items, then says how many more
+
+
+def _absolute(url: str) -> str:
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return str(settings.QINGLING_PUBLIC_URL).rstrip("/") + url
+
+
+def _notification_payload(
+    notification: Notification, *, recipient: Any, channel: str
+) -> dict[str, Any]:
+    """What goes out: a text message's ``text``, or a 政务微信-style robot's JSON body
+    (``msgtype``/``text.content``) with Qingling's own fields beside it."""
+    content = notification.text
+    if notification.url:
+        content += " " + _absolute(notification.url)
+    if channel == NotificationChannel.SMS:
+        return {"text": _("[Qingling] %(text)s") % {"text": content}}
+    return {
+        "msgtype": "text",
+        "text": {"content": content},
+        "qingling": {
+            "notification": str(notification.public_id),
+            "kind": notification.kind,
+            "recipient": recipient.get_username(),
+            "url": _absolute(notification.url),
+            "due": notification.due.isoformat() if notification.due else None,
+        },
+    }
+
+
+def _enqueue_for(
+    preferences: NotificationSettings,
+    *,
+    channel: str,
+    payload: dict[str, Any],
+    subject: models.Model | None,
+    dedupe_key: str,
+) -> OutboxMessage | None:
+    """The outbox message carrying ``payload`` on ``channel``, or None when the person has
+    no phone or URL for it (the settings page says so)."""
+    if channel == NotificationChannel.SMS:
+        if not preferences.phone_sealed:
+            return None
+        return outbox_enqueue(
+            gateway="sms",
+            destination="",
+            phone=unseal(preferences.phone_sealed, purpose="phone"),
+            payload=payload,
+            subject=subject,
+            dedupe_key=dedupe_key,
+            actor=None,
+        )
+    if channel == NotificationChannel.WEBHOOK and preferences.webhook_url:
+        return outbox_enqueue(
+            gateway="webhook",
+            destination=preferences.webhook_url,
+            payload=payload,
+            subject=subject,
+            dedupe_key=dedupe_key,
+            actor=None,
+        )
+    return None
+
+
+def notification_send(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    text: str,
+    url: str = "",
+    due: dt.date | None = None,
+    subject: models.Model | None = None,
+    dedupe_key: str = "",
+    actor: Actor,
+) -> list[Notification]:
+    """Tell each recipient (but not ``actor``, who did it) ``text`` about ``subject``.
+
+    Call it after the write it announces has committed (``transaction.on_commit``): a
+    notification never holds back or undoes the write. Each person's settings decide
+    where it goes: under the bell, by text message, to their webhook, each at once or in
+    the daily digest. ``dedupe_key`` (with the recipient added) makes a second call for
+    the same event a no-op. One transaction; an audit row per notification.
+    """
+    if kind not in NotificationKind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    people = {
+        person.pk: person
+        for person in recipients
+        if person is not None and (actor is None or person.pk != actor.pk) and person.is_active
+    }
+    if not people:
+        return []
+    preferences = {
+        p.user_id: p for p in NotificationSettings.objects.filter(user_id__in=list(people))
+    }
+    sent = []
+    with transaction.atomic():
+        for pk, person in people.items():
+            key = f"{dedupe_key}:{pk}" if dedupe_key else ""
+            if key and Notification.objects.filter(dedupe_key=key).exists():
+                continue
+            mine = preferences.get(pk) or NotificationSettings(user_id=pk)
+            channels = mine.channels_for(kind)
+            outside = sorted(channels - {NotificationChannel.IN_APP})
+            notification = Notification.objects.create(
+                created_at=clock.now(),  # the platform's "now" (a demo's or a replay's day)
+                recipient_id=pk,
+                kind=kind,
+                text=text[:NOTIFICATION_TEXT_LENGTH],
+                url=url,
+                due=due,
+                subject_type=subject._meta.label_lower if subject is not None else "",
+                subject_id=str(subject.pk) if subject is not None else "",
+                dedupe_key=key,
+                in_app=NotificationChannel.IN_APP in channels,
+                digest_channels=outside if mine.digest else [],
+            )
+            if not mine.digest:
+                for channel in outside:
+                    _enqueue_for(
+                        mine,
+                        channel=channel,
+                        payload=_notification_payload(
+                            notification, recipient=person, channel=channel
+                        ),
+                        subject=notification,
+                        dedupe_key=f"notification:{notification.public_id}:{channel}",
+                    )
+            audit_event_record(
+                actor=actor,
+                action="notification.send",
+                obj=notification,
+                after={"recipient": str(pk), "kind": kind, "channels": sorted(channels)},
+            )
+            sent.append(notification)
+    return sent
+
+
+def notification_send_on_commit(**kwargs: Any) -> None:
+    """``notification_send`` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: notification_send(**kwargs))
+
+
+def notifications_mark_read(*, user: Any, public_ids: Iterable[uuid.UUID] | None = None) -> int:
+    """Mark the user's notifications read: those named, or (``None``) every unread one."""
+    unread = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    if public_ids is not None:
+        unread = unread.filter(public_id__in=list(public_ids))
+    return unread.update(read_at=clock.now(), updated_at=clock.now())
+
+
+@transaction.atomic
+def notification_settings_update(
+    *,
+    user: Any,
+    choices: dict[str, list[str]],
+    phone: str,
+    webhook_url: str,
+    digest: bool,
+    actor: Actor,
+) -> NotificationSettings:
+    """Store what ``user`` receives (kind → channels) and where; a text message or a
+    webhook chosen for any kind needs its phone number or URL."""
+    if actor is None or actor.pk != user.pk:
+        raise Forbidden(_("Only you may change what you are told."))
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, list[str]] = {}
+    for kind in NotificationKind.values:
+        wanted = choices.get(kind, [])
+        clean[kind] = [c for c in NotificationChannel.values if c in wanted]
+    chosen = {c for channels in clean.values() for c in channels}
+    preferences, _created = NotificationSettings.objects.select_for_update().get_or_create(
+        user=user
+    )
+    before = {
+        "choices": preferences.choices,
+        "phone": preferences.phone_masked,
+        "webhook_url": preferences.webhook_url,
+        "digest": preferences.digest,
+    }
+    phone = phone.strip()
+    if phone:
+        try:
+            number = validate_mobile(phone)
+        except ValidationError as error:
+            errors["phone"] = [str(error.messages[0])]
+        else:
+            preferences.phone_sealed = seal(number, purpose="phone")
+            preferences.phone_masked = mask_phone(number)
+    elif NotificationChannel.SMS in chosen and not preferences.phone_sealed:
+        errors["phone"] = [_("Enter the mobile number the text messages go to.")]
+    webhook_url = webhook_url.strip()
+    if webhook_url:
+        try:
+            gateway_get("webhook").validate_destination(webhook_url)
+        except ValidationError as error:
+            errors["webhook_url"] = [str(error.messages[0])]
+    elif NotificationChannel.WEBHOOK in chosen:
+        errors["webhook_url"] = [_("Enter the webhook URL the messages are posted to.")]
+    if errors:
+        raise InvalidInput(_("Some fields are not valid."), extra={"fields": errors})
+    preferences.choices = clean
+    preferences.webhook_url = webhook_url
+    preferences.digest = digest
+    preferences.save()
+    audit_event_record(
+        actor=actor,
+        action="notification_settings.update",
+        obj=preferences,
+        before=before,
+        after={
+            "choices": clean,
+            "phone": preferences.phone_masked,
+            "webhook_url": webhook_url,
+            "digest": digest,
+        },
+    )
+    return preferences
+
+
+def _digest_text(notifications: list[Notification]) -> str:
+    lines = [_("[Qingling] Today's digest: %(count)d item(s).") % {"count": len(notifications)}]
+    lines.extend(f"- {notification.text}" for notification in notifications[:DIGEST_LINES])
+    if len(notifications) > DIGEST_LINES:
+        lines.append(
+            _("… and %(count)d more in Qingling.") % {"count": len(notifications) - DIGEST_LINES}
+        )
+    lines.append(_absolute(reverse("notify:notification_list")))
+    return "\n".join(lines)
+
+
+def notifications_digest_send(*, now: dt.datetime) -> int:
+    """Send each person who chose the digest one message per channel with what waited
+    for it, once a day from ``QINGLING_NOTIFY_DIGEST_HOUR`` (local time); returns how many
+    people got one. Safe to run twice: the day is claimed by compare-and-swap."""
+    local = timezone.localtime(now)
+    if local.hour < int(getattr(settings, "QINGLING_NOTIFY_DIGEST_HOUR", 8)):
+        return 0
+    today = local.date()
+    due = NotificationSettings.objects.filter(digest=True).filter(
+        Q(digest_sent_on__isnull=True) | Q(digest_sent_on__lt=today)
+    )
+    people = 0
+    for preferences in due.select_related("user"):
+        with transaction.atomic():
+            claimed = (
+                NotificationSettings.objects.filter(pk=preferences.pk)
+                .filter(Q(digest_sent_on__isnull=True) | Q(digest_sent_on__lt=today))
+                .update(digest_sent_on=today, updated_at=now)
+            )
+            if claimed != 1:
+                continue
+            waiting = list(
+                Notification.objects.filter(recipient_id=preferences.user_id)
+                .exclude(digest_channels=[])
+                .order_by("created_at", "id")
+            )
+            if not waiting:
+                continue
+            for channel in sorted({c for n in waiting for c in n.digest_channels}):
+                items = [n for n in waiting if channel in n.digest_channels]
+                text = _digest_text(items)
+                payload: dict[str, Any] = (
+                    {"text": text}
+                    if channel == NotificationChannel.SMS
+                    else {
+                        "msgtype": "text",
+                        "text": {"content": text},
+                        "qingling": {
+                            "digest": today.isoformat(),
+                            "recipient": preferences.user.get_username(),
+                            "count": len(items),
+                        },
+                    }
+                )
+                _enqueue_for(
+                    preferences,
+                    channel=channel,
+                    payload=payload,
+                    subject=preferences,
+                    dedupe_key=f"digest:{preferences.user_id}:{today.isoformat()}:{channel}",
+                )
+            Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(
+                digest_channels=[], updated_at=now
+            )
+            audit_event_record(
+                actor=None,
+                action="notification.digest",
+                obj=preferences,
+                after={"day": today.isoformat(), "items": len(waiting)},
+            )
+            people += 1
+    return people

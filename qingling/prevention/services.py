@@ -23,10 +23,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can, covers, covers_whole_city
+from qingling.accounts.selectors import staff_covering
 from qingling.cases.models import Case
 from qingling.cases.services import case_open
 from qingling.core import clock
@@ -47,6 +49,8 @@ from qingling.intake.channels.base import ComplaintDraft
 from qingling.intake.lifecycle import ComplaintStatus
 from qingling.intake.models import Channel, Complaint, SourceSystem
 from qingling.intake.services import complaint_accept, complaint_register
+from qingling.notify.models import NotificationKind
+from qingling.notify.services import notification_send_on_commit
 from qingling.parties.models import Person, Project
 from qingling.prevention.lifecycle import (
     DISPATCH_ACTORS,
@@ -696,6 +700,22 @@ def warning_overdue_scan(*, today: dt.date) -> list[Warning]:
                 action="warning.overdue",
                 obj=warning,
                 after={"acknowledge_due": warning.acknowledge_due.isoformat()},
+            )
+            notification_send_on_commit(
+                recipients=staff_covering(
+                    perm=Perm.COMPLAINT_ESCALATIONS, division_code=warning.division_id
+                ),
+                kind=NotificationKind.ESCALATION,
+                text=_("Escalated (督办): a %(level)s warning was not acknowledged by %(due)s.")
+                % {
+                    "level": warning.get_level_display(),
+                    "due": warning.acknowledge_due.isoformat(),
+                },
+                url=reverse("prevention:warning_detail", args=[warning.public_id]),
+                due=warning.acknowledge_due,
+                subject=warning,
+                dedupe_key=f"warning.overdue:{warning.pk}",
+                actor=None,
             )
             flagged.append(warning)
     return flagged

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from qingling.reports.views import dashboard, ledger, payments
+from qingling.reports.views import dashboard, home, ledger, payments
 
 app_name = "reports"
 urlpatterns: list[URLPattern] = [
@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("ledger.xlsx", ledger.ledger_export, name="ledger_export"),
     path("clearance/", ledger.clearance_view, name="clearance"),
     path("payments/", payments.payment_list, name="payment_list"),  # 清偿明细
+    path("home/bulk/", home.home_bulk, name="home_bulk"),  # the home queues' bulk actions
 ]

@@ -15,10 +15,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingling.accounts.permissions import Perm, can, covers
+from qingling.accounts.selectors import staff_covering
 from qingling.cases.lifecycle import OPEN_STATUSES
 from qingling.cases.models import Case, Payment, Service
 from qingling.cases.selectors import case_outstanding, case_payer_choices
@@ -35,6 +37,8 @@ from qingling.core.services import (
 )
 from qingling.core.transitions import Transition
 from qingling.core.uploads import EXTENSIONS, evidence_check
+from qingling.notify.models import NotificationKind
+from qingling.notify.services import notification_send_on_commit
 from qingling.parties.models import Organization, Person
 from qingling.parties.services import person_find_or_register
 from qingling.sanctions.documents import (
@@ -272,6 +276,15 @@ def listing_propose(
             "persons": [p.pk for p, _role in persons],
         },
         reason=reason,
+    )
+    notification_send_on_commit(
+        recipients=staff_covering(perm=Perm.LISTING_DECIDE, division_code=case.division_id),
+        kind=NotificationKind.APPROVAL,
+        text=_("%(organization)s is proposed for the blacklist (case %(number)s): your decision.")
+        % {"organization": listing.organization, "number": case.number},
+        url=reverse("sanctions:listing_detail", args=[listing.public_id]),
+        subject=listing,
+        actor=actor,
     )
     return listing
 
@@ -940,9 +953,49 @@ def _listing_alert(listing: Listing, clock_name: str, level: str, due: dt.date) 
                 obj=listing,
                 after={"clock": clock_name, "due": due.isoformat()},
             )
+            _clock_notify(
+                listing.case,
+                kind=NotificationKind.DEADLINE,
+                text=_("Blacklist entry for %(organization)s: %(clock)s ends %(due)s.")
+                % {
+                    "organization": listing.organization,
+                    "clock": ListingClock(clock_name).label,
+                    "due": due.isoformat(),
+                },
+                url=reverse("sanctions:listing_detail", args=[listing.public_id]),
+                due=due,
+                subject=listing,
+                dedupe_key=f"listing.{clock_name}_{level}:{listing.pk}:{due}",
+            )
     except IntegrityError:
         return 0
     return 1
+
+
+def _clock_notify(
+    case: Case,
+    *,
+    kind: str,
+    text: str,
+    url: str,
+    due: dt.date | None,
+    subject: Listing | Referral,
+    dedupe_key: str,
+) -> None:
+    """Tell the case's inspectors and the chiefs over it of a clock, after commit."""
+    notification_send_on_commit(
+        recipients=[
+            *(a.inspector for a in case_inspectors(case)),
+            *staff_covering(perm=Perm.CASE_APPROVE, division_code=case.division_id),
+        ],
+        kind=kind,
+        text=text,
+        url=url,
+        due=due,
+        subject=subject,
+        dedupe_key=dedupe_key,
+        actor=None,
+    )
 
 
 def listing_clock_due(listing: Listing) -> list[tuple[str, dt.date, int]]:
@@ -1238,6 +1291,16 @@ def referral_propose(
             "conditions": conditions.as_json(),
         },
         reason=report,
+    )
+    notification_send_on_commit(
+        recipients=staff_covering(perm=Perm.REFERRAL_DECIDE, division_code=case.division_id),
+        kind=NotificationKind.APPROVAL,
+        text=_("Case %(number)s: a transfer to the police waits for your approval.")
+        % {"number": case.number},
+        url=reverse("sanctions:referral_detail", args=[referral.public_id]),
+        due=referral.decision_due,
+        subject=referral,
+        actor=actor,
     )
     return referral
 
@@ -1637,6 +1700,28 @@ def _alert(referral: Referral, clock_name: str, level: str, due: str, now: dt.da
                 action=f"referral.{level}",
                 obj=referral,
                 after={"clock": clock_name, "due": due, "case_number": referral.case.number},
+            )
+            escalation = level == ReferralAlert.Level.ESCALATION
+            _clock_notify(
+                referral.case,
+                kind=NotificationKind.ESCALATION if escalation else NotificationKind.DEADLINE,
+                text=(
+                    _(
+                        "Escalated (督办): case %(number)s, transfer to the police: "
+                        "%(clock)s was due %(due)s."
+                    )
+                    if escalation
+                    else _("Case %(number)s, transfer to the police: %(clock)s is due %(due)s.")
+                )
+                % {
+                    "number": referral.case.number,
+                    "clock": ReferralClock(clock_name).label,
+                    "due": due[:16].replace("T", " "),
+                },
+                url=reverse("sanctions:referral_detail", args=[referral.public_id]),
+                due=dt.date.fromisoformat(due[:10]),
+                subject=referral,
+                dedupe_key=f"referral.{level}:{referral.pk}:{clock_name}:{due}",
             )
     except IntegrityError:
         return 0

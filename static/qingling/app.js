@@ -2,6 +2,7 @@
 // allows no inline script or onclick="" attribute:
 //   <button data-print>            prints the page
 //   <select data-autosubmit>       sends its form when the choice changes
+//   <input data-check-all="id">    ticks or unticks every row box inside the element #id
 //   #error-summary                 a refused form: the summary is focused, so a screen reader
 //                                  and a phone's viewport start at what to correct
 //   <input type=file data-max-bytes accept data-too-large data-wrong-type>
@@ -26,6 +27,14 @@
     }
     if (target && target.matches && target.matches("input[type=file][data-max-bytes]")) {
       fileCheck(target);
+    }
+    if (target && target.hasAttribute && target.hasAttribute("data-check-all")) {
+      var scope = document.getElementById(target.getAttribute("data-check-all"));
+      if (scope) {
+        scope.querySelectorAll("input[name=rows]").forEach(function (box) {
+          box.checked = target.checked;
+        });
+      }
     }
   });
 

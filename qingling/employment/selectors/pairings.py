@@ -157,3 +157,13 @@ def pairings_not_contacted(
     return pairings.select_related("officer", "seeker__person", "seeker__division").order_by(
         "started_on", "seeker__division_id", "seeker__township", "seeker__village", "id"
     )
+
+
+def pairings_by_ids(*, user: User, today: dt.date, ids: list[str]) -> list[Pairing]:
+    """The user's own pairings not yet contacted among ``ids`` (a bulk action's rows)."""
+    wanted = [int(raw) for raw in ids if raw.isdigit()]
+    found = {
+        p.pk: p
+        for p in pairings_not_contacted(user=user, today=today, officer=user).filter(pk__in=wanted)
+    }
+    return [found[key] for key in wanted if key in found]

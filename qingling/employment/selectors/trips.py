@@ -234,3 +234,9 @@ def trip_manifest_workbook(*, trip: Trip, rows: Iterable[ManifestRow], target: I
         count += 1
     workbook.save(target)
     return count
+
+
+def trips_on(*, day: dt.date) -> QuerySet[Trip]:
+    """The buses leaving or on the road on ``day`` (the employment officer's home), with
+    passengers and boarded counted; cancelled ones left out."""
+    return trip_list(date=day).exclude(status=Trip.Status.CANCELLED)

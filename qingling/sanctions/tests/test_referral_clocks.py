@@ -183,3 +183,30 @@ class ReferralClocksTests(BaseTestCase):
                     actor=self.inspector,
                 )
         self.assertTrue(AuditEvent.objects.filter(action="referral.copied").exists())
+
+
+@THRESHOLDS
+@override_settings(LANGUAGE_CODE="en")
+class ReferralClockNotificationTests(BaseTestCase):
+    def test_the_decision_clock_warns_the_case_team_and_escalates_once(self) -> None:
+        from qingling.notify.models import Notification, NotificationKind
+
+        case = make_ordered_case(self)
+        with at("2026-12-17 10:00+08:00"):
+            make_referral(self, case)
+        Notification.objects.all().delete()  # the proposal's approval request
+        for moment in (
+            "2026-12-20 10:00+08:00",
+            "2026-12-20 11:00+08:00",
+            "2026-12-22 10:00+08:00",
+        ):
+            with at(moment), self.captureOnCommitCallbacks(execute=True):
+                referral_clocks()
+        kinds = Notification.objects.values_list("kind", flat=True)
+        self.assertEqual(set(kinds), {NotificationKind.DEADLINE, NotificationKind.ESCALATION})
+        warned = Notification.objects.filter(kind=NotificationKind.DEADLINE)
+        self.assertEqual(
+            set(warned.values_list("recipient__username", flat=True)),
+            {"inspector", "inspector2", "chief", "director"},
+        )
+        self.assertIn("transfer to the police", warned.first().text)  # type: ignore[union-attr]
