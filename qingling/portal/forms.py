@@ -53,7 +53,7 @@ class PaymentProofForm(forms.Form):
 
 class UploadForm(forms.Form):
     project = forms.ChoiceField(label=_("Project"))
-    file = forms.FileField(label=_("File (XLSX)"))
+    file = forms.FileField(label=_("File"))
 
     def __init__(self, *args: Any, projects: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

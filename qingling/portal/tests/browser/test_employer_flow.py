@@ -3,6 +3,7 @@ import random
 import tempfile
 from typing import Any
 
+import openpyxl
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
@@ -12,8 +13,12 @@ from qingling.accounts.services import org_unit_create, staff_create
 from qingling.cases.models import Service
 from qingling.core.browser import PHONE, chromium
 from qingling.core.models import Division
+from qingling.parties.demo import fake_id_number
+from qingling.parties.models import ProjectParty
+from qingling.parties.services import project_party_add
 from qingling.portal.models import PaymentProof
 from qingling.portal.tests.world import PDF, build_world
+from qingling.testing import make_organization
 
 SCREENSHOTS = "var/screenshots"
 PASSWORD = "secret-portal-1"
@@ -179,3 +184,91 @@ class EmployerFlowTests(StaticLiveServerTestCase):
         assert "8000" in inspector.inner_text("#fact-portal")
         inspector.goto(f"{base}/portal/staff/cases/{w.case.public_id}/")
         self.shot(inspector, "staff-case-desktop", phone=False)
+
+    def test_a_new_employer_uploads_its_files_answers_a_warning_and_the_checklist_changes(
+        self,
+    ) -> None:
+        """The bureau opens an account for a subcontractor of the project; on a phone the
+        subcontractor uploads its roster and a payroll sheet with a worker who is not on
+        it, sees that row explained, and answers the project's warning with proof; the
+        inspector sees the project's checklist change (issue 15, "Done means")."""
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        w = self.world
+        base = self.live_server_url
+        project = w.project
+        project.code = "LY-QL-03"
+        project.save(update_fields=["code"])
+        subcontractor = make_organization(self.rng, name="辽源市青岭劳务有限公司")
+        project_party_add(
+            project=project,
+            organization=subcontractor,
+            role=ProjectParty.Role.SUBCONTRACTOR,
+            actor=self.chief,
+        )
+        on_roster, not_on_roster = fake_id_number(self.rng), fake_id_number(self.rng)
+        roster = os.path.join(self.media.name, "花名册.xlsx")
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.append(["姓名", "身份证号", "工种"])
+        sheet.append(["张大力", on_roster, "木工"])
+        workbook.save(roster)
+        payroll = os.path.join(self.media.name, "工资表.csv")
+        with open(payroll, "w", encoding="utf-8") as handle:
+            handle.write("project_code,worker_id,wage_month,amount,paid_on,via_wage_account\n")
+            handle.write(f"LY-QL-03,{on_roster},2026-10,4200.00,2026-11-10,1\n")
+            handle.write(f"LY-QL-03,{not_on_roster},2026-10,3900.00,2026-11-10,1\n")
+        with chromium() as browser:
+            inspector = self.staff(browser, "inspector")
+            checklist = f"{base}/prevention/compliance/{project.public_id}/"
+            inspector.goto(checklist)
+            roster_item = "li[data-item=roster]"
+            assert inspector.get_attribute(roster_item, "data-state") != "ok"
+
+            # The bureau opens the subcontractor's account.
+            chief = self.staff(browser, "chief")
+            chief.goto(f"{base}/portal/staff/accounts/")
+            chief.fill("#id_credit_code", subcontractor.credit_code)
+            chief.fill("#id_contact_name", "周会计")
+            chief.click("form.card button[type=submit]")
+            link = chief.inner_text("#set-password-link").strip()
+
+            # On a phone: password, sign-in, the two files.
+            phone = browser.new_context(**PHONE).new_page()
+            phone.goto(link)
+            phone.fill("#id_new_password1", "qingling-labour-2026")
+            phone.fill("#id_new_password2", "qingling-labour-2026")
+            phone.click("button[type=submit]")
+            phone.wait_for_url(f"{base}/portal/login/")
+            phone.fill("#id_username", subcontractor.credit_code)
+            phone.fill("#id_password", "qingling-labour-2026")
+            phone.click("button[type=submit]")
+            phone.wait_for_url(f"{base}/portal/")
+            phone.goto(f"{base}/portal/uploads/")
+            phone.select_option("#id_roster-project", str(project.public_id))
+            phone.set_input_files("#id_roster-file", roster)
+            phone.click("#upload-roster button[type=submit]")
+            phone.wait_for_selector(".flash")
+            phone.select_option("#id_payroll-project", str(project.public_id))
+            phone.set_input_files("#id_payroll-file", payroll)
+            phone.click("#upload-payroll button[type=submit]")
+            phone.wait_for_selector("#upload-failures")
+            refused = phone.inner_text("#upload-failures")
+            assert "第3行" in refused and "名册" in refused, refused  # the worker off the roster
+            assert "第2行" not in refused, refused
+            self.shot(phone, "upload-refused-phone")
+
+            # It answers the project's warning with proof of payment.
+            phone.goto(f"{base}/portal/warnings/{w.warning.public_id}/")
+            phone.fill("#id_amount", "3900.00")
+            phone.fill("#id_paid_on", "2026-11-20")
+            phone.set_input_files("#id_attachments", self.proof)
+            phone.click("#proof-form button[type=submit]")
+            phone.wait_for_selector(".flash")
+            assert PaymentProof.objects.filter(warning=w.warning).count() == 1
+            self.shot(phone, "warning-answered-phone")
+
+            # The inspector sees the checklist change: the roster is now on file.
+            inspector.goto(checklist)
+            assert inspector.get_attribute(roster_item, "data-state") == "ok"
+            self.shot(inspector, "checklist-after-desktop", phone=False)
