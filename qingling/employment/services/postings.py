@@ -12,7 +12,7 @@ field, so a form and an import line show them all at once.
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -318,6 +318,25 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 @transaction.atomic
 def posting_transition(*, posting: Posting, to: str, actor: Actor, reason: str = "") -> Posting:
     """Move a posting along ``TRANSITIONS``; publishing re-checks the employer's flags."""
+    flags = employer_flags([posting.employer_id]) if to == S.PUBLISHED else {}
+    return _posting_move(posting=posting, to=to, actor=actor, reason=reason, flags=flags)
+
+
+@transaction.atomic
+def postings_publish(*, postings: Sequence[Posting], actor: Actor) -> list[Posting]:
+    """Publish these drafts together (e.g. what one import brought): each is published as
+    `posting_transition` would, with the employers' flags read once for all of them
+    rather than once a posting. One refused stops them all (nothing is published)."""
+    flags = employer_flags({posting.employer_id for posting in postings})
+    return [
+        _posting_move(posting=posting, to=S.PUBLISHED, actor=actor, reason="", flags=flags)
+        for posting in postings
+    ]
+
+
+def _posting_move(
+    *, posting: Posting, to: str, actor: Actor, reason: str, flags: dict[int, list[str]]
+) -> Posting:
     action = TRANSITIONS.get((posting.status, to))
     if action is None:
         raise Conflict(
@@ -327,10 +346,10 @@ def posting_transition(*, posting: Posting, to: str, actor: Actor, reason: str =
         )
     values: dict[str, Any] = {"status": to}
     if to == S.PUBLISHED:
-        if flags := employer_flags([posting.employer_id]).get(posting.employer_id):
+        if reasons := flags.get(posting.employer_id):
             raise Conflict(
                 _("This employer's jobs may not be offered to workers: %(why)s")
-                % {"why": " ".join(flags)},
+                % {"why": " ".join(reasons)},
                 code="employer_flagged",
             )
         if posting.expires_on < clock.local_today():

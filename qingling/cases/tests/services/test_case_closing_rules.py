@@ -44,7 +44,9 @@ class CaseClosingRulesTests(BaseTestCase):
                 case_transition(
                     case=case, target=CaseStatus.CLOSED, actor=self.chief, outcome=outcome
                 )
-            self.assertIn("every claim and every ordered compensation is paid", caught.exception.message)
+            self.assertIn(
+                "every claim and every ordered compensation is paid", caught.exception.message
+            )
             self.assertIn("王建国: 0.01 yuan", caught.exception.message)
             self.assertEqual(list(caught.exception.extra["fields"]), ["outcome"])
         self.assertEqual(Case.objects.get(pk=case.pk).status, CaseStatus.CLOSING_REQUESTED)
