@@ -41,14 +41,16 @@ $(KEYS):
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 	@echo "created $@"
 
+# The system checks run once, by `qingling check --database default`, before the server
+# starts (not again in each command: each run costs seconds on a small machine).
 run: setup
 	@echo "run: creating or updating the database (about 20 s the first time) ..."
-	$(BIN)/qingling migrate --noinput
+	$(BIN)/qingling migrate --noinput --skip-checks
 	$(BIN)/qingling createcachetable
-	$(BIN)/qingling scenario liaoyuan-2021 --if-empty
+	$(BIN)/qingling scenario liaoyuan-2021 --if-empty --skip-checks
 	$(BIN)/qingling check --database default
 	@echo "Qingling at http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
-	QINGLING_DEBUG=1 QINGLING_DEMO_CLOCK=1 $(BIN)/qingling serve 127.0.0.1:8000
+	QINGLING_DEBUG=1 QINGLING_DEMO_CLOCK=1 $(BIN)/qingling serve 127.0.0.1:8000 --skip-checks
 
 lint: setup
 	$(BIN)/ruff check .

@@ -166,7 +166,7 @@ def _push_one(
                 )
         except IntegrityError:  # another run recorded this message first
             return False
-        push.postings.set(postings)
+        push.postings.add(*postings)  # a new row: nothing to compare with
         audit_event_record(
             actor=actor,
             action="push.send",

@@ -343,8 +343,12 @@ def _write(
             _("This worker was registered at the same moment; send again to update it."),
             code="seeker_conflict",
         ) from None
-    seeker.occupations.set(checked.occupations)
-    seeker.destinations.set(checked.destinations)
+    if created:  # nothing to compare with: add, without reading the (empty) lists first
+        seeker.occupations.add(*checked.occupations)
+        seeker.destinations.add(*checked.destinations)
+    else:
+        seeker.occupations.set(checked.occupations)
+        seeker.destinations.set(checked.destinations)
     if before is not None:
         _release_seat_if_travel_changed(seeker, before, actor)
     audit_event_record(
