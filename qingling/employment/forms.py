@@ -471,7 +471,7 @@ class EscortForm(forms.Form):
         self.escorts = {str(user.pk): user for user in trip_escorts()}
         self.fields["escort"].choices = [  # type: ignore[attr-defined]
             ("", gettext_lazy("nobody")),
-            *((pk, user.get_full_name() or user.username) for pk, user in self.escorts.items()),
+            *((pk, str(user)) for pk, user in self.escorts.items()),
         ]
 
     def chosen(self) -> Any:

@@ -134,7 +134,7 @@ def trip_destinations() -> QuerySet[Division]:
 
 
 def trip_get(*, public_id: uuid.UUID) -> Trip:
-    trip = Trip.objects.select_related("destination").filter(public_id=public_id).first()
+    trip = Trip.objects.select_related("destination", "escort").filter(public_id=public_id).first()
     if trip is None:
         raise Http404
     return trip
