@@ -48,6 +48,7 @@ from qingling.core.services import (
 from qingling.employment.buses import Bus, TravelRequest, plan_buses
 from qingling.employment.models import Seeker, Trip, TripSeat
 from qingling.employment.selectors.trips import trip_candidates
+from qingling.parties.services import personal_data_reveal_count
 
 MAX_SEATS = 99
 """The largest coach we plan for; observed loads are 35 to 52 (docs/employment.md)."""
@@ -416,8 +417,9 @@ def trip_escort_set(*, trip: Trip, escort: User | None, actor: Actor) -> Trip:
 def trip_seat_phone_reveal(*, seat: TripSeat, actor: Actor) -> str:
     """The full mobile number of a passenger, for the trip's escort only, while the trip
     is planned or on the road (so that a worker who has not come can be called). Each
-    reveal is an audit row on the person (``person.reveal_phone``) naming the trip and seat;
-    everyone else, and the escort on other trips, sees the masked number."""
+    reveal is an audit row on the person (``person.reveal_phone``) naming the trip and seat,
+    and counts against the escort's personal-data limit like any reveal; everyone else,
+    and the escort on other trips, sees the masked number."""
     trip = seat.trip
     if actor is None or trip.escort_id is None or trip.escort_id != actor.pk:
         raise Forbidden(
@@ -433,6 +435,7 @@ def trip_seat_phone_reveal(*, seat: TripSeat, actor: Actor) -> str:
     if not person.phone_sealed:
         raise InvalidInput(_("No mobile number is recorded for this worker."))
     with transaction.atomic():
+        personal_data_reveal_count(actor=actor)  # the limit shared with every reveal
         audit_event_record(
             actor=actor,
             action="person.reveal_phone",

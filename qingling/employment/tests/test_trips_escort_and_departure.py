@@ -2,7 +2,7 @@ import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
-from qingling.core.exceptions import ApplicationError, Forbidden
+from qingling.core.exceptions import ApplicationError, Forbidden, TooManyRequests
 from qingling.core.models import AuditEvent
 from qingling.core.personal_data import unseal
 from qingling.employment.models import Trip, TripSeat
@@ -95,6 +95,14 @@ class TripEscortTests(EmploymentWorld):
         self.assertEqual(event.object_id, str(self.worker.person.pk))
         self.assertIn(self.trip.number, event.reason)
         self.assertNotIn(self.full, f"{event.before} {event.after} {event.reason}")
+
+    @override_settings(QINGLING_PERSONAL_DATA_LIMIT=2)
+    def test_the_escorts_reveals_count_against_the_personal_data_limit(self) -> None:
+        trip_seat_phone_reveal(seat=self.seat, actor=self.escort)
+        trip_seat_phone_reveal(seat=self.seat, actor=self.escort)
+        with self.assertRaises(TooManyRequests):
+            trip_seat_phone_reveal(seat=self.seat, actor=self.escort)
+        self.assertEqual(AuditEvent.objects.filter(action="person.reveal_phone").count(), 2)
 
     def test_nobody_else_sees_it_nor_the_escort_once_the_bus_arrived(self) -> None:
         for other in (self.employment, self.director, None):
