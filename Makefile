@@ -1,5 +1,6 @@
 # Thin aliases so the same commands run on a laptop and in CI. See README.md.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -14,9 +15,13 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Qingling needs Python 3.11"'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 	  echo "python3 -m venv failed: on Debian, apt-get install python3-venv"; exit 1; }
-	@echo "setup: installing Qingling's Python packages into $(VENV) (once; 1-3 minutes) ..."
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "setup: 1/2 updating pip in $(VENV) ..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@echo "setup: 2/2 installing Qingling's Python packages into $(VENV) (once; 1-3 minutes; each package is named as it comes) ..."
+	@set -o pipefail; $(BIN)/python -m pip install --disable-pip-version-check -e '.[dev]' \
+	  | sed -u -n -e '/^Collecting /{s/^Collecting /setup:   fetching /;p;}' \
+	    -e '/^Installing collected/{s/.*/setup:   installing them .../;p;}' \
+	    -e '/^Successfully installed/{s/.*/setup:   done/;p;}'
 	@echo "setup: packages installed"
 	@touch $(STAMP)
 
@@ -36,13 +41,16 @@ $(KEYS):
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 	@echo "created $@"
 
+# The system checks run once, by `qingling check --database default`, before the server
+# starts (not again in each command: each run costs seconds on a small machine).
 run: setup
-	$(BIN)/qingling migrate --noinput
+	@echo "run: creating or updating the database (about 20 s the first time) ..."
+	$(BIN)/qingling migrate --noinput --skip-checks
 	$(BIN)/qingling createcachetable
-	$(BIN)/qingling scenario liaoyuan-2021 --if-empty
+	$(BIN)/qingling scenario liaoyuan-2021 --if-empty --skip-checks
 	$(BIN)/qingling check --database default
 	@echo "Qingling at http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)"
-	QINGLING_DEBUG=1 QINGLING_DEMO_CLOCK=1 $(BIN)/qingling serve 127.0.0.1:8000
+	QINGLING_DEBUG=1 QINGLING_DEMO_CLOCK=1 $(BIN)/qingling serve 127.0.0.1:8000 --skip-checks
 
 lint: setup
 	$(BIN)/ruff check .

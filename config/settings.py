@@ -633,6 +633,7 @@ QINGLING_IMPORT_KINDS = {
     "cases.claims": "qingling.cases.imports.claims_import_file",
     "employment.seekers": "qingling.employment.services.seekers.seeker_import",
     "employment.postings": "qingling.employment.services.postings.posting_import",
+    "employment.push": "qingling.employment.services.pushes.push_job_run",
     "parties.roster": "qingling.parties.services.roster_import_file",
     "prevention.month": "qingling.prevention.services.monitoring_month_import",
 }
@@ -641,7 +642,7 @@ QINGLING_IMPORT_KINDS = {
 # twice. A job of these kinds whose worker died is queued again; of the others (postings:
 # a row without a reference would be added again) it is failed with the reason.
 QINGLING_IMPORT_RERUNNABLE = frozenset(
-    {"cases.claims", "employment.seekers", "parties.roster", "prevention.month"}
+    {"cases.claims", "employment.push", "employment.seekers", "parties.roster", "prevention.month"}
 )
 # The outbox: gateway name → class; an undeliverable message fails after this many attempts.
 QINGLING_NOTIFY_GATEWAYS = {

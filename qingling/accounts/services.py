@@ -1,12 +1,13 @@
 """Writes for staff and org units."""
 
 from axes.models import AccessAttempt
+from django.contrib.auth.hashers import identify_hasher
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qingling.accounts.models import OrgUnit, Role, User
 from qingling.accounts.permissions import Perm, can
-from qingling.core.exceptions import Forbidden, NotFound
+from qingling.core.exceptions import Forbidden, InvalidInput, NotFound
 from qingling.core.models import Division
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 
@@ -41,10 +42,18 @@ def staff_create(
     full_name: str,
     role: str,
     org_unit: OrgUnit | None,
-    password: str,
+    password: str = "",
+    password_hash: str = "",
     actor: Actor,
     enforcement_card_number: str = "",
 ) -> User:
+    """Create a member of staff with a password, or with a password already hashed by
+    ``make_password`` (``password_hash``: accounts moved from elsewhere, or the demo's
+    many sign-ins of one published password, hashed once rather than once each)."""
+    if bool(password) == bool(password_hash):
+        raise InvalidInput(_("Give a password."), extra={"fields": {"password": [_("Required.")]}})
+    if password_hash:
+        identify_hasher(password_hash)  # a ValueError for anything make_password did not make
     user = User(
         username=username,
         full_name=full_name,
@@ -53,7 +62,10 @@ def staff_create(
         org_unit=org_unit,
         is_staff=role == Role.ADMINISTRATOR,
     )
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.full_clean()
     user.save()
     audit_event_record(

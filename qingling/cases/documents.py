@@ -384,13 +384,18 @@ def _borders(table: Table) -> None:
 def _insert_table(document: DocxDocument, paragraph: Paragraph, rows: list[list[str]]) -> None:
     """Put the rows as a table where the paragraph is; the paragraph stays, emptied (a table
     cell must end with a paragraph)."""
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    columns = len(rows[0])
+    table = document.add_table(rows=len(rows), cols=columns)
     _borders(table)
+    # The cells read once, in order: ``table.cell(r, c)`` walks every cell of the table
+    # on each call, which made a table of 60 workers cost seconds.
+    cells = table._cells
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            table.cell(r, c).text = value
+            cell = cells[r * columns + c]
+            cell.text = value
             if r == 0:
-                for run in table.cell(r, c).paragraphs[0].runs:
+                for run in cell.paragraphs[0].runs:
                     run.bold = True
     paragraph._p.addprevious(table._tbl)
     for run in paragraph.runs:
@@ -447,11 +452,11 @@ def render_docx(template: Path, values: Mapping[str, str], workers: list[list[st
     page_a4(document)
     text_values = dict(values)
     text_values[WORKERS_TABLE] = "\n".join("　".join(row) for row in workers[1:])
-    seen: list[Any] = []  # merged cells repeat their paragraphs
+    seen: set[int] = set()  # merged cells repeat their paragraphs
     for paragraph in _paragraphs(document):
-        if any(paragraph._p is element for element in seen):
+        if id(paragraph._p) in seen:
             continue
-        seen.append(paragraph._p)
+        seen.add(id(paragraph._p))
         if paragraph.text.strip() == "{{" + WORKERS_TABLE + "}}":
             _insert_table(document, paragraph, workers)
         else:

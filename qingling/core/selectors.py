@@ -20,6 +20,7 @@ from qingling.core.models import (
     Division,
     ImportJob,
 )
+from qingling.core.places import Place, PlaceIndex
 
 _cached_calendar: tuple[tuple[int, int | None], WorkCalendar] | None = None
 
@@ -90,6 +91,16 @@ def division_list(*, within: str | None = None) -> QuerySet[Division]:
 
 def division_get(*, code: str) -> Division | None:
     return Division.objects.filter(code=code).first()
+
+
+def place_index() -> PlaceIndex:
+    """Every division, to resolve places as people write them (one query)."""
+    return PlaceIndex(
+        Place(code, name, level, parent)
+        for code, name, level, parent in Division.objects.values_list(
+            "code", "name", "level", "parent_id"
+        )
+    )
 
 
 def import_job_get_for_user(*, user: object, public_id: uuid.UUID) -> ImportJob:

@@ -10,15 +10,21 @@ from django.utils.translation import gettext_lazy
 
 from qingling.core.forms import ImportFileField, PhoneCodeField
 from qingling.core.models import Division
+from qingling.core.places import PlaceMatch
+from qingling.core.selectors import place_index
 from qingling.employment.models import ContactChannel, Occupation, Posting, Trip
+from qingling.employment.selectors.occupations import occupation_choices
+from qingling.employment.selectors.seekers import township_names
 from qingling.employment.selectors.trips import (
     TRAVELLED,
     trip_destinations,
     trip_destinations_waiting,
+    trip_escorts,
 )
 from qingling.employment.services.postings import PostingInput
 from qingling.employment.services.seekers import SeekerInput, city_counties
 from qingling.employment.services.trips import (
+    DEPARTURE_NOTE_MAX,
     MAX_SEATS,
     ORIGIN_MAX,
     RECEIVED_BY_MAX,
@@ -26,31 +32,101 @@ from qingling.employment.services.trips import (
 
 DATE = forms.DateInput(attrs={"type": "date"})
 SEPARATORS = re.compile(r"[、，,;；/\s]+")
+SINGLE_SEPARATORS = re.compile(r"[、，,;；/]+")
+
+
+class DivisionPicker(forms.TextInput):
+    """A text box for places with a list to search ("大连" offers 辽宁省大连市) and, beside
+    it, province → city → county lists whose choice is added to the box."""
+
+    template_name = "employment/widgets/division_picker.html"
+
+    def __init__(self, *, single: bool = False, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.single = single
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["attrs"]["list"] = f"{widget['attrs'].get('id', name)}-places"
+        widget["tree_id"] = f"{widget['attrs'].get('id', name)}-tree"
+        widget["single"] = self.single
+        widget["places"] = place_index().labels()
+        widget["tree"] = [
+            [code, name, parent or ""]
+            for code, name, parent in Division.objects.values_list("code", "name", "parent_id")
+        ]
+        return context
+
+
+class SuggestInput(forms.TextInput):
+    """A text box that offers the values already on file (free text all the same)."""
+
+    template_name = "employment/widgets/suggest_input.html"
+
+    def __init__(self, *, suggestions: Any = (), attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.suggestions = suggestions
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["attrs"]["list"] = f"{widget['attrs'].get('id', name)}-suggestions"
+        widget["suggestions"] = self.suggestions() if callable(self.suggestions) else []
+        return context
 
 
 class DivisionNamesField(forms.CharField):
-    """Places typed as names or codes ("大连市、山东省"), cleaned to division codes."""
+    """Places written as people write them ("辽宁省大连市、山东省", "大连", codes), cleaned to
+    `PlaceMatch` rows: the division and what was written finer than it (kept as text)."""
+
+    widget = DivisionPicker
 
     def __init__(self, *, single: bool = False, **kwargs: Any) -> None:
         self.single = single
         kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", DivisionPicker(single=single))
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> Any:
         text = super().clean(value)
-        parts = [part for part in SEPARATORS.split(text or "") if part]
+        separators = SINGLE_SEPARATORS if self.single else SEPARATORS
+        parts = [part for part in separators.split(text or "") if part]
         if self.single and len(parts) > 1:
             raise forms.ValidationError(_("Name one place."))
-        found = dict(Division.objects.filter(name__in=parts).values_list("name", "code")) | dict(
-            Division.objects.filter(code__in=parts).values_list("code", "code")
-        )
-        if unknown := [part for part in parts if part not in found]:
+        index = place_index()
+        matches: list[PlaceMatch] = []
+        unknown = []
+        for part in parts:
+            match = index.resolve(part)
+            if match is None:
+                unknown.append(part)
+            elif matches and matches[-1].place in match.path:  # "辽宁省 大连市": one place
+                matches[-1] = match
+            else:
+                matches.append(match)
+        if unknown:
             raise forms.ValidationError(
-                _("Unknown places: %(names)s. Write a province or city, e.g. 大连市 or 山东省.")
+                _(
+                    "Unknown places: %(names)s. Choose one from the list, or write a province "
+                    "or city, e.g. 辽宁省大连市 or 山东省."
+                )
                 % {"names": "、".join(unknown)}
             )
-        codes = [found[part] for part in parts]
-        return (codes[0] if codes else "") if self.single else codes
+        return (matches[0] if matches else None) if self.single else matches
+
+
+def place_codes(matches: list[PlaceMatch]) -> list[str]:
+    return list(dict.fromkeys(match.place.code for match in matches))
+
+
+def place_detail(matches: list[PlaceMatch | None]) -> str:
+    """The places written finer than the division table, as written, joined by 、."""
+    labels = [match.label for match in matches if match is not None and match.rest]
+    return "、".join(dict.fromkeys(labels))[:200]
+
+
+SEARCH_LABEL = gettext_lazy("Search the list, e.g. 焊 or 家政")
 
 
 def _medium_groups() -> forms.ModelMultipleChoiceField[Occupation]:
@@ -59,7 +135,9 @@ def _medium_groups() -> forms.ModelMultipleChoiceField[Occupation]:
         required=False,
         label=gettext_lazy("Kinds of work wanted"),
         help_text=gettext_lazy("None chosen: any work."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(
+            attrs={"size": 8, "data-searchable": "", "data-search-label": SEARCH_LABEL}
+        ),
     )
 
 
@@ -79,7 +157,12 @@ class SeekerForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     division = forms.ChoiceField(label=gettext_lazy("County or district"))
-    township = forms.CharField(label=gettext_lazy("Township or street"), max_length=50)
+    township = forms.CharField(
+        label=gettext_lazy("Township or street"),
+        max_length=50,
+        widget=SuggestInput(suggestions=township_names),
+        help_text=gettext_lazy("Choose from the list, or write it if it is not there."),
+    )
     village = forms.CharField(
         label=gettext_lazy("Village or community"), max_length=50, required=False
     )
@@ -139,6 +222,9 @@ class SeekerForm(forms.Form):
             del self.fields["personalised"]  # the worker's own choice (PIPL Art. 24)
         else:
             self.fields["code"] = PhoneCodeField()
+        occupations = self.fields["occupations"]
+        assert isinstance(occupations, forms.ModelMultipleChoiceField)
+        occupations.widget.choices = occupation_choices()
         counties = city_counties()
         division = self.fields["division"]
         assert isinstance(division, forms.ChoiceField)
@@ -157,13 +243,16 @@ class SeekerForm(forms.Form):
             village=data["village"],
             going_out=data["going_out"],
             occupation_codes=[o.code for o in data["occupations"]],
-            destination_codes=data["destinations"],
+            destination_codes=place_codes(data["destinations"]),
             wage_expected=data["wage_expected"],
             earliest=data["earliest"],
             latest=data["latest"],
             job_confirmed=data["job_confirmed"],
             confirmed_employer=data["confirmed_employer"],
-            confirmed_destination_code=data["confirmed_destination"],
+            confirmed_destination_code=(
+                data["confirmed_destination"].place.code if data["confirmed_destination"] else ""
+            ),
+            place_detail=place_detail([*data["destinations"], data["confirmed_destination"]]),
             training_need=data["training_need"],
             transport_needed=data["transport_needed"],
             contact_consent=data["contact_consent"],
@@ -195,6 +284,7 @@ class PostingForm(forms.Form):
     occupation = forms.ModelChoiceField(
         queryset=Occupation.objects.filter(parent__isnull=False),
         label=gettext_lazy("Occupation group"),
+        widget=forms.Select(attrs={"data-searchable": "", "data-search-label": SEARCH_LABEL}),
     )
     headcount = forms.IntegerField(label=gettext_lazy("Headcount"), min_value=1)
     requirements = forms.CharField(
@@ -227,6 +317,12 @@ class PostingForm(forms.Form):
     )
     expires_on = forms.DateField(label=gettext_lazy("Valid until"), widget=DATE)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        occupation = self.fields["occupation"]
+        assert isinstance(occupation, forms.ModelChoiceField)
+        occupation.widget.choices = [("", "—"), *occupation_choices()]
+
     def to_input(self) -> PostingInput:
         data = self.cleaned_data
         return PostingInput(
@@ -238,8 +334,8 @@ class PostingForm(forms.Form):
             headcount=data["headcount"],
             requirements=data["requirements"],
             work_content=data["work_content"],
-            place_code=data["place"],
-            address=data["address"],
+            place_code=data["place"].place.code,
+            address=_with_detail(data["address"], data["place"]),
             pay_min=data["pay_min"],
             pay_max=data["pay_max"] or data["pay_min"],
             contact=data["contact"],
@@ -249,6 +345,14 @@ class PostingForm(forms.Form):
             source=data["source"],
             source_name=data["source_name"],
         )
+
+
+def _with_detail(address: str, place: PlaceMatch) -> str:
+    """The address, led by what the place said finer than a city ("甘井子区") unless the
+    address says it already."""
+    if not place.rest or place.rest in address:
+        return address
+    return f"{place.rest} {address}".strip()[:200]
 
 
 class BoardFilterForm(forms.Form):
@@ -348,3 +452,27 @@ class ArrivalForm(forms.Form):
         max_length=RECEIVED_BY_MAX,
         help_text=gettext_lazy("The receiving unit or person at the destination (抵达交接)."),
     )
+
+
+class DepartureForm(forms.Form):
+    departure_note = forms.CharField(
+        label=gettext_lazy("Why the bus leaves on another day than planned"),
+        max_length=DEPARTURE_NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class EscortForm(forms.Form):
+    escort = forms.ChoiceField(label=gettext_lazy("Escort"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.escorts = {str(user.pk): user for user in trip_escorts()}
+        self.fields["escort"].choices = [  # type: ignore[attr-defined]
+            ("", gettext_lazy("nobody")),
+            *((pk, str(user)) for pk, user in self.escorts.items()),
+        ]
+
+    def chosen(self) -> Any:
+        return self.escorts.get(self.cleaned_data["escort"] or "")

@@ -88,6 +88,12 @@ class Seeker(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    place_detail = models.CharField(
+        _("places as written"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where a place was written finer than a city, e.g. 辽宁省大连市甘井子区."),
+    )
     training_need = models.CharField(_("training wanted"), max_length=200, blank=True)
     transport_needed = models.BooleanField(_("needs transport"), default=False)
     contact_consent = models.BooleanField(_("agrees to be contacted"), default=False)
@@ -358,6 +364,21 @@ class Trip(TimeStampedModel):
     departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
     arrived_at = models.DateTimeField(_("arrived at"), null=True, blank=True)
     received_by = models.CharField(_("handed over to"), max_length=100, blank=True)
+    departure_note = models.CharField(
+        _("why it left on another day"),
+        max_length=500,
+        blank=True,
+        help_text=_("Given when the bus departed on a day other than its planned date."),
+    )
+    escort = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escort"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The member of staff who travels with the bus and may call its passengers."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

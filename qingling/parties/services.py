@@ -190,6 +190,13 @@ def _require_person_jurisdiction(actor: Actor, person: Person) -> None:
         )
 
 
+def personal_data_reveal_count(*, actor: Actor) -> None:
+    """Count one full number shown to ``actor`` by another app's audited reveal (a bus
+    escort's call, employment) against the same limit as reveals and searches here;
+    TooManyRequests over it."""
+    _personal_data_limit_count(actor)
+
+
 @transaction.atomic
 def person_personal_data_reveal(
     *, person: Person, field: PersonalField, reason: str = "", actor: Actor

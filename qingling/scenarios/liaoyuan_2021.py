@@ -74,6 +74,7 @@ from qingling.core.calendars import add_working_days
 from qingling.core.models import Division
 from qingling.core.personal_data import blind_index
 from qingling.core.selectors import work_calendar
+from qingling.core.services import Actor
 from qingling.core.spreadsheets import csv_field
 from qingling.core.validators import normalize_id_number
 from qingling.employment.models import ContactChannel, Posting, Seeker, Trip
@@ -81,12 +82,12 @@ from qingling.employment.services.introductions import introduction_create, intr
 from qingling.employment.services.pairings import contact_record, pairings_balance
 from qingling.employment.services.postings import (
     PostingInput,
-    posting_transition,
     postings_expire_due,
     postings_import_rows,
+    postings_publish,
 )
 from qingling.employment.services.pushes import push_send
-from qingling.employment.services.seekers import SeekerInput, seeker_register
+from qingling.employment.services.seekers import SeekerInput, seekers_register
 from qingling.employment.services.trips import trip_seat_board, trip_transition, trips_plan
 from qingling.inspections.checklist import CheckItem, CheckResult
 from qingling.inspections.models import Campaign, Finding
@@ -116,9 +117,9 @@ from qingling.intake.services import (
     source_system_create,
 )
 from qingling.parties.demo import (
-    DEMO_PASSWORD,
     demo_card_number,
     demo_city_build,
+    demo_password_hash,
     fake_credit_code,
     fake_id_number,
 )
@@ -403,7 +404,7 @@ class _Season:
                     full_name=full_name,
                     role=role,
                     org_unit=units[unit],
-                    password=DEMO_PASSWORD,
+                    password_hash=demo_password_hash(),
                     actor=self.staff["admin"],
                     enforcement_card_number=demo_card_number(n) if role == Role.INSPECTOR else "",
                 )
@@ -1247,8 +1248,7 @@ class _Season:
             .order_by("reference")
         )
         with clock.frozen_at(self.at(self.today, 16, 45)):
-            for posting in postings:
-                posting_transition(posting=posting, to=Posting.Status.PUBLISHED, actor=officer)
+            for posting in postings_publish(postings=list(postings), actor=officer):
                 if posting.reference in {"BC2021-BUS-" + DALIAN, "BC2021-BUS-" + SHANDONG}:
                     self.bus_postings[posting.reference.rsplit("-", 1)[1]] = posting
         self.progress(
@@ -1326,22 +1326,27 @@ class _Season:
         officer = self.staff[OFFICERS[day % len(OFFICERS)]]
         count = SURVEY_PER_DAY + self.rng.randrange(-6, 7)
         bus_day = 20 <= day < 31
+        entries: list[tuple[SeekerInput, str, Actor]] = []
+        buses: list[str] = []
+        seated = {destination: len(seekers) for destination, seekers in self.bus_seekers.items()}
+        for number in range(count):
+            county = COUNTIES[(day + number) % len(COUNTIES)]
+            bus = ""
+            if bus_day and number < 6:
+                bus = DALIAN if seated[DALIAN] < 36 else SHANDONG
+                if seated[SHANDONG] >= 26:
+                    bus = ""
+            if bus:
+                seated[bus] += 1
+            source = Seeker.Source.SELF if number % 3 == 0 else Seeker.Source.STAFF
+            actor = None if source == Seeker.Source.SELF else officer
+            entries.append((self.seeker_input(county, bus=bus), source, actor))
+            buses.append(bus)
         with clock.frozen_at(self.at(self.today, 10)):
-            for number in range(count):
-                county = COUNTIES[(day + number) % len(COUNTIES)]
-                bus = ""
-                if bus_day and number < 6:
-                    bus = DALIAN if len(self.bus_seekers[DALIAN]) < 36 else SHANDONG
-                    if len(self.bus_seekers[SHANDONG]) >= 26:
-                        bus = ""
-                source = Seeker.Source.SELF if number % 3 == 0 else Seeker.Source.STAFF
-                seeker = seeker_register(
-                    data=self.seeker_input(county, bus=bus),
-                    source=source,
-                    actor=None if source == Seeker.Source.SELF else officer,
-                )
-                if bus:
-                    self.bus_seekers[bus].append(seeker)
+            seekers = seekers_register(entries=entries)
+        for bus, seeker in zip(buses, seekers, strict=True):
+            if bus:
+                self.bus_seekers[bus].append(seeker)
         self.result.add("seekers", count)
 
     def push(self) -> None:

@@ -117,6 +117,17 @@ def seeker_townships(*, user: object) -> list[tuple[str, str]]:
     )
 
 
+def township_names() -> list[str]:
+    """The townships and streets already written on registrations, to offer as a list
+    (there is no township table: they stay free text)."""
+    return list(
+        Seeker.objects.exclude(township="")
+        .order_by("township")
+        .values_list("township", flat=True)
+        .distinct()[:500]
+    )
+
+
 def recommendations_for_seeker(
     *, seeker: Seeker, today: dt.date, k: int = 10
 ) -> list[tuple[Posting, Match]]:

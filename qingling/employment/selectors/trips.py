@@ -22,7 +22,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
-from qingling.accounts.permissions import jurisdiction_prefix
+from qingling.accounts.models import User
+from qingling.accounts.permissions import Perm, can, jurisdiction_prefix
 from qingling.core.models import Division
 from qingling.core.spreadsheets import xlsx_row
 from qingling.employment.models import Seeker, Trip, TripSeat
@@ -35,6 +36,24 @@ def trip_jurisdiction_check(*, user: Any) -> None:
     prefix = jurisdiction_prefix(user)
     if prefix is None or not settings.QINGLING_CITY_DIVISION.startswith(prefix):
         raise PermissionDenied
+
+
+def trip_escorts() -> list[User]:
+    """Who may travel with a bus as its escort: active city-level staff who may work on
+    the return-to-work service (the trip pages are theirs only), by name."""
+    users = User.objects.filter(is_active=True, org_unit__isnull=False).select_related(
+        "org_unit__division"
+    )
+    result = []
+    for user in users.order_by("username"):
+        prefix = jurisdiction_prefix(user)
+        if (
+            prefix is not None
+            and settings.QINGLING_CITY_DIVISION.startswith(prefix)
+            and can(user, Perm.EMPLOYMENT_WORK)
+        ):
+            result.append(user)
+    return result
 
 
 def trip_candidates(*, destination: Division | None = None) -> QuerySet[Seeker]:
@@ -115,7 +134,7 @@ def trip_destinations() -> QuerySet[Division]:
 
 
 def trip_get(*, public_id: uuid.UUID) -> Trip:
-    trip = Trip.objects.select_related("destination").filter(public_id=public_id).first()
+    trip = Trip.objects.select_related("destination", "escort").filter(public_id=public_id).first()
     if trip is None:
         raise Http404
     return trip

@@ -12,7 +12,7 @@ field, so a form and an import line show them all at once.
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -318,6 +318,77 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 @transaction.atomic
 def posting_transition(*, posting: Posting, to: str, actor: Actor, reason: str = "") -> Posting:
     """Move a posting along ``TRANSITIONS``; publishing re-checks the employer's flags."""
+    flags = employer_flags([posting.employer_id]) if to == S.PUBLISHED else {}
+    return _posting_move(posting=posting, to=to, actor=actor, reason=reason, flags=flags)
+
+
+@transaction.atomic
+def postings_publish(*, postings: Sequence[Posting], actor: Actor) -> list[Posting]:
+    """Publish these drafts together (e.g. what one import brought), with the checks of
+    `posting_transition` (a draft, an unflagged employer, not expired) for each, the
+    employers' flags read once for all, one compare-and-swap UPDATE for the lot and one
+    ``posting.publish`` audit row each. One refused, or one changed meanwhile, stops
+    them all: nothing is published."""
+    flags = employer_flags({posting.employer_id for posting in postings})
+    today = clock.local_today()
+    for posting in postings:
+        _publish_check(posting, flags=flags, today=today)
+    if not postings:
+        return []
+    now = clock.now()
+    befores = [audit_snapshot(posting, PUBLISH_AUDIT_FIELDS) for posting in postings]
+    moved = Posting.objects.filter(pk__in=[p.pk for p in postings], status=S.DRAFT).update(
+        status=S.PUBLISHED, published_at=now
+    )
+    if moved != len({p.pk for p in postings}):
+        raise Conflict(
+            _("Someone else changed this posting first; reload the page."), code="posting_conflict"
+        )
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    events = []
+    for posting, before in zip(postings, befores, strict=True):
+        posting.status, posting.published_at = S.PUBLISHED, now
+        events.append(
+            AuditEvent(
+                actor_id=actor_id,
+                action=TRANSITIONS[(S.DRAFT, S.PUBLISHED)],
+                object_type=Posting._meta.label_lower,
+                object_id=str(posting.pk),
+                object_label=str(posting)[:200],
+                before=before,
+                after=audit_snapshot(posting, PUBLISH_AUDIT_FIELDS),
+                at=now,
+            )
+        )
+    AuditEvent.objects.bulk_create(events)
+    return list(postings)
+
+
+PUBLISH_AUDIT_FIELDS = ("status", "published_at")
+
+
+def _publish_check(posting: Posting, *, flags: dict[int, list[str]], today: dt.date) -> None:
+    if (posting.status, S.PUBLISHED) not in TRANSITIONS:
+        raise Conflict(
+            _("A %(status)s posting cannot become %(to)s.")
+            % {"status": posting.get_status_display(), "to": S.PUBLISHED.label},
+            code="posting_transition",
+        )
+    if reasons := flags.get(posting.employer_id):
+        raise Conflict(
+            _("This employer's jobs may not be offered to workers: %(why)s")
+            % {"why": " ".join(reasons)},
+            code="employer_flagged",
+        )
+    if posting.expires_on < today:
+        raise Conflict(
+            _("The posting has expired; give it a new date first."), code="posting_expired"
+        )
+
+
+def _posting_move(
+    *, posting: Posting, to: str, actor: Actor, reason: str, flags: dict[int, list[str]]
+) -> Posting:
     action = TRANSITIONS.get((posting.status, to))
     if action is None:
         raise Conflict(
@@ -327,16 +398,7 @@ def posting_transition(*, posting: Posting, to: str, actor: Actor, reason: str =
         )
     values: dict[str, Any] = {"status": to}
     if to == S.PUBLISHED:
-        if flags := employer_flags([posting.employer_id]).get(posting.employer_id):
-            raise Conflict(
-                _("This employer's jobs may not be offered to workers: %(why)s")
-                % {"why": " ".join(flags)},
-                code="employer_flagged",
-            )
-        if posting.expires_on < clock.local_today():
-            raise Conflict(
-                _("The posting has expired; give it a new date first."), code="posting_expired"
-            )
+        _publish_check(posting, flags=flags, today=clock.local_today())
         values["published_at"] = clock.now()
     status_compare_and_swap(
         obj=posting,
@@ -346,7 +408,7 @@ def posting_transition(*, posting: Posting, to: str, actor: Actor, reason: str =
         ),
         actor=actor,
         action=action,
-        audit_fields=("status", "published_at"),
+        audit_fields=PUBLISH_AUDIT_FIELDS,
         reason=reason,
     )
     return posting

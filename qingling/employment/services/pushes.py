@@ -37,22 +37,23 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qingling.core import clock
 from qingling.core.exceptions import ApplicationError, InvalidInput
-from qingling.core.personal_data import unseal
-from qingling.core.services import Actor, audit_event_record
-from qingling.employment.matching import PostingIndex
+from qingling.core.models import ImportJob
+from qingling.core.services import Actor, audit_event_record, import_job_create
+from qingling.core.workbooks import RowFailure
 from qingling.employment.models import ContactChannel, Posting, Push, Seeker
-from qingling.employment.selectors.postings import (
-    posting_profiles,
-    postings_offerable,
-    seeker_profiles,
+from qingling.employment.selectors.pairings import seekers_in_area
+from qingling.employment.selectors.pushes import (
+    CHUNK,
+    SEND,
+    PushContext,
+    PushPlanRow,
+    push_plan_chunk,
 )
-from qingling.employment.selectors.pushes import SEND, push_reason
-from qingling.employment.selectors.seekers import seeker_stop_path
+from qingling.employment.selectors.seekers import seeker_stop_path, seekers_for_user
 from qingling.notify.services import outbox_enqueue
 
-CHUNK = 200
-"""Workers read, matched and reported on per round."""
 LIMIT_MAX = 5
 """More jobs than this make a text message too long to read."""
 WECHAT_KEYWORD_MAX = 20
@@ -139,17 +140,6 @@ def _payload(*, channel: str, parts: dict[str, str]) -> dict[str, Any]:
     return {"text": parts["text"]}
 
 
-def _address(seeker: Seeker) -> dict[str, str] | None:
-    """The outbox arguments that reach this worker; None when the number cannot be read."""
-    if seeker.contact_channel == ContactChannel.WECHAT:
-        return {"gateway": "wechat", "destination": seeker.wechat_openid, "phone": ""}
-    try:
-        phone = unseal(seeker.person.phone_sealed, purpose="phone")
-    except Exception:  # a changed data key or a damaged value: nothing to text to
-        return None
-    return {"gateway": "sms", "destination": "", "phone": phone}
-
-
 def _push_one(
     *,
     seeker: Seeker,
@@ -176,7 +166,7 @@ def _push_one(
                 )
         except IntegrityError:  # another run recorded this message first
             return False
-        push.postings.set(postings)
+        push.postings.add(*postings)  # a new row: nothing to compare with
         audit_event_record(
             actor=actor,
             action="push.send",
@@ -201,94 +191,124 @@ def push_send(
 ) -> PushReport:
     """Send today's job message to each of these workers who may receive one.
 
-    Each worker's message is queued in its own transaction (with its ``Push`` row and
-    audit event): the messages are independent, and a stop halfway loses nothing, since
-    running again skips whoever already has today's message. ``progress(done, total)``
-    is called after each round of `CHUNK` workers.
+    Who does, and why the others do not, is `push_plan_chunk`, the same the preview
+    counts with. Each worker's message is queued in its own transaction (with its
+    ``Push`` row and audit event): the messages are independent, and a stop halfway
+    loses nothing, since running again skips whoever already has today's message.
+    ``progress(done, total)`` is called after each round of `CHUNK` workers.
     """
     if not 1 <= limit <= LIMIT_MAX:
         raise InvalidInput(
             _("Offer from 1 to %(max)d jobs.") % {"max": LIMIT_MAX},
             extra={"fields": {"limit": [_("From 1 to %(max)d.") % {"max": LIMIT_MAX}]}},
         )
-    offerable = {posting.pk: posting for posting in postings_offerable(today=today)}
-    profiles = [p for p in posting_profiles(offerable.values()) if p.openings > 0]
-    index = PostingIndex(profiles)
-    newest = sorted(
-        (offerable[p.id] for p in profiles),
-        key=lambda posting: (posting.published_at or posting.created_at, posting.pk),
-        reverse=True,
-    )
-    general = newest[:limit]
+    context = PushContext.load(today=today, limit=limit)
     report = PushReport()
     ids = list(seekers.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        _push_chunk(
-            Seeker.objects.filter(pk__in=chunk).select_related("person").order_by("pk"),
-            report=report,
-            index=index,
-            offerable=offerable,
-            general=general,
-            today=today,
-            actor=actor,
-            limit=limit,
-        )
+        for row in push_plan_chunk(chunk, context=context, today=today, limit=limit):
+            _push_row(row, report=report, today=today, actor=actor)
         if progress is not None:
             progress(start + len(chunk), len(ids))
     return report
 
 
-def _push_chunk(
-    seekers: QuerySet[Seeker],
+def _push_row(row: PushPlanRow, *, report: PushReport, today: dt.date, actor: Actor) -> None:
+    report.considered += 1
+    if row.reason == "to_call":
+        report.to_call.append(row.seeker.pk)
+        return
+    if row.reason != SEND:
+        setattr(report, row.reason, getattr(report, row.reason) + 1)
+        return
+    assert row.address is not None
+    try:
+        sent = _push_one(
+            seeker=row.seeker,
+            address=row.address,
+            postings=row.postings,
+            personalised=row.seeker.personalised,
+            today=today,
+            actor=actor,
+        )
+    except ApplicationError:
+        report.failed += 1
+        return
+    if not sent:
+        report.already_sent += 1
+        return
+    report.sent += 1
+    report.sent_general += not row.seeker.personalised
+
+
+# --- a push of any size, from the page, in the worker ------------------------------------------
+
+PUSH_JOB_KIND = "employment.push"
+"""The background job (``settings.QINGLING_IMPORT_KINDS``) that runs a push for the page."""
+
+
+@dataclasses.dataclass
+class PushJobOutcome:
+    """A push run as the worker's job reports it (`qingling.core.services.import_job_run`):
+    ``created`` messages queued, ``updated`` already sent today, ``failed`` refused by the
+    outbox; ``failures`` carries every other count by its `PushReport` name."""
+
+    created: int
+    updated: int
+    failed: int
+    failures: list[RowFailure]
+
+
+def push_job_queue(
+    *, county: str, township: str, limit: int, back_url: str, actor: Actor
+) -> ImportJob:
+    """Queue a push of this area for the worker, as ``actor``: the page can start a push
+    of any size and follow its progress (`push_job_run`)."""
+    if not 1 <= limit <= LIMIT_MAX:
+        raise InvalidInput(
+            _("Offer from 1 to %(max)d jobs.") % {"max": LIMIT_MAX},
+            extra={"fields": {"limit": [_("From 1 to %(max)d.") % {"max": LIMIT_MAX}]}},
+        )
+    return import_job_create(
+        kind=PUSH_JOB_KIND,
+        content=b"",
+        file_name=_("Job messages"),
+        params={"county": county, "township": township.strip(), "limit": limit},
+        back_url=back_url,
+        language=translation.get_language() or "",
+        actor=actor,
+    )
+
+
+def push_job_run(
     *,
-    report: PushReport,
-    index: PostingIndex,
-    offerable: dict[int, Posting],
-    general: list[Posting],
-    today: dt.date,
+    content: bytes,
     actor: Actor,
-    limit: int,
-) -> None:
-    rows = list(seekers.annotate(push_reason=push_reason(today=today)))
-    reasons: dict[int, str] = {seeker.pk: seeker.push_reason for seeker in rows}
-    # Only the profiles of workers who accepted personalisation are read (PIPL Art. 24).
-    wanted = [s.pk for s in rows if reasons[s.pk] == SEND and s.personalised]
-    profiles = seeker_profiles(Seeker.objects.filter(pk__in=wanted).order_by("pk"))
-    matches = {
-        profile.id: [offerable[match.id] for match in ranked]
-        for profile, ranked in zip(profiles, index.recommend(profiles, k=limit), strict=True)
+    progress: Callable[[int, int], None],
+    county: str = "",
+    township: str = "",
+    limit: int = 3,
+) -> PushJobOutcome:
+    """The worker's side of `push_job_queue`: today's push to the workers of the area that
+    the member of staff who queued it sees (a county's officer, their county only). Safe
+    to run again after a stop: whoever has today's message is skipped."""
+    seekers = seekers_in_area(seekers_for_user(user=actor), county=county, township=township)
+    report = push_send(
+        seekers=seekers, today=clock.local_today(), actor=actor, limit=limit, progress=progress
+    )
+    counts = {
+        "skipped_not_looking": report.skipped_not_looking,
+        "skipped_opted_out": report.skipped_opted_out,
+        "skipped_no_consent": report.skipped_no_consent,
+        "skipped_no_address": report.skipped_no_address,
+        "skipped_nothing_to_offer": report.skipped_nothing_to_offer,
+        "to_call": len(report.to_call),
+        "sent_general": report.sent_general,
     }
-    for seeker in rows:
-        report.considered += 1
-        reason = reasons[seeker.pk]
-        if reason == "to_call":
-            report.to_call.append(seeker.pk)
-            continue
-        if reason != SEND:
-            setattr(report, reason, getattr(report, reason) + 1)
-            continue
-        postings = matches.get(seeker.pk, []) if seeker.personalised else general
-        if not postings:
-            report.skipped_nothing_to_offer += 1
-            continue
-        if (address := _address(seeker)) is None:
-            report.skipped_no_address += 1
-            continue
-        try:
-            sent = _push_one(
-                seeker=seeker,
-                address=address,
-                postings=postings,
-                personalised=seeker.personalised,
-                today=today,
-                actor=actor,
-            )
-        except ApplicationError:
-            report.failed += 1
-            continue
-        if not sent:
-            report.already_sent += 1
-            continue
-        report.sent += 1
-        report.sent_general += not seeker.personalised
+    return PushJobOutcome(
+        created=report.sent,
+        updated=report.already_sent,
+        failed=report.failed,
+        failures=[RowFailure(0, name, str(count)) for name, count in counts.items()],
+    )

@@ -8,7 +8,7 @@ is written.
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from qingling.core import clock
 from qingling.core.exceptions import ApplicationError, Conflict, InvalidInput
 from qingling.core.models import Division
 from qingling.core.personal_data import blind_index, unseal
+from qingling.core.places import Place, PlaceIndex
 from qingling.core.public import public_limit_hit
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 from qingling.core.validators import validate_id_number, validate_mobile
@@ -54,6 +55,7 @@ SEEKER_AUDIT_FIELDS = (
     "job_confirmed",
     "confirmed_employer",
     "confirmed_destination",
+    "place_detail",
     "training_need",
     "transport_needed",
     "contact_consent",
@@ -87,6 +89,7 @@ class SeekerInput:
     confirmed_employer: str = ""
     confirmed_destination_code: str = ""
     training_need: str = ""
+    place_detail: str = ""
     transport_needed: bool = False
     contact_consent: bool = False
     contact_channel: str = ContactChannel.SMS
@@ -124,6 +127,7 @@ class _Lookups:
     division_codes: dict[str, str]
     occupation_codes: dict[str, str]
     county_codes: dict[str, str]
+    places: PlaceIndex
 
     @classmethod
     def load(cls) -> "_Lookups":
@@ -142,7 +146,13 @@ class _Lookups:
             by_code_or_name(divisions),
             by_code_or_name(occupations),
             by_code_or_name(counties),
+            PlaceIndex(Place(d.code, d.name, d.level, d.parent_id) for d in divisions.values()),
         )
+
+    def place_code(self, text: str) -> str | None:
+        """The division "辽宁省大连市", "大连" or "210200" names; None if none."""
+        match = self.places.resolve(text)
+        return match.place.code if match else None
 
 
 def _check(data: SeekerInput, errors: RowErrors, lookups: _Lookups) -> _Checked | None:
@@ -235,6 +245,7 @@ def _apply(seeker: Seeker, data: SeekerInput, checked: _Checked, *, source: str)
     seeker.job_confirmed = data.job_confirmed
     seeker.confirmed_employer = data.confirmed_employer.strip()
     seeker.confirmed_destination = checked.confirmed_destination
+    seeker.place_detail = data.place_detail.strip()[:200]
     seeker.training_need = data.training_need.strip()
     seeker.transport_needed = data.transport_needed
     seeker.contact_consent = data.contact_consent
@@ -332,8 +343,12 @@ def _write(
             _("This worker was registered at the same moment; send again to update it."),
             code="seeker_conflict",
         ) from None
-    seeker.occupations.set(checked.occupations)
-    seeker.destinations.set(checked.destinations)
+    if created:  # nothing to compare with: add, without reading the (empty) lists first
+        seeker.occupations.add(*checked.occupations)
+        seeker.destinations.add(*checked.destinations)
+    else:
+        seeker.occupations.set(checked.occupations)
+        seeker.destinations.set(checked.destinations)
     if before is not None:
         _release_seat_if_travel_changed(seeker, before, actor)
     audit_event_record(
@@ -353,12 +368,24 @@ def _write(
 @transaction.atomic
 def seeker_register(*, data: SeekerInput, source: str, actor: Actor) -> Seeker:
     """Register a worker who wants to go out, or update their registration."""
-    errors: RowErrors = {}
-    checked = _check(data, errors, _Lookups.load())
-    _errors_raise(errors)
-    assert checked is not None
-    seeker, _created = _write(data=data, checked=checked, source=source, actor=actor)
-    return seeker
+    return seekers_register(entries=[(data, source, actor)])[0]
+
+
+def seekers_register(*, entries: Sequence[tuple[SeekerInput, str, Actor]]) -> list[Seeker]:
+    """Register several workers at one desk session, each exactly as `seeker_register`
+    does (one transaction each, so a refused one stops the rest without undoing those
+    before it), with the divisions and occupations read once rather than per worker."""
+    lookups = _Lookups.load()
+    seekers = []
+    for data, source, actor in entries:
+        with transaction.atomic():
+            errors: RowErrors = {}
+            checked = _check(data, errors, lookups)
+            _errors_raise(errors)
+            assert checked is not None
+            seeker, _created = _write(data=data, checked=checked, source=source, actor=actor)
+        seekers.append(seeker)
+    return seekers
 
 
 # The public form: a registration counts once a code texted to the right number is typed.
@@ -531,15 +558,25 @@ def _cell_bool(value: object, errors: RowErrors, field: str, *, default: bool = 
     return default
 
 
+def split_places(text: str) -> list[str]:
+    """ "大连市、山东省" (or with commas, semicolons, slashes, spaces) → the parts."""
+    for mark in "，,;；/ ":
+        text = text.replace(mark, "、")
+    return [part for part in (p.strip() for p in text.split("、")) if part]
+
+
+def _place_detail(texts: list[str], places: PlaceIndex) -> str:
+    """The places written finer than the division table ("辽宁省大连市甘井子区"), as text."""
+    labels = [m.label for text in texts if (m := places.resolve(text)) is not None and m.rest]
+    return "、".join(dict.fromkeys(labels))[:200]
+
+
 def _names_to_codes(
     value: object, lookup: Callable[[str], str | None], errors: RowErrors, field: str
 ) -> list[str]:
     """Split "大连市、山东省" (or codes) and look each part up."""
-    text = cell_text(value)
-    for mark in "，,;；/ ":
-        text = text.replace(mark, "、")
     codes = []
-    for part in filter(None, (p.strip() for p in text.split("、"))):
+    for part in split_places(cell_text(value)):
         code = lookup(part)
         if code is None:
             add_error(errors, field, _("Unknown: %(name)s.") % {"name": part})
@@ -566,14 +603,17 @@ def _row_input(values: dict[str, Any], lookups: _Lookups, errors: RowErrors) -> 
             values.get("occupations"), lookups.occupation_codes.get, errors, "occupations"
         ),
         destination_codes=_names_to_codes(
-            values.get("destinations"), lookups.division_codes.get, errors, "destinations"
+            values.get("destinations"), lookups.place_code, errors, "destinations"
         ),
         wage_expected=cell_amount(values.get("wage_expected"), errors, field="wage_expected"),
         earliest=cell_date(values.get("earliest"), errors, field="earliest"),
         latest=cell_date(values.get("latest"), errors, field="latest"),
         job_confirmed=_cell_bool(values.get("job_confirmed"), errors, "job_confirmed"),
         confirmed_employer=cell_text(values.get("confirmed_employer")),
-        confirmed_destination_code=lookups.division_codes.get(destination, destination),
+        confirmed_destination_code=lookups.place_code(destination) or destination,
+        place_detail=_place_detail(
+            [*split_places(cell_text(values.get("destinations"))), destination], lookups.places
+        ),
         training_need=cell_text(values.get("training_need")),
         transport_needed=_cell_bool(values.get("transport_needed"), errors, "transport_needed"),
         contact_consent=_cell_bool(values.get("contact_consent"), errors, "contact_consent"),

@@ -36,8 +36,9 @@ from django.utils.translation import gettext as _
 
 from qingling.accounts.models import User
 from qingling.core import clock
-from qingling.core.exceptions import Conflict, InvalidInput
+from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
 from qingling.core.models import Division
+from qingling.core.personal_data import unseal
 from qingling.core.services import (
     Actor,
     audit_event_record,
@@ -47,6 +48,7 @@ from qingling.core.services import (
 from qingling.employment.buses import Bus, TravelRequest, plan_buses
 from qingling.employment.models import Seeker, Trip, TripSeat
 from qingling.employment.selectors.trips import trip_candidates
+from qingling.parties.services import personal_data_reveal_count
 
 MAX_SEATS = 99
 """The largest coach we plan for; observed loads are 35 to 52 (docs/employment.md)."""
@@ -58,6 +60,7 @@ TRIP_AUDIT_FIELDS = (
     "destination",
     "seats",
     "departed_at",
+    "departure_note",
     "arrived_at",
 )
 SEAT_AUDIT_FIELDS = ("trip", "number", "pickup_point", "boarded_at", "handed_over_at")
@@ -65,6 +68,7 @@ SEAT_AUDIT_FIELDS = ("trip", "number", "pickup_point", "boarded_at", "handed_ove
 S = Trip.Status
 PICKUP_POINT_MAX = 100  # TripSeat.pickup_point
 ORIGIN_MAX = RECEIVED_BY_MAX = 100  # Trip.origin, Trip.received_by
+DEPARTURE_NOTE_MAX = 500  # Trip.departure_note
 
 
 @dataclass(frozen=True)
@@ -300,10 +304,44 @@ def _received_by_given(trip: Trip, received_by: str) -> None:
 GUARDS = {"someone_boarded": _someone_boarded, "received_by_given": _received_by_given}
 
 
+def trip_departure_off_date(trip: Trip, today: dt.date) -> bool:
+    """The bus would leave on a day other than the one it was planned for."""
+    return trip.status == S.PLANNED and trip.date != today
+
+
+def _departure_note_check(trip: Trip, note: str, today: dt.date) -> str:
+    """A bus leaving on another day than planned (planned for 12-10, leaving on 12-02)
+    leaves with a reason, or not at all: its passengers were told the planned day, their
+    travel windows were checked against it, and the destination expects it then."""
+    if not trip_departure_off_date(trip, today):
+        return ""
+    if not note:
+        message = _(
+            "This bus was planned for %(planned)s, not today (%(today)s). Check that this "
+            "is the right bus, and say why it leaves on another day."
+        ) % {"planned": trip.date.isoformat(), "today": today.isoformat()}
+        raise ApplicationError(
+            message,
+            code="trip_departs_off_date",
+            extra={
+                "fields": {"departure_note": [message]},
+                "planned": trip.date.isoformat(),
+                "today": today.isoformat(),
+            },
+        )
+    if len(note) > DEPARTURE_NOTE_MAX:
+        message = _("At most %(limit)d characters.") % {"limit": DEPARTURE_NOTE_MAX}
+        raise InvalidInput(message, extra={"fields": {"departure_note": [message]}})
+    return note
+
+
 @transaction.atomic
-def trip_transition(*, trip: Trip, to: str, actor: Actor, received_by: str = "") -> Trip:
+def trip_transition(
+    *, trip: Trip, to: str, actor: Actor, received_by: str = "", departure_note: str = ""
+) -> Trip:
     """Move a trip along ``TRANSITIONS``: depart (someone boarded; the seats of those who
-    did not are released), arrive (handed over to ``received_by``, which stamps every
+    did not are released; on a day other than planned only with ``departure_note``, the
+    reason, which is kept), arrive (handed over to ``received_by``, which stamps every
     boarded seat), or cancel (its seats are deleted)."""
     step = trip_transition_for(trip.status, to)
     if step is None:
@@ -323,7 +361,9 @@ def trip_transition(*, trip: Trip, to: str, actor: Actor, received_by: str = "")
     now = clock.now()
     values: dict[str, Any] = {"status": to, "updated_at": now}
     if to == S.DEPARTED:
+        note = " ".join(departure_note.split())
         values["departed_at"] = now
+        values["departure_note"] = _departure_note_check(trip, note, clock.local_today())
     elif to == S.ARRIVED:
         values |= {"arrived_at": now, "received_by": received_by}
     status_compare_and_swap(
@@ -350,6 +390,59 @@ def trip_transition(*, trip: Trip, to: str, actor: Actor, received_by: str = "")
 def _trip_moved() -> Conflict:
     message = _("Someone else moved this trip first; reload it.")
     return Conflict(message, code="trip_conflict", extra={"fields": {"status": [message]}})
+
+
+@transaction.atomic
+def trip_escort_set(*, trip: Trip, escort: User | None, actor: Actor) -> Trip:
+    """Name the member of staff who travels with the bus (or nobody): the only one who may
+    see its passengers' full mobile numbers (``trip_seat_phone_reveal``)."""
+    if trip.status not in (S.PLANNED, S.DEPARTED):
+        raise _trip_not_planned(trip.status)
+    if escort is not None and not escort.is_active:
+        message = _("Choose an active member of staff.")
+        raise InvalidInput(message, extra={"fields": {"escort": [message]}})
+    before = audit_snapshot(trip, ("escort",))
+    trip.escort = escort
+    trip.save(update_fields=["escort", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action="trip.escort_set",
+        obj=trip,
+        before=before,
+        after=audit_snapshot(trip, ("escort",)),
+    )
+    return trip
+
+
+def trip_seat_phone_reveal(*, seat: TripSeat, actor: Actor) -> str:
+    """The full mobile number of a passenger, for the trip's escort only, while the trip
+    is planned or on the road (so that a worker who has not come can be called). Each
+    reveal is an audit row on the person (``person.reveal_phone``) naming the trip and seat,
+    and counts against the escort's personal-data limit like any reveal; everyone else,
+    and the escort on other trips, sees the masked number."""
+    trip = seat.trip
+    if actor is None or trip.escort_id is None or trip.escort_id != actor.pk:
+        raise Forbidden(
+            _("Only the escort of this bus sees its passengers' full numbers."),
+            code="trip_not_escort",
+        )
+    if trip.status not in (S.PLANNED, S.DEPARTED):
+        raise Forbidden(
+            _("The bus has arrived or was cancelled: its passengers' numbers stay masked."),
+            code="trip_over",
+        )
+    person = seat.seeker.person
+    if not person.phone_sealed:
+        raise InvalidInput(_("No mobile number is recorded for this worker."))
+    with transaction.atomic():
+        personal_data_reveal_count(actor=actor)  # the limit shared with every reveal
+        audit_event_record(
+            actor=actor,
+            action="person.reveal_phone",
+            obj=person,
+            reason=f"escort of trip {trip.number}, seat {seat.number}",
+        )
+    return unseal(person.phone_sealed, purpose="phone")
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ class PushPreviewTests(EmploymentWorld):
         Person.objects.filter(pk=no_phone.person_id).update(phone_sealed="")
 
     def test_counts_who_would_get_a_message(self) -> None:
+        make_posting(self.employer)
         self.make_everyone()
         preview = push_preview(seekers=seekers_for_user(user=self.employment), today=TODAY)
         self.assertEqual(
@@ -63,6 +64,7 @@ class PushPreviewTests(EmploymentWorld):
                 before.by_phone,
                 before.not_looking,
                 before.no_address,
+                before.nothing_to_offer,
             ),
             (
                 report.sent,
@@ -71,12 +73,23 @@ class PushPreviewTests(EmploymentWorld):
                 len(report.to_call),
                 report.skipped_not_looking,
                 report.skipped_no_address,
+                report.skipped_nothing_to_offer,
             ),
         )
         after = push_preview(seekers=seekers, today=TODAY)
         self.assertEqual((after.to_send, after.already_sent), (0, report.sent))
         again = push_send(seekers=seekers, today=TODAY, actor=None)
         self.assertEqual((again.sent, again.already_sent), (0, report.sent))
+
+    def test_the_preview_counts_workers_no_posting_suits(self) -> None:
+        make_posting(self.employer)  # 钢筋工 in 大连
+        make_seeker(self.rng)
+        for _ in range(20):  # 20 of 21 want work no live posting offers
+            make_seeker(self.rng, occupations=("2-01",), destinations=("110000",))
+        preview = push_preview(seekers=Seeker.objects.all(), today=TODAY)
+        self.assertEqual((preview.to_send, preview.nothing_to_offer), (1, 20))
+        report = push_send(seekers=Seeker.objects.all(), today=TODAY, actor=None)
+        self.assertEqual((report.sent, report.skipped_nothing_to_offer), (1, 20))
 
     def test_the_first_rule_a_worker_matches_names_the_reason(self) -> None:
         # Opted out and without consent: counted once, as opted out.

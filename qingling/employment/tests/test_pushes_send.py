@@ -10,6 +10,7 @@ from qingling.core.models import AuditEvent
 from qingling.core.personal_data import unseal
 from qingling.employment.models import Posting, Push, Seeker
 from qingling.employment.selectors.postings import seeker_profiles
+from qingling.employment.selectors.pushes import push_address
 from qingling.employment.selectors.seekers import seeker_stop_path
 from qingling.employment.services import pushes
 from qingling.employment.services.pushes import push_send, push_text
@@ -103,7 +104,7 @@ class PushSendTests(EmploymentWorld):
         one = make_seeker(self.rng, personalised=False)
         two = make_seeker(self.rng, personalised=False, occupations=("2-02",), destinations=())
         with mock.patch(
-            "qingling.employment.services.pushes.seeker_profiles", wraps=seeker_profiles
+            "qingling.employment.selectors.pushes.seeker_profiles", wraps=seeker_profiles
         ) as spy:
             report = self.send(limit=2)
         self.assertEqual((report.sent, report.sent_general), (2, 2))
@@ -209,7 +210,7 @@ class PushSendTests(EmploymentWorld):
     def test_a_run_that_loses_the_race_records_no_second_push(self) -> None:
         seeker = make_seeker(self.rng)
         postings = [self.rebar]
-        address = pushes._address(seeker)
+        address = push_address(seeker)
         assert address is not None
         for expected in (True, False):
             sent = pushes._push_one(

@@ -1,6 +1,5 @@
 """The service pairs page and the job-message page, phone first."""
 
-import shlex
 import uuid
 from typing import Any
 
@@ -8,9 +7,9 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,16 +20,22 @@ from qingling.accounts.permissions import Perm, can
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error
+from qingling.core.selectors import import_job_get_for_user
 from qingling.employment.models import Contact, Seeker
 from qingling.employment.selectors import pairings as selectors
 from qingling.employment.selectors import seekers as seeker_selectors
 from qingling.employment.selectors.pushes import push_preview
 from qingling.employment.services import pairings as services
-from qingling.employment.services.pushes import LIMIT_MAX, push_send
+from qingling.employment.services.pushes import (
+    LIMIT_MAX,
+    PUSH_JOB_KIND,
+    push_job_queue,
+    push_send,
+)
 
 NOT_CONTACTED_PAGE = 50
-PAGE_SEND_MAX = 2000
-"""More messages than this are sent by ``qingling push-jobs``, not in a web request."""
+PAGE_SEND_MAX = 300
+"""More messages than this are sent by the worker (`push_job_queue`), not in the request."""
 BACK_KEYS = ("officer", "older_than", "page")
 """The filters of the not-contacted list that a contact form may carry back."""
 
@@ -254,7 +259,9 @@ def pairing_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_perm(Perm.EMPLOYMENT_WORK)
 @require_http_methods(["GET", "POST"])
 def push_page(request: HttpRequest) -> HttpResponse:
-    """Choose an area, see how many would get a message, send, and read the report."""
+    """Choose an area, see how many would get a message and why the others would not,
+    send, and read the report. Up to `PAGE_SEND_MAX` messages go at once; more are sent
+    by the worker, with a page that shows its progress."""
     user = _user(request)
     today = clock.local_today()
     counties = _counties(selectors.townships_for_user(user=user))
@@ -263,35 +270,69 @@ def push_page(request: HttpRequest) -> HttpResponse:
     preview = None
     if form.is_bound and form.is_valid():
         seekers = _area(user, form.cleaned_data)
-        preview = push_preview(seekers=seekers, today=today)
-        if preview.to_send > PAGE_SEND_MAX:
-            # Thousands of messages take longer than a web request may: the command runs
-            # them in rounds, and can be stopped and run again.
-            form.add_error("county", _too_many(preview.to_send, form.cleaned_data))
-        elif request.method == "POST":
+        limit = form.cleaned_data["limit"] or 3
+        preview = push_preview(seekers=seekers, today=today, limit=limit)
+        if request.method == "POST" and preview.to_send > PAGE_SEND_MAX:
             try:
-                report = push_send(
-                    seekers=seekers, today=today, actor=user, limit=form.cleaned_data["limit"] or 3
+                job = push_job_queue(
+                    county=form.cleaned_data.get("county") or "",
+                    township=form.cleaned_data.get("township") or "",
+                    limit=limit,
+                    back_url=reverse("employment:push_send"),
+                    actor=user,
                 )
             except ApplicationError as error:
                 form_add_application_error(form, error)
             else:
-                preview = push_preview(seekers=seekers, today=today)
+                return redirect("employment:push_job", public_id=job.public_id)
+        elif request.method == "POST":
+            try:
+                report = push_send(seekers=seekers, today=today, actor=user, limit=limit)
+            except ApplicationError as error:
+                form_add_application_error(form, error)
+            else:
+                preview = push_preview(seekers=seekers, today=today, limit=limit)
     return render(
         request,
         "employment/push_send.html",
-        {"form": form, "preview": preview, "report": report, "today": today},
+        {
+            "form": form,
+            "preview": preview,
+            "report": report,
+            "today": today,
+            "in_background": preview is not None and preview.to_send > PAGE_SEND_MAX,
+        },
     )
 
 
-def _too_many(count: int, data: dict[str, Any]) -> str:
-    command = "qingling push-jobs --county " + (data.get("county") or "…")
-    if township := (data.get("township") or "").strip():
-        command += " --township " + shlex.quote(township)
-    return _(
-        "%(count)d workers would get a message, more than this page sends (%(max)d): "
-        "choose a smaller area, or run “%(command)s” on the server."
-    ) % {"count": count, "max": PAGE_SEND_MAX, "command": command}
+PUSH_COUNTS = (
+    ("skipped_not_looking", gettext_lazy("Not going out or job confirmed")),
+    ("skipped_opted_out", gettext_lazy("Opted out")),
+    ("skipped_no_consent", gettext_lazy("No consent to contact")),
+    ("skipped_no_address", gettext_lazy("No mobile number or WeChat")),
+    ("skipped_nothing_to_offer", gettext_lazy("No suitable job")),
+    ("to_call", gettext_lazy("To call by phone")),
+    ("sent_general", gettext_lazy("Of the messages, with the general list")),
+)
+
+
+@require_perm(Perm.EMPLOYMENT_WORK)
+def push_job(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A push the worker runs: a progress bar (htmx asks every 2 s), then its report."""
+    job = import_job_get_for_user(user=request.user, public_id=public_id)
+    if job.kind != PUSH_JOB_KIND:
+        raise Http404
+    labels = dict(PUSH_COUNTS)
+    counts = [
+        (labels.get(row.get("field", ""), row.get("field", "")), row.get("message", ""))
+        for row in job.report
+    ]
+    template = "employment/push_job.html"
+    if getattr(request, "htmx", False):
+        template += "#progress"
+    response = render(request, template, {"job": job, "counts": counts})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 urls: list[URLPattern] = [
@@ -300,4 +341,5 @@ urls: list[URLPattern] = [
     path("pairings/<uuid:public_id>/contact/", pairing_contact, name="pairing_contact"),
     path("pairings/<uuid:public_id>/assign/", pairing_assign, name="pairing_assign"),
     path("pushes/", push_page, name="push_send"),
+    path("pushes/jobs/<uuid:public_id>/", push_job, name="push_job"),
 ]

@@ -10,15 +10,23 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.html import escape
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qingling.accounts.decorators import require_perm
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can
+from qingling.core import clock
 from qingling.core.exceptions import ApplicationError
 from qingling.core.forms import form_add_application_error
-from qingling.employment.forms import ArrivalForm, TripFilterForm, TripPlanForm
+from qingling.employment.forms import (
+    ArrivalForm,
+    DepartureForm,
+    EscortForm,
+    TripFilterForm,
+    TripPlanForm,
+)
 from qingling.employment.models import Trip
 from qingling.employment.selectors import trips as selectors
 from qingling.employment.services import trips as services
@@ -89,13 +97,18 @@ def trip_plan(request: HttpRequest) -> HttpResponse:
     return render(request, "employment/trip_plan.html", {"form": form})
 
 
-@require_perm(Perm.EMPLOYMENT_VIEW)
-def trip_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """The manifest (乘车名单), printable, with check-in and the trip's next steps."""
-    _city_staff(request)
-    trip = selectors.trip_get(public_id=public_id)
+def _trip_page(
+    request: HttpRequest,
+    trip: Trip,
+    *,
+    revealed: tuple[int, str] | None = None,
+    departure_form: DepartureForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _city_staff(request)
     rows = selectors.trip_manifest_rows(trip=trip)
-    can_work = can(request.user, Perm.EMPLOYMENT_WORK)
+    can_work = can(user, Perm.EMPLOYMENT_WORK)
+    today = clock.local_today()
     return render(
         request,
         "employment/trip_detail.html",
@@ -107,8 +120,65 @@ def trip_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "can_board": can_work and trip.status == Trip.Status.PLANNED,
             "targets": services.trip_allowed_targets(trip.status) if can_work else [],
             "arrival_form": ArrivalForm(),
+            "departure_form": departure_form or DepartureForm(),
+            "off_date": services.trip_departure_off_date(trip, today),
+            "today": today,
+            "is_escort": trip.escort_id is not None and trip.escort_id == user.pk,
+            "can_reveal": trip.escort_id == user.pk
+            and trip.status in (Trip.Status.PLANNED, Trip.Status.DEPARTED),
+            "escort_form": EscortForm(initial={"escort": trip.escort_id or ""})
+            if can_work and trip.status in (Trip.Status.PLANNED, Trip.Status.DEPARTED)
+            else None,
+            "revealed_seat": revealed[0] if revealed else None,
+            "revealed_phone": revealed[1] if revealed else "",
         },
+        status=status,
     )
+
+
+@require_perm(Perm.EMPLOYMENT_VIEW)
+def trip_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The manifest (乘车名单), printable, with check-in and the trip's next steps."""
+    _city_staff(request)
+    return _trip_page(request, selectors.trip_get(public_id=public_id))
+
+
+@require_perm(Perm.EMPLOYMENT_VIEW)
+@require_POST
+def trip_seat_phone(request: HttpRequest, public_id: uuid.UUID, number: int) -> HttpResponse:
+    """A passenger's full mobile number, for the bus's escort (recorded each time): a
+    fragment for the page's button, or the manifest with that number shown."""
+    user = _city_staff(request)
+    trip = selectors.trip_get(public_id=public_id)
+    seat = selectors.trip_seat_get(trip=trip, number=number)
+    try:
+        phone = services.trip_seat_phone_reveal(seat=seat, actor=user)
+    except ApplicationError as error:
+        if request.headers.get("HX-Request"):
+            return HttpResponse(f'<span class="error" role="alert">{escape(error.message)}</span>')
+        messages.error(request, error.message)
+        return _back(trip, number)
+    if request.headers.get("HX-Request"):
+        return render(request, "employment/trip_detail.html#phone", {"phone": phone})
+    return _trip_page(request, trip, revealed=(number, phone))
+
+
+@require_perm(Perm.EMPLOYMENT_WORK)
+@require_POST
+def trip_escort(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = _city_staff(request)
+    trip = selectors.trip_get(public_id=public_id)
+    form = EscortForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, gettext("Choose a member of staff from the list."))
+        return _back(trip)
+    try:
+        services.trip_escort_set(trip=trip, escort=form.chosen(), actor=user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, gettext("The escort is saved."))
+    return _back(trip)
 
 
 @require_perm(Perm.EMPLOYMENT_VIEW)
@@ -180,9 +250,15 @@ def trip_transition(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             trip=trip,
             to=target,
             received_by=request.POST.get("received_by", ""),
+            departure_note=request.POST.get("departure_note", ""),
             actor=user,
         )
     except ApplicationError as error:
+        if error.code == "trip_departs_off_date":
+            # Ask again on the page, the reason box beside the warning, nothing lost.
+            form = DepartureForm(request.POST)
+            form_add_application_error(form, error)
+            return _trip_page(request, trip, departure_form=form, status=400)
         messages.error(request, error.message)
     else:
         messages.success(
@@ -198,6 +274,12 @@ urls: list[URLPattern] = [
     path("trips/<uuid:public_id>/", trip_detail, name="trip_detail"),
     path("trips/<uuid:public_id>/manifest.xlsx", trip_manifest_xlsx, name="trip_manifest_xlsx"),
     path("trips/<uuid:public_id>/transition/", trip_transition, name="trip_transition"),
+    path("trips/<uuid:public_id>/escort/", trip_escort, name="trip_escort"),
+    path(
+        "trips/<uuid:public_id>/seats/<int:number>/phone/",
+        trip_seat_phone,
+        name="trip_seat_phone",
+    ),
     path(
         "trips/<uuid:public_id>/seats/<int:number>/<str:action>/",
         trip_seat_act,

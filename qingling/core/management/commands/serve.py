@@ -25,7 +25,12 @@ class Command(BaseCommand):
                 raise CommandError(f"cannot listen on {options['addrport']}: {error}") from None
         worker = subprocess.Popen([sys.executable, "-m", "qingling.cli", "worker"])
         try:
-            call_command("runserver", options["addrport"], use_reloader=False)
+            call_command(
+                "runserver",
+                options["addrport"],
+                use_reloader=False,
+                skip_checks=options["skip_checks"],
+            )
         finally:
             worker.terminate()
             try:

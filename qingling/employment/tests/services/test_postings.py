@@ -18,6 +18,7 @@ from qingling.employment.services.postings import (
     posting_problems,
     posting_transition,
     postings_expire_due,
+    postings_publish,
 )
 from qingling.employment.tests.world import EmploymentWorld
 from qingling.parties.demo import fake_credit_code
@@ -194,6 +195,41 @@ class PostingLifecycleTests(EmploymentWorld):
             posting_transition(posting=created, to=Posting.Status.PUBLISHED, actor=self.employment)
         self.assertEqual(caught.exception.code, "employer_flagged")
         self.assertIn(case.number, caught.exception.message)
+
+    def test_publishes_a_batch_with_one_audit_row_each_or_nothing(self) -> None:
+        drafts = [
+            posting_create(data=posting(title=f"钢筋工{n}"), actor=self.employment)
+            for n in range(3)
+        ]
+        single = posting_create(data=posting(title="木工"), actor=self.employment)
+        posting_transition(posting=single, to=Posting.Status.PUBLISHED, actor=self.employment)
+        postings_publish(postings=drafts, actor=self.employment)
+        self.assertEqual(
+            set(Posting.objects.values_list("status", flat=True)), {Posting.Status.PUBLISHED}
+        )
+        events = AuditEvent.objects.filter(action="posting.publish").order_by("object_id")
+        self.assertEqual(events.count(), 4)
+        # The batch's rows read as the single transition's do.
+        one = events.get(object_id=str(single.pk))
+        batch = events.get(object_id=str(drafts[0].pk))
+        self.assertEqual(
+            (batch.before, batch.actor_id, set(batch.after or {})),
+            (one.before, one.actor_id, set(one.after or {})),
+        )
+        assert batch.after is not None
+        self.assertEqual(batch.after["status"], "published")
+
+        case = make_case(self)
+        clear = posting_create(data=posting(title="瓦工"), actor=self.employment)
+        flagged = posting_create(
+            data=posting(employer_credit_code=case.respondent.credit_code), actor=self.employment
+        )
+        with self.assertRaises(Conflict) as caught:
+            postings_publish(postings=[clear, flagged], actor=self.employment)
+        self.assertEqual(caught.exception.code, "employer_flagged")
+        self.assertEqual(Posting.objects.get(pk=clear.pk).status, Posting.Status.DRAFT)
+        with self.assertRaises(Conflict):  # already published
+            postings_publish(postings=drafts[:1], actor=self.employment)
 
     def test_a_withdrawn_posting_cannot_be_published(self) -> None:
         created = posting_create(data=posting(), actor=self.employment)
