@@ -381,14 +381,20 @@ def attendance_rejects_sql(typed: Typed = frozenset()) -> str:
     )
 
 
-def rejects_sql(typed: Typed = frozenset()) -> str:
-    return " UNION ALL ".join(
-        attendance_rejects_sql(typed)
+def rejects_sql(typed: Typed = frozenset()) -> dict[str, str]:
+    """Each file's bad rows, one statement a file (``rejects_<table>``)."""
+    return {
+        table: attendance_rejects_sql(typed)
         if table == "attendance"
         else f"SELECT '{table}' AS file, _line AS line, _reason AS reason "
         f"FROM checked_{table} WHERE NOT _good"
         for table in TABLES
-    )
+    }
+
+
+def _union(parts: list[str], columns: str) -> str:
+    """The rows of the named (small) tables, one after the other."""
+    return " UNION ALL ".join(f"SELECT {columns} FROM {name}" for name in parts)
 
 
 def _wages_sql(thresholds: Thresholds) -> str:
@@ -424,7 +430,8 @@ def _share_basis_points(share: Decimal) -> int:
     return int(points)
 
 
-def warnings_sql(month: MonthWindow, thresholds: Thresholds) -> str:
+def warnings_sql(month: MonthWindow, thresholds: Thresholds) -> dict[str, str]:
+    """Each rule's warnings, one statement a rule (``warning_<rule>``)."""
     no_worker = "CAST(NULL AS VARCHAR)"
     red_points = _share_basis_points(thresholds.unpaid_share_red)
     rules = {
@@ -479,7 +486,7 @@ def warnings_sql(month: MonthWindow, thresholds: Thresholds) -> str:
         ),
     }
     assert set(rules) == set(RULES)
-    return " UNION ALL ".join(rules[name] for name in sorted(rules))
+    return {name: rules[name] for name in sorted(rules)}
 
 
 @dataclass(frozen=True)
@@ -510,7 +517,13 @@ def program(month: MonthWindow, thresholds: Thresholds, typed: Typed = frozenset
             if table not in ("projects", "attendance")
         ),
         Step("attendance_groups", attendance_groups_sql(), materialize=True),
-        Step("rejects", rejects_sql(typed)),
+        # One statement a file, then their (small) union: DuckDB 1.5 parked every thread
+        # on one UNION ALL of several large plans (docs/performance.md, "Monitoring").
+        *(
+            Step(f"rejects_{table}", sql, materialize=True)
+            for table, sql in rejects_sql(typed).items()
+        ),
+        Step("rejects", _union([f"rejects_{table}" for table in TABLES], "file, line, reason")),
         Step(
             "attendance_month",
             "SELECT project_code, worker_id, BIT_COUNT(BIT_OR(mask)) AS days "
@@ -546,7 +559,18 @@ def program(month: MonthWindow, thresholds: Thresholds, typed: Typed = frozenset
             materialize=True,
         ),
         Step("project_wage", _wages_sql(thresholds), materialize=True),
-        Step("warnings", warnings_sql(month, thresholds)),
+        # One statement a rule, then their union, as the rejects.
+        *(
+            Step(f"warning_{rule.lower()}", sql, materialize=True)
+            for rule, sql in warnings_sql(month, thresholds).items()
+        ),
+        Step(
+            "warnings",
+            _union(
+                [f"warning_{rule.lower()}" for rule in sorted(RULES)],
+                "rule, level, project, worker",
+            ),
+        ),
     ]
 
 
