@@ -126,6 +126,11 @@ class Complaint(TimeStampedModel):
     contact_name = models.CharField(_("name given"), max_length=50, blank=True)
     contact_phone_sealed = models.TextField(blank=True, editable=False)
     contact_phone_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # The worker followed the stop link of a text about a complaint (退订): no more texts
+    # about this complaint, nor about any other filed with the same mobile before then.
+    texts_stopped_at = models.DateTimeField(
+        _("text messages stopped at"), null=True, blank=True, editable=False
+    )
     employer_name = models.CharField(_("employer (as stated)"), max_length=200, blank=True)
     # parties.matching's block key of the stated employer, so that complaints about the
     # same employer are found by an indexed prefix range (see complaint_same_matter).

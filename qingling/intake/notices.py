@@ -162,3 +162,52 @@ def notice_pdf(body: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # loads Pango: only when a PDF is made
 
     return bytes(HTML(string=notice_html(body)).write_pdf())
+
+
+# --- text messages to the worker ----------------------------------------------------------------
+
+
+def text_message(template: str, fields: dict[str, Any], *, query_url: str, stop_url: str) -> str:
+    """The text of a message about a complaint, in the city's language: what happened,
+    where to follow it (the progress query, or the callback's own page) and, last, the
+    worker's stop link (退订; 《通信短信息服务管理规定》: every message offers an easy
+    opt-out, as the job messages do)."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {**fields, "url": query_url}
+        if template == "complaint_received":
+            body = _(
+                "Complaint %(number)s is received; we decide by %(due)s whether to take it "
+                "up. Follow it with query code %(query_code)s: %(url)s"
+            )
+        elif template == "complaint_case_opened":
+            body = _(
+                "Case %(case)s is opened on your complaint %(number)s. Follow it with query "
+                "code %(query_code)s: %(url)s"
+            )
+        elif template == "complaint_paid":
+            body = _(
+                "%(amount)s yuan was paid to you on %(paid_on)s in case %(case)s "
+                "(complaint %(number)s). Query code %(query_code)s: %(url)s"
+            )
+        elif template == "complaint_material_reminder":
+            body = _(
+                "Complaint %(number)s: the material asked for is due by %(due)s. Query code "
+                "%(query_code)s: %(url)s"
+            )
+        elif template == "complaint_callback":
+            values["url"] = fields["url"]  # the callback page, not the query
+            body = _("Complaint %(number)s is closed. Did the money arrive? One question: %(url)s")
+        else:  # a decision: complaint_<status>
+            status = template.removeprefix("complaint_")
+            values["status"] = (
+                str(ComplaintStatus(status).label) if status in ComplaintStatus.values else status
+            )
+            body = _(
+                "Complaint %(number)s: %(status)s. The written notice and the progress are "
+                "on the query page, query code %(query_code)s: %(url)s"
+            )
+        stop = _("To stop these messages: %(url)s") % {"url": stop_url}
+        return f"{body % values}\n{stop}"

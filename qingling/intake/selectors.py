@@ -375,6 +375,24 @@ def callback_from_token(token: str) -> Callback | None:
     return Callback.objects.select_related("complaint").filter(public_id=public_id).first()
 
 
+STOP_SALT = "qingling.intake.stop"
+
+
+def complaint_stop_path(complaint: Complaint) -> str:
+    """The worker's own stop link (退订) in every text about their complaint: a signed
+    token of the complaint's public id, which cannot be guessed for someone else's."""
+    token = signing.dumps(str(complaint.public_id), salt=STOP_SALT, compress=True)
+    return reverse("web_intake:stop", args=[token])
+
+
+def complaint_from_stop_token(token: str) -> Complaint:
+    try:
+        public_id = uuid.UUID(str(signing.loads(token, salt=STOP_SALT)))
+        return Complaint.objects.get(public_id=public_id)
+    except (signing.BadSignature, ValueError, Complaint.DoesNotExist):
+        raise Http404 from None
+
+
 def complaint_callback(*, complaint: Complaint) -> Callback | None:
     return Callback.objects.filter(complaint=complaint).select_related("answered_by").first()
 

@@ -58,7 +58,7 @@ from qingling.intake.models import (
     SettlementPayment,
     SourceSystem,
 )
-from qingling.intake.notices import notice_body, notice_kind_for, notice_number
+from qingling.intake.notices import notice_body, notice_kind_for, notice_number, text_message
 from qingling.notify.models import NotificationKind
 from qingling.notify.services import (
     notification_send_on_commit,
@@ -467,19 +467,12 @@ def complaint_register(
                 },
             )
             if phone:
-                outbox_enqueue(
-                    gateway="sms",
-                    destination="complainant",
-                    phone=phone,
-                    subject=complaint,
+                _text_worker(
+                    complaint,
+                    template="complaint_received",
                     dedupe_key=f"complaint:{complaint.pk}:received",
                     actor=actor,
-                    payload={
-                        "template": "complaint_received",
-                        "number": complaint.number,
-                        "query_code": complaint.query_code,
-                        "due": complaint.acceptance_due.isoformat(),
-                    },
+                    due=complaint.acceptance_due.isoformat(),
                 )
     except ValidationError as error:
         raise InvalidInput.from_validation_error(error) from None
@@ -559,6 +552,67 @@ def _transition(
     return complaint
 
 
+def _text_worker(
+    complaint: Complaint, *, template: str, dedupe_key: str, actor: Actor, **fields: Any
+) -> None:
+    """Queue a text about the complaint through the outbox, with the rules the job
+    messages follow (`employment.services.pushes`): only to a worker who agreed, never
+    after they stopped, and each text ends with their own stop link. Consent here is the
+    mobile the worker gave with their own complaint, to hear about it; workers named by
+    someone else gave none and are not texted; the stop link (退订) ends every text about
+    this complaint and any other filed earlier with the same mobile."""
+    from qingling.intake.selectors import complaint_stop_path
+
+    if not complaint.contact_phone_sealed or complaint.pk is None:
+        return
+    if Complaint.objects.filter(pk=complaint.pk, texts_stopped_at__isnull=False).exists():
+        return
+    payload: dict[str, Any] = {
+        "template": template,
+        "number": complaint.number,
+        "query_code": complaint.query_code,
+        **fields,
+    }
+    stop_url = _public_url(complaint_stop_path(complaint))
+    payload["text"] = text_message(
+        template, payload, query_url=_public_url(reverse("web_intake:query")), stop_url=stop_url
+    )
+    payload["stop"] = stop_url
+    outbox_enqueue(
+        gateway="sms",
+        destination="",
+        phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
+        subject=complaint,
+        dedupe_key=dedupe_key,
+        actor=actor,
+        payload=payload,
+    )
+
+
+@transaction.atomic
+def complaint_texts_stop(*, complaint: Complaint, actor: Actor) -> int:
+    """Stop the texts about this complaint and every other filed earlier with the same
+    mobile (the stop link each text carries; needs no sign-in, like a "reply TD": stopping
+    texts can harm no one). Returns how many complaints were stopped; idempotent."""
+    now = clock.now()
+    same = Q(pk=complaint.pk)
+    if complaint.contact_phone_digest:
+        same |= Q(contact_phone_digest=complaint.contact_phone_digest)
+    stopped = list(
+        Complaint.objects.filter(same, texts_stopped_at__isnull=True).values_list("pk", flat=True)
+    )
+    Complaint.objects.filter(pk__in=stopped).update(texts_stopped_at=now)
+    if stopped:
+        audit_event_record(
+            actor=actor,
+            action="complaint.texts_stop",
+            obj=complaint,
+            after={"complaints": len(stopped)},
+        )
+    complaint.texts_stopped_at = now if complaint.pk in stopped else complaint.texts_stopped_at
+    return len(stopped)
+
+
 def _notice_issue(complaint: Complaint, *, actor: Actor) -> Notice | None:
     """Issue the written notice the disposition calls for (受理通知书 on acceptance,
     不予受理告知书 when not accepted or referred, 若干规定 Art. 18), once per kind, to a
@@ -589,22 +643,15 @@ def _notice_issue(complaint: Complaint, *, actor: Actor) -> Notice | None:
 def _tell_complainant(complaint: Complaint, *, actor: Actor) -> None:
     """Queue the decision notice by SMS to the number given with the complaint; the
     complainant is told of every disposition (a return to triage is none)."""
-    if not complaint.contact_phone_sealed or complaint.status == ComplaintStatus.RECEIVED:
+    if complaint.status == ComplaintStatus.RECEIVED:
         return
-    outbox_enqueue(
-        gateway="sms",
-        destination="complainant",
-        phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
-        subject=complaint,
+    _text_worker(
+        complaint,
+        template=f"complaint_{complaint.status}",
         dedupe_key=f"complaint:{complaint.pk}:{complaint.status}:{complaint.updated_at.timestamp()}",
         actor=actor,
-        payload={
-            "template": f"complaint_{complaint.status}",
-            "number": complaint.number,
-            "query_code": complaint.query_code,
-            "reason": complaint.decision_reason,
-            "referred_to": complaint.referred_to,
-        },
+        reason=complaint.decision_reason,
+        referred_to=complaint.referred_to,
     )
 
 
@@ -1325,21 +1372,13 @@ def complaint_case_opened(
         obj=complaint,
         after={"case": case_number, "opened_on": opened_on.isoformat()},
     )
-    if complaint.contact_phone_sealed:
-        outbox_enqueue(
-            gateway="sms",
-            destination="",
-            phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
-            subject=complaint,
-            dedupe_key=f"complaint:{complaint.pk}:case:{case_number}",
-            actor=actor,
-            payload={
-                "template": "complaint_case_opened",
-                "number": complaint.number,
-                "query_code": complaint.query_code,
-                "case": case_number,
-            },
-        )
+    _text_worker(
+        complaint,
+        template="complaint_case_opened",
+        dedupe_key=f"complaint:{complaint.pk}:case:{case_number}",
+        actor=actor,
+        case=case_number,
+    )
     return complaint
 
 
@@ -1402,21 +1441,13 @@ def complaint_material_scan(*, today: dt.date) -> dict[str, int]:
                 obj=complaint,
                 after={"material_due": str(complaint.material_due)},
             )
-            if complaint.contact_phone_sealed:
-                outbox_enqueue(
-                    gateway="sms",
-                    destination="",
-                    phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
-                    subject=complaint,
-                    dedupe_key=f"complaint:{complaint.pk}:material_reminder:{complaint.material_due}",
-                    actor=None,
-                    payload={
-                        "template": "complaint_material_reminder",
-                        "number": complaint.number,
-                        "query_code": complaint.query_code,
-                        "due": str(complaint.material_due),
-                    },
-                )
+            _text_worker(
+                complaint,
+                template="complaint_material_reminder",
+                dedupe_key=f"complaint:{complaint.pk}:material_reminder:{complaint.material_due}",
+                actor=None,
+                due=str(complaint.material_due),
+            )
             counts["reminded"] += 1
     for complaint in waiting.filter(material_due__lt=today):
         try:
@@ -1635,22 +1666,15 @@ def _callback_start(complaint: Complaint, *, actor: Actor) -> Callback | None:
     if not created:
         return callback
     audit_event_record(actor=actor, action="complaint.callback_start", obj=complaint, after={})
-    if complaint.contact_phone_sealed:
-        outbox_enqueue(
-            gateway="sms",
-            destination="",
-            phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
-            subject=complaint,
-            dedupe_key=f"complaint:{complaint.pk}:callback",
-            actor=actor,
-            payload={
-                "template": "complaint_callback",
-                "number": complaint.number,
-                "status": complaint.status,
-                "case": complaint.case_number,
-                "url": _public_url(callback_path(callback)),
-            },
-        )
+    _text_worker(
+        complaint,
+        template="complaint_callback",
+        dedupe_key=f"complaint:{complaint.pk}:callback",
+        actor=actor,
+        status=complaint.status,
+        case=complaint.case_number,
+        url=_public_url(callback_path(callback)),
+    )
     return callback
 
 
@@ -1777,23 +1801,14 @@ def complaint_payment_notify(
     """Text the worker who filed the complaint that money was paid to them in its case
     (called by ``cases.services.payment_record`` in its transaction). Only the number
     given with the complaint is texted: workers named by someone else gave no consent."""
-    if not complaint.contact_phone_sealed:
-        return
-    outbox_enqueue(
-        gateway="sms",
-        destination="",
-        phone=unseal(complaint.contact_phone_sealed, purpose="phone"),
-        subject=complaint,
+    _text_worker(
+        complaint,
+        template="complaint_paid",
         dedupe_key=f"complaint:{complaint.pk}:paid:{clock.now().timestamp()}:{amount}",
         actor=actor,
-        payload={
-            "template": "complaint_paid",
-            "number": complaint.number,
-            "query_code": complaint.query_code,
-            "case": complaint.case_number,
-            "amount": str(amount),
-            "paid_on": paid_on.isoformat(),
-        },
+        case=complaint.case_number,
+        amount=str(amount),
+        paid_on=paid_on.isoformat(),
     )
 
 

@@ -35,12 +35,15 @@ replay leaves the outbox pending and never delivers.
 import datetime as dt
 import functools
 import random
+import struct
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from faker import Faker
 
@@ -101,7 +104,7 @@ from qingling.inspections.services import (
     finding_to_case,
     inspection_record,
 )
-from qingling.intake.channels.base import ComplaintDraft
+from qingling.intake.channels.base import ComplaintDraft, SettlementLine
 from qingling.intake.lifecycle import NotAcceptedReason
 from qingling.intake.models import Callback, Channel, Complaint, SourceSystem
 from qingling.intake.services import (
@@ -114,6 +117,7 @@ from qingling.intake.services import (
     complaint_register,
     complaint_reply_record,
     complaint_request_material,
+    complaint_settle,
     source_system_create,
 )
 from qingling.parties.demo import (
@@ -199,6 +203,23 @@ class CaseScript:
     order_day: int
     unpaid: int = 0
     from_inspection: bool = False
+
+
+SETTLED_KIND_INDEX = 4  # "refer_housing" in `_Season.other_draft`'s kinds
+
+
+def _transfer_slip() -> bytes:
+    """The proof of a settlement's payment: a 1×1 PNG standing for the bank slip's photo."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 H, H3, N, W, K = (
@@ -358,6 +379,7 @@ class _Season:
         self.bus_seekers: dict[str, list[Seeker]] = {DALIAN: [], SHANDONG: []}
         self.bus_postings: dict[str, Posting] = {}
         self.minute = 0
+        self.settled_numbers: set[int] = set()
 
     # --- time -------------------------------------------------------------------------------
 
@@ -953,6 +975,15 @@ class _Season:
         plan += [(N, True)] * (22 - platform_in_cases)
         plan += [(W, False)] * 9 + [(K, False)] * 7 + [("letter", False)] * 2
         self.rng.shuffle(plan)
+        # Three 12345 orders end the way most do: the employer pays after the bureau's call
+        # (协调解决), no case. They take the place of three orders that were passed to the
+        # housing bureau; each is answered all the same, so the replies stay 65 and 22.
+        self.settled_numbers = {
+            number
+            for number, (channel, _reply) in enumerate(plan)
+            if channel == H and number % 6 == SETTLED_KIND_INDEX
+        }
+        self.settled_numbers = set(sorted(self.settled_numbers)[:3])
         last = len(self.days) - 3  # triage takes up to two working days; the reply follows
         for number, (channel, _reply) in enumerate(plan):
             day = 1 + number * (last - 1) // len(plan)
@@ -973,6 +1004,8 @@ class _Season:
             "no_employer",
         )
         kind = kinds[number % len(kinds)]
+        if channel == H and number in self.settled_numbers:
+            kind = "settle"
         employer = f"{self.fake.company_prefix()}建筑劳务有限公司"
         if kind == "refer_area":
             employer = f"吉林市{employer}"
@@ -984,6 +1017,8 @@ class _Season:
             "not_remit": f"市民来电咨询：{employer}未为其缴纳社会保险，询问如何补缴。",
             "refer_housing": f"市民反映：{employer}承建的工地夜间扰民，并拖欠班组工程款。",
             "no_employer": "匿名反映：某工地老板拖欠工人工资，具体单位不详。",
+            "settle": f"市民来电反映：在{employer}承建的工地务工，被拖欠工资{amount}元，"
+            "多次讨要未果。",
         }
         anonymous = kind == "no_employer" and channel in (W, H)
         draft = ComplaintDraft(
@@ -1048,6 +1083,8 @@ class _Season:
                     actor=intake,
                 )
                 text = "已转市住房和城乡建设局处理；如有农民工工资拖欠请提供具体人员信息。"
+            elif kind == "settle":
+                text = self.settle(complaint, intake)
             else:
                 complaint_request_material(
                     complaint=complaint, note="请补充用人单位名称和工地地址", actor=intake
@@ -1056,6 +1093,31 @@ class _Season:
                 text = "请补充用人单位名称和工地地址，以便核查。"
         with clock.frozen_at(self.at(self.today, 16, index % 50)):
             self.reply(complaint, text)
+
+    def settle(self, complaint: Complaint, intake: User) -> str:
+        """The officer calls the employer, who pays the worker the same day; the worker
+        confirms on the phone. Settled without a case: counted in complaints_settled and
+        amount_settled, never in the cases' money."""
+        assert complaint.amount_claimed is not None
+        complaint_settle(
+            complaint=complaint,
+            contacted=f"{complaint.employer_name}项目负责人（电话）",
+            contacted_on=self.today,
+            agreed="当日结清所欠工资",
+            lines=[
+                SettlementLine(
+                    payee=complaint.contact_name,
+                    amount=complaint.amount_claimed,
+                    paid_on=self.today,
+                )
+            ],
+            proof=SimpleUploadedFile("转账凭证.png", _transfer_slip(), "image/png"),
+            worker_confirmed=True,
+            confirmation_note="电话回访，投诉人确认已到账",
+            actor=intake,
+        )
+        self.result.add("complaints_settled")
+        return f"经协调，用人单位已当日支付所欠工资{complaint.amount_claimed}元，投诉人确认到账。"
 
     def decline_no_employer(self, complaint: Complaint) -> None:
         with clock.frozen_at(self.at(self.today, 10)):

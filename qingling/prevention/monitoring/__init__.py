@@ -122,9 +122,13 @@ def run(
     evidence: bool = False,
 ) -> Result:
     files = {table: input_file(folder, table) for table in TABLES}
+    typed: set[tuple[str, str]] = set()
     for table, path in files.items():
-        engine.load(table, path, [name for name, _kind in TABLES[table]])
-    for step in program(month, thresholds):
+        columns = TABLES[table]
+        dates = [name for name, kind in columns if kind in ("date", "date?")]
+        held = engine.load(table, path, [name for name, _kind in columns], dates)
+        typed.update((table, name) for name in held)
+    for step in program(month, thresholds, frozenset(typed)):
         engine.define(step.name, step.sql, materialize=step.materialize)
     warnings = sorted(
         (

@@ -1,7 +1,8 @@
 """Where the rules run: DuckDB in this process, or Spark (local or a cluster).
 
 An engine does three things only: expose each input file as the view ``raw_<table>``
-(all columns as text, plus ``_line``), define the statements of `rules.program`
+(all columns as text, plus ``_line``; a date column the file already holds as a date,
+such as a Parquet DATE, stays a date and `load` says so), define the statements of `rules.program`
 (views, or tables when asked to materialize), and fetch rows. The statements are
 DuckDB SQL; `SparkEngine` transpiles each with SQLGlot before running it. Reading the
 files is the only code written twice, because each engine has its own reader.
@@ -26,7 +27,9 @@ class InputError(ValueError):
 class Engine(Protocol):
     name: str
 
-    def load(self, table: str, path: Path, columns: Sequence[str]) -> None: ...
+    def load(
+        self, table: str, path: Path, columns: Sequence[str], dates: Sequence[str] = ()
+    ) -> frozenset[str]: ...
 
     def define(self, name: str, sql: str, *, materialize: bool) -> None: ...
 
@@ -82,7 +85,12 @@ class DuckDBEngine:
         if temp_directory is not None:
             self.connection.execute(f"SET temp_directory = {_quote(Path(temp_directory))}")
 
-    def load(self, table: str, path: Path, columns: Sequence[str]) -> None:
+    def load(
+        self, table: str, path: Path, columns: Sequence[str], dates: Sequence[str] = ()
+    ) -> frozenset[str]:
+        """The raw view of ``path``; returns which of ``dates`` the file holds as DATE
+        (passed on as dates: casting 100 million dates to text and parsing them back
+        was most of the rules' time)."""
         if path.suffix == ".parquet":
             source = f"read_parquet({_quote(path)}, file_row_number = true)"
             line = "file_row_number + 1"
@@ -94,15 +102,21 @@ class DuckDBEngine:
                 "quote = '\"', null_padding = true, strict_mode = false)"
             )
             line = "ROW_NUMBER() OVER () + 1"
-        present = [
-            row[0] for row in self.connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-        ]
-        _missing(columns, present, path)
-        select = ", ".join(f'CAST("{name}" AS VARCHAR) AS {name}' for name in columns)
+        kinds = {
+            row[0]: row[1]
+            for row in self.connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+        }
+        _missing(columns, list(kinds), path)
+        typed = frozenset(name for name in dates if kinds[name] == "DATE")
+        select = ", ".join(
+            f'"{name}" AS {name}' if name in typed else f'CAST("{name}" AS VARCHAR) AS {name}'
+            for name in columns
+        )
         self.connection.execute(
             f"CREATE OR REPLACE TEMP VIEW raw_{table} AS SELECT {line} AS _line, {select} "
             f"FROM {source}"
         )
+        return typed
 
     def define(self, name: str, sql: str, *, materialize: bool) -> None:
         kind = "TABLE" if materialize else "VIEW"
@@ -154,8 +168,11 @@ class SparkEngine:
         self.spark = session
         self._cached: list[str] = []
 
-    def load(self, table: str, path: Path, columns: Sequence[str]) -> None:
+    def load(
+        self, table: str, path: Path, columns: Sequence[str], dates: Sequence[str] = ()
+    ) -> frozenset[str]:
         from pyspark.sql import functions as F
+        from pyspark.sql.types import DateType
 
         reader = self.spark.read
         if path.suffix == ".parquet":
@@ -165,7 +182,17 @@ class SparkEngine:
             frame = reader.option("header", True).option("mode", "PERMISSIVE").csv(str(path))
             header = 1
         _missing(columns, frame.columns, path)
-        frame = frame.select(*(F.col(f"`{name}`").cast("string").alias(name) for name in columns))
+        typed = frozenset(
+            name for name in dates if isinstance(frame.schema[name].dataType, DateType)
+        )
+        frame = frame.select(
+            *(
+                F.col(f"`{name}`").alias(name)
+                if name in typed
+                else F.col(f"`{name}`").cast("string").alias(name)
+                for name in columns
+            )
+        )
         # A file's rows in order: within a partition, monotonically_increasing_id() counts
         # up from partition << 33; a file's partitions come in file order. So a row's line
         # is the rows of the partitions before it, plus its place in its own.
@@ -182,6 +209,7 @@ class SparkEngine:
         line = F.col("_id") - F.shiftleft(F.col("_part"), 33) + offset + F.lit(1 + header)
         frame = frame.select(line.cast("long").alias("_line"), *columns)
         frame.createOrReplaceTempView(f"raw_{table}")
+        return typed
 
     def define(self, name: str, sql: str, *, materialize: bool) -> None:
         frame = self.spark.sql(to_spark(sql))

@@ -12,7 +12,7 @@ the 1-based row). The program then defines, in order:
 - ``checked_<table>``: the row, its first failing check as ``_reason`` (NULL when
   the row is good) and its typed columns (dates as DATE, money as DECIMAL(18,2));
 - ``rejects``: (file, line, reason) of every bad row of every file;
-- ``attendance_month``, ``pay_month``, ``payroll_month_any``, ``roster_month``,
+- ``attendance_month``, ``pay_month``, ``worker_month``, ``payroll_month_any``, ``roster_month``,
   ``project_wage``: the month's facts the rules read;
 - ``warnings``: (rule, level, project, worker), one row per warning.
 
@@ -150,14 +150,22 @@ def _text(value: str) -> str:
     return f"'{value}'"
 
 
-def id_number_valid(column: str) -> str:
+def id_body(column: str) -> str:
+    """The first 17 characters of an ID number as a number (NULL unless digits)."""
+    return f"TRY_CAST(SUBSTRING({column}, 1, 17) AS BIGINT)"
+
+
+def id_number_valid(column: str, body: str | None = None) -> str:
     """GB 11643: 17 digits and a check digit (0-9 or X, upper case), a birth date
     (digits 7-14) that is a date from 1900 on, and the check digit that the weights
     give. (The address code is not looked up: `core.validators` does that for one
-    person; here it would be a join with the 3,000 county codes for every row.)"""
+    person; here it would be a join with the 3,000 county codes for every row.)
+    ``body``: a column already holding `id_body` of ``column`` (faster: computed once)."""
+    # The 17 digits by integer arithmetic on the body as one number: half the time of
+    # 17 substrings (a province has millions of distinct numbers).
+    body = body or id_body(column)
     digits = " + ".join(
-        f"(ASCII(SUBSTRING({column}, {i + 1}, 1)) - 48) * {weight}"
-        for i, weight in enumerate(_ID_WEIGHTS)
+        f"(({body} // {10 ** (16 - i)}) % 10) * {weight}" for i, weight in enumerate(_ID_WEIGHTS)
     )
     birth = (
         f"TRY_CAST(SUBSTRING({column}, 7, 4) || '-' || SUBSTRING({column}, 11, 2) || '-' "
@@ -203,11 +211,23 @@ def _typed(kind: str, column: str) -> str:
     return f"r.{column}"
 
 
-def checked_sql(table: str) -> str:
+Typed = frozenset[tuple[str, str]]
+"""The (table, column) pairs of date columns whose file already holds them as dates (a
+Parquet DATE column): the raw view passes them on as dates, with nothing to trim, parse
+or check but their presence. Both engines read a file's types alike (`engines`), so a
+month gives both the same program."""
+
+
+def _blank(name: str, table: str, typed: Typed) -> str:
+    """A raw text column trimmed, an empty text as NULL (a typed date: itself)."""
+    return name if (table, name) in typed else f"NULLIF(TRIM({name}), '')"
+
+
+def checked_sql(table: str, typed: Typed = frozenset()) -> str:
     """``checked_<table>``: each raw row with its first failing check and typed columns."""
     columns = TABLES[table]
     normalized = ", ".join(
-        (_normalized_id(name) if kind == "id" else f"NULLIF(TRIM({name}), '')") + f" AS {name}"
+        (_normalized_id(name) if kind == "id" else _blank(name, table, typed)) + f" AS {name}"
         for name, kind in columns
     )
     failures: list[tuple[str, str]] = []  # (the test a bad row meets, its reason), in order
@@ -226,7 +246,7 @@ def checked_sql(table: str) -> str:
                 " WHERE _reason IS NULL) AS k ON k._known = r.project_code"
             )
             failures.append(("k._known IS NULL", f"{name}: {REASONS['project']}"))
-        condition = _check(kind, value)
+        condition = None if (table, name) in typed else _check(kind, value)
         if condition is not None:
             failures.append(
                 (
@@ -240,13 +260,16 @@ def checked_sql(table: str) -> str:
         if table == "projects"
         else ""
     )
-    typed = ", ".join(f"{_typed(kind, name)} AS {name}" for name, kind in columns)
+    values = ", ".join(
+        f"{f'r.{name}' if (table, name) in typed else _typed(kind, name)} AS {name}"
+        for name, kind in columns
+    )
     reason = " ".join(f"WHEN {test} THEN '{text}'" for test, text in failures)
     # _good: no test met; cheaper to filter 100 million rows on than the text of _reason.
     good = " AND ".join(f"NOT COALESCE({test}, FALSE)" for test, _text in failures)
     return (
         f"SELECT r._line AS _line, CASE {reason} END AS _reason, "
-        f"({good}) AS _good, {typed} "
+        f"({good}) AS _good, {values} "
         f"FROM (SELECT _line, {normalized}{earlier} FROM raw_{table}) AS r{joins}"
     )
 
@@ -277,8 +300,9 @@ def id_numbers_sql() -> str:
         ]
     )
     return (
-        f"SELECT worker_id, COALESCE({id_number_valid('worker_id')}, FALSE) AS _valid "
-        f"FROM (SELECT DISTINCT worker_id FROM ({every}) AS a WHERE worker_id IS NOT NULL) AS d"
+        f"SELECT worker_id, COALESCE({id_number_valid('worker_id', '_body')}, FALSE) AS _valid "
+        f"FROM (SELECT worker_id, {id_body('worker_id')} AS _body FROM (SELECT DISTINCT "
+        f"worker_id FROM ({every}) AS a WHERE worker_id IS NOT NULL) AS d) AS b"
     )
 
 
@@ -294,15 +318,18 @@ def id_numbers_sql() -> str:
 # gives, in the same order (project, worker, day).
 
 
-def _day_sql(column: str) -> str:
-    """A text day as a DATE when it has the shape YYYY-MM-DD and is a date, else NULL."""
+def _day_sql(column: str, typed: Typed = frozenset()) -> str:
+    """A text day as a DATE when it has the shape YYYY-MM-DD and is a date, else NULL (a
+    typed day: itself)."""
+    if ("attendance", "day") in typed:
+        return column
     return (
         f"CASE WHEN LENGTH({column}) = 10 AND SUBSTRING({column}, 5, 1) = '-' "
         f"AND SUBSTRING({column}, 8, 1) = '-' THEN TRY_CAST({column} AS DATE) END"
     )
 
 
-def attendance_keys_sql(month: MonthWindow) -> str:
+def attendance_keys_sql(month: MonthWindow, typed: Typed = frozenset()) -> str:
     """``attendance_keys``: one row per raw (project_code, worker_id) text of the file,
     the month's valid days as bits, and how many of its rows have no valid day."""
     return (
@@ -310,8 +337,8 @@ def attendance_keys_sql(month: MonthWindow) -> str:
         f"BIT_OR(CASE WHEN dd BETWEEN {_date(month.first)} AND {_date(month.last)} "
         "THEN CAST(1 AS BIGINT) << (EXTRACT(DAY FROM dd) - 1) END) AS mask, "
         "SUM(CASE WHEN dd IS NULL THEN 1 ELSE 0 END) AS bad_days "
-        f"FROM (SELECT project_code, worker_id, {_day_sql('d')} AS dd "
-        "FROM (SELECT project_code, worker_id, NULLIF(TRIM(day), '') AS d "
+        f"FROM (SELECT project_code, worker_id, {_day_sql('d', typed)} AS dd "
+        f"FROM (SELECT project_code, worker_id, {_blank('day', 'attendance', typed)} AS d "
         "FROM raw_attendance) AS t) AS r "
         "GROUP BY project_code, worker_id"
     )
@@ -337,11 +364,11 @@ def attendance_groups_sql() -> str:
     )
 
 
-def attendance_rejects_sql() -> str:
+def attendance_rejects_sql(typed: Typed = frozenset()) -> str:
     """The bad attendance rows: every row of a group whose keys fail, and the rows whose
     day is missing or not a date; the rows of good groups with good days are skipped by
     a join with the (few) bad groups."""
-    day = "NULLIF(TRIM(r.day), '')"
+    day = "r.day" if ("attendance", "day") in typed else "NULLIF(TRIM(r.day), '')"
     return (
         "SELECT 'attendance' AS file, r._line AS line, "
         f"COALESCE(b._key_reason, CASE WHEN {day} IS NULL THEN 'day: {REASONS['missing']}' "
@@ -350,18 +377,24 @@ def attendance_rejects_sql() -> str:
         "FROM attendance_groups WHERE _key_reason IS NOT NULL OR bad_days > 0) AS b "
         "ON r.project_code IS NOT DISTINCT FROM b.raw_project "
         "AND r.worker_id IS NOT DISTINCT FROM b.raw_worker "
-        f"WHERE b._key_reason IS NOT NULL OR ({_day_sql(day)}) IS NULL"
+        f"WHERE b._key_reason IS NOT NULL OR ({_day_sql(day, typed)}) IS NULL"
     )
 
 
-def rejects_sql() -> str:
-    return " UNION ALL ".join(
-        attendance_rejects_sql()
+def rejects_sql(typed: Typed = frozenset()) -> dict[str, str]:
+    """Each file's bad rows, one statement a file (``rejects_<table>``)."""
+    return {
+        table: attendance_rejects_sql(typed)
         if table == "attendance"
         else f"SELECT '{table}' AS file, _line AS line, _reason AS reason "
         f"FROM checked_{table} WHERE NOT _good"
         for table in TABLES
-    )
+    }
+
+
+def _union(parts: list[str], columns: str) -> str:
+    """The rows of the named (small) tables, one after the other."""
+    return " UNION ALL ".join(f"SELECT {columns} FROM {name}" for name in parts)
 
 
 def _wages_sql(thresholds: Thresholds) -> str:
@@ -397,23 +430,21 @@ def _share_basis_points(share: Decimal) -> int:
     return int(points)
 
 
-def warnings_sql(month: MonthWindow, thresholds: Thresholds) -> str:
-    worker = "a.project_code = p.project_code AND a.worker_id = p.worker_id"
+def warnings_sql(month: MonthWindow, thresholds: Thresholds) -> dict[str, str]:
+    """Each rule's warnings, one statement a rule (``warning_<rule>``)."""
     no_worker = "CAST(NULL AS VARCHAR)"
     red_points = _share_basis_points(thresholds.unpaid_share_red)
     rules = {
         "WORKER_UNPAID": (
-            "SELECT 'WORKER_UNPAID' AS rule, 'red' AS level, a.project_code AS project, "
-            "a.worker_id AS worker FROM attendance_month AS a "
-            f"LEFT JOIN pay_month AS p ON {worker} WHERE COALESCE(p.pay, 0) <= 0"
+            "SELECT 'WORKER_UNPAID' AS rule, 'red' AS level, project_code AS project, "
+            "worker_id AS worker FROM worker_month WHERE COALESCE(pay, 0) <= 0"
         ),
         "BELOW_MINIMUM": (
-            "SELECT 'BELOW_MINIMUM' AS rule, 'red' AS level, a.project_code AS project, "
-            "a.worker_id AS worker "
-            f"FROM attendance_month AS a JOIN pay_month AS p ON {worker} "
-            "JOIN project_wage AS w ON w.project_code = a.project_code "
-            f"WHERE a.days >= {int(thresholds.minimum_wage_days)} AND p.pay > 0 "
-            "AND p.pay < w.minimum_wage"
+            "SELECT 'BELOW_MINIMUM' AS rule, 'red' AS level, m.project_code AS project, "
+            "m.worker_id AS worker FROM worker_month AS m "
+            "JOIN project_wage AS w ON w.project_code = m.project_code "
+            f"WHERE m.days >= {int(thresholds.minimum_wage_days)} AND m.pay > 0 "
+            "AND m.pay < w.minimum_wage"
         ),
         "EXCESSIVE_PAY": (
             "SELECT 'EXCESSIVE_PAY' AS rule, 'red' AS level, project_code AS project, "
@@ -439,11 +470,10 @@ def warnings_sql(month: MonthWindow, thresholds: Thresholds) -> str:
             "SELECT 'PROJECT_UNPAID_SHARE' AS rule, "
             f"CASE WHEN unpaid * 10000 >= workers * {red_points} THEN 'red' ELSE 'yellow' END "
             "AS level, "
-            f"project_code AS project, {no_worker} AS worker FROM (SELECT a.project_code, "
+            f"project_code AS project, {no_worker} AS worker FROM (SELECT project_code, "
             "COUNT(*) AS workers, "
-            "SUM(CASE WHEN COALESCE(p.pay, 0) <= 0 THEN 1 ELSE 0 END) AS unpaid "
-            f"FROM attendance_month AS a LEFT JOIN pay_month AS p ON {worker} "
-            "GROUP BY a.project_code) AS s WHERE unpaid > 0"
+            "SUM(CASE WHEN COALESCE(pay, 0) <= 0 THEN 1 ELSE 0 END) AS unpaid "
+            "FROM worker_month GROUP BY project_code) AS s WHERE unpaid > 0"
         ),
         "NO_LABOUR_COST": (
             f"SELECT 'NO_LABOUR_COST' AS rule, 'yellow' AS level, a.project_code AS project, "
@@ -456,7 +486,7 @@ def warnings_sql(month: MonthWindow, thresholds: Thresholds) -> str:
         ),
     }
     assert set(rules) == set(RULES)
-    return " UNION ALL ".join(rules[name] for name in sorted(rules))
+    return {name: rules[name] for name in sorted(rules)}
 
 
 @dataclass(frozen=True)
@@ -469,22 +499,31 @@ class Step:
     materialize: bool = False
 
 
-def program(month: MonthWindow, thresholds: Thresholds) -> list[Step]:
-    """Every statement, in order, that turns the raw views into ``rejects`` and ``warnings``."""
+def program(month: MonthWindow, thresholds: Thresholds, typed: Typed = frozenset()) -> list[Step]:
+    """Every statement, in order, that turns the raw views into ``rejects`` and ``warnings``
+    (``typed``: the date columns the files hold as dates, as the engine's ``load`` says)."""
     counts = f"wage_month = {_text(month.month)} AND paid_on <= {_date(month.deadline)}"
     return [
-        Step("checked_projects", checked_sql("projects"), materialize=True),
+        Step("checked_projects", checked_sql("projects", typed), materialize=True),
         # Distinct days as bits of a month's mask: an integer aggregate, where
         # COUNT(DISTINCT day) would hash every (project, worker, day) of the month.
-        Step("attendance_keys", attendance_keys_sql(month), materialize=True),
+        Step("attendance_keys", attendance_keys_sql(month, typed), materialize=True),
         Step("id_numbers", id_numbers_sql(), materialize=True),
+        # Materialized: each is read by a rule, the rejects and the evidence, and a view
+        # would check (trim, parse, join) a province's payroll and roster each time.
         *(
-            Step(f"checked_{table}", checked_sql(table))
+            Step(f"checked_{table}", checked_sql(table, typed), materialize=True)
             for table in TABLES
             if table not in ("projects", "attendance")
         ),
         Step("attendance_groups", attendance_groups_sql(), materialize=True),
-        Step("rejects", rejects_sql()),
+        # One statement a file, then their (small) union: DuckDB 1.5 parked every thread
+        # on one UNION ALL of several large plans (docs/performance.md, "Monitoring").
+        *(
+            Step(f"rejects_{table}", sql, materialize=True)
+            for table, sql in rejects_sql(typed).items()
+        ),
+        Step("rejects", _union([f"rejects_{table}" for table in TABLES], "file, line, reason")),
         Step(
             "attendance_month",
             "SELECT project_code, worker_id, BIT_COUNT(BIT_OR(mask)) AS days "
@@ -510,8 +549,28 @@ def program(month: MonthWindow, thresholds: Thresholds) -> list[Step]:
             f"WHERE _good AND joined_on <= {_date(month.last)} "
             f"AND (left_on IS NULL OR left_on >= {_date(month.first)})",
         ),
+        # Each worker present in M with their pay for M: three rules read it, so the
+        # province's millions of (project, worker) pairs are joined once.
+        Step(
+            "worker_month",
+            "SELECT a.project_code, a.worker_id, a.days, p.pay FROM attendance_month AS a "
+            "LEFT JOIN pay_month AS p "
+            "ON a.project_code = p.project_code AND a.worker_id = p.worker_id",
+            materialize=True,
+        ),
         Step("project_wage", _wages_sql(thresholds), materialize=True),
-        Step("warnings", warnings_sql(month, thresholds)),
+        # One statement a rule, then their union, as the rejects.
+        *(
+            Step(f"warning_{rule.lower()}", sql, materialize=True)
+            for rule, sql in warnings_sql(month, thresholds).items()
+        ),
+        Step(
+            "warnings",
+            _union(
+                [f"warning_{rule.lower()}" for rule in sorted(RULES)],
+                "rule, level, project, worker",
+            ),
+        ),
     ]
 
 

@@ -112,6 +112,13 @@ class LiaoyuanSeasonTests(StaticLiveServerTestCase):
         self.assertTrue(Case.objects.exclude(status=CaseStatus.CLOSED).exists())
         self.assertTrue(Case.objects.filter(warned_at__isnull=False, escalated_at=None).exists())
         self.assertEqual(figures["complaints_overdue"], 0)  # triage within the deadlines
+        # Three 12345 orders settled after a call, without a case, apart from the cases'
+        # money (amount_recovered stays 280万元 above) and answered like the others.
+        self.assertEqual(figures["complaints_settled"], 3)
+        self.assertGreater(Decimal(figures["amount_settled"]), 0)
+        settled = Complaint.objects.filter(status=ComplaintStatus.SETTLED)
+        self.assertEqual(settled.filter(channel="12345", replied_at__isnull=False).count(), 3)
+        self.assertFalse(settled.filter(case_number__gt="").exists())
         self.assertTrue(any("2021-03-05" in line for line in self.lines))  # progress shown
 
     def test_monitoring_warnings_lead_to_the_seasons_inspections(self) -> None:

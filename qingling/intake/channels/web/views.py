@@ -299,3 +299,21 @@ def callback(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect("web_intake:callback", token=token)
     found.refresh_from_db()
     return render(request, "intake/web/callback.html", {"form": form, "callback": found})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def stop(request: HttpRequest, token: str) -> HttpResponse:
+    """The stop link (退订) at the end of each text about a complaint. GET only asks (link
+    checkers and previews open links); the button POSTs the stop, as the job messages'."""
+    if request.method == "POST":
+        try:
+            public_form_check(request=request, form="stop_link")
+        except TooManyRequests as error:
+            return public_rate_limited(request, error)
+    complaint = selectors.complaint_from_stop_token(token)
+    done = complaint.texts_stopped_at is not None
+    if request.method == "POST" and not done:
+        services.complaint_texts_stop(complaint=complaint, actor=None)
+        done = True
+    return render(request, "intake/web/stop.html", {"complaint": complaint, "done": done})

@@ -121,3 +121,41 @@ class WebComplaintOnPhoneTests(StaticLiveServerTestCase):
         self.assertEqual(complaint.query_code, code)
         self.assertEqual(complaint.channel, "web")
         self.assertEqual(complaint.attachments.count(), 1)
+
+    def test_stops_the_texts_about_a_complaint_from_the_link_in_a_text(self) -> None:
+        from qingling.intake.channels.base import ComplaintDraft
+        from qingling.intake.services import complaint_register
+
+        complaint = complaint_register(
+            draft=ComplaintDraft(
+                name="王建国",
+                phone="13843712345",
+                employer_name="辽源市鑫盛建筑工程有限公司",
+                division_code="220402",
+            ),
+            channel="web",
+            actor=None,
+        ).complaint
+        payload = OutboxMessage.objects.get(gateway="sms").payload
+        assert payload["text"].endswith(payload["stop"])  # the text's last line is the link
+        path = payload["stop"].split("://", 1)[-1].split("/", 1)[-1]
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        with chromium() as browser:
+            for name, size in (
+                ("desktop", {"viewport": {"width": 1366, "height": 768}}),
+                ("phone", PHONE),  # last: a tap stops the texts
+            ):
+                page = browser.new_page(**size)
+                page.goto(f"{self.live_server_url}/{path}")
+                assert page.is_visible("#stop-form")
+                page.screenshot(path=f"{SCREENSHOTS}/complaint-stop-{name}.png", full_page=True)
+                if name == "phone":
+                    self.assert_no_sideways_scroll(page)
+                    page.click("#stop-form button[type=submit]")
+                    page.wait_for_selector("#stop-done")
+                    page.screenshot(
+                        path=f"{SCREENSHOTS}/complaint-stop-done-phone.png", full_page=True
+                    )
+                page.close()
+        complaint.refresh_from_db()
+        assert complaint.texts_stopped_at is not None

@@ -277,6 +277,33 @@ BAD_MONTH_WARNINGS = [
 ]
 
 
+def parquet_pair(csv_folder: Path) -> tuple[Path, Path]:
+    """The month's CSV files as two sets of Parquet files: every column as text, and the
+    same with each date column held as a Parquet DATE (a value that is not a date is empty
+    in both)."""
+    text, typed = csv_folder.parent / "text", csv_folder.parent / "typed"
+    for folder, as_date in ((text, False), (typed, True)):
+        folder.mkdir()
+        with duckdb.connect() as connection:
+            for table, columns in TABLES.items():
+                select = ", ".join(
+                    (
+                        f"TRY_CAST({name} AS DATE)"
+                        if as_date
+                        else f"CAST(TRY_CAST({name} AS DATE) AS VARCHAR)"
+                    )
+                    + f" AS {name}"
+                    if kind in ("date", "date?")
+                    else name
+                    for name, kind in columns
+                )
+                connection.execute(
+                    f"COPY (SELECT {select} FROM read_csv('{csv_folder / table}.csv', "
+                    f"all_varchar = true)) TO '{folder / table}.parquet' (FORMAT parquet)"
+                )
+    return text, typed
+
+
 class BadRowsTests(SimpleTestCase):
     def setUp(self) -> None:
         self.tmp = tempfile.TemporaryDirectory()
@@ -311,6 +338,18 @@ class BadRowsTests(SimpleTestCase):
             ],
             [(r.file, r.line, r.reason) for r in from_csv.rejects],
         )
+
+    def test_date_columns_held_as_dates_give_what_their_text_gives(self):
+        text, typed = parquet_pair(bad_month(Path(self.tmp.name) / "csv").write())
+        engine = DuckDBEngine()
+        held = engine.load("attendance", typed / "attendance.parquet", ["day"], ["day"])
+        engine.close()
+        self.assertEqual(held, frozenset({"day"}))
+        from_text, from_typed = judge(text), judge(typed)
+        self.assertEqual(from_typed.warnings, from_text.warnings)
+        self.assertEqual(from_typed.rejects, from_text.rejects)
+        # 2024-02-30 is no date: an empty date in either file, still reported.
+        self.assertIn(Reject("attendance.parquet", 42, "day: missing"), from_typed.rejects)
 
     def test_a_missing_file_or_column_is_an_input_error(self):
         folder = MonthFiles(Path(self.tmp.name)).write()

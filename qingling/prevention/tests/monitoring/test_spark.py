@@ -20,6 +20,7 @@ from qingling.prevention.tests.monitoring.test_rules import (
     THRESHOLDS,
     bad_month,
     judge,
+    parquet_pair,
 )
 
 
@@ -71,6 +72,13 @@ class SparkEngineTests(SimpleTestCase):
         self.assertEqual(
             [(w.rule, w.level, w.project, w.worker) for w in result.warnings], BAD_MONTH_WARNINGS
         )
+
+    def test_reads_dates_held_as_dates_as_duckdb_does(self):
+        _text, typed = parquet_pair(busy_month(Path(self.tmp.name) / "csv").write())
+        on_duckdb, on_spark = judge(typed), self.on_spark(typed)
+        self.assertTrue(on_duckdb.warnings)
+        self.assertEqual(on_spark.warnings, on_duckdb.warnings)
+        self.assertEqual(on_spark.rejects, on_duckdb.rejects)
 
     def test_gives_duckdb_s_warnings_and_rejects_row_for_row(self):
         folder = busy_month(Path(self.tmp.name)).write()
