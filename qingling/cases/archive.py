@@ -46,6 +46,7 @@ from qingling.cases.selectors import case_list_for_user
 from qingling.cases.services import case_step_actors, case_writable_check
 from qingling.core import clock
 from qingling.core.exceptions import Forbidden, InvalidInput
+from qingling.core.money import yuan
 from qingling.core.services import Actor, audit_event_record
 
 Kind = Document.Kind
@@ -210,10 +211,6 @@ def _receipt_items(case: Case) -> Iterator[ArchiveItem]:
         )
 
 
-def _yuan(amount: Any) -> str:
-    return f"{amount:,.2f}"
-
-
 def _day(value: dt.date | None) -> str:
     return value.isoformat() if value else "—"
 
@@ -318,22 +315,22 @@ def procedure_statement_docx(case: Case, proceeding: Proceeding) -> bytes:
                 [
                     str(n),
                     c.claim.worker.name,
-                    _yuan(c.base),
+                    yuan(c.base),
                     f"{(c.rate * 100).normalize():f}%",
-                    _yuan(c.amount),
-                    _yuan(c.paid),
-                    _yuan(c.outstanding),
+                    yuan(c.amount),
+                    yuan(c.paid),
+                    yuan(c.outstanding),
                 ]
             )
         rows.append(
             [
                 "",
                 "合计",
-                _yuan(sum(c.base for c in compensations)),
+                yuan(sum(c.base for c in compensations)),
                 "",
-                _yuan(sum(c.amount for c in compensations)),
-                _yuan(sum(c.paid for c in compensations)),
-                _yuan(sum(c.outstanding for c in compensations)),
+                yuan(sum(c.amount for c in compensations)),
+                yuan(sum(c.paid for c in compensations)),
+                yuan(sum(c.outstanding for c in compensations)),
             ]
         )
         _table(document, rows)
@@ -349,7 +346,7 @@ def procedure_statement_docx(case: Case, proceeding: Proceeding) -> bytes:
                     *(
                         [
                             p.compensation.claim.worker.name,
-                            _yuan(p.amount),
+                            yuan(p.amount),
                             p.paid_on.isoformat(),
                             p.method or "—",
                             p.voucher or "—",
@@ -367,11 +364,11 @@ def procedure_statement_docx(case: Case, proceeding: Proceeding) -> bytes:
                 ["罚款（元）", "决定日期", "缴纳期限", "缴纳日期", "缴纳金额（元）", "缴款凭证号"],
                 *(
                     [
-                        _yuan(f.amount),
+                        yuan(f.amount),
                         f.decided_on.isoformat(),
                         _day(f.due),
                         _day(f.paid_on),
-                        _yuan(f.paid_amount) if f.paid_amount is not None else "—",
+                        yuan(f.paid_amount) if f.paid_amount is not None else "—",
                         f.receipt_number or "—",
                     ]
                     for f in fines

@@ -61,6 +61,7 @@ from qingling.cases.services import case_step_actors, case_writable_check
 from qingling.core import clock
 from qingling.core.calendars import add_months
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
+from qingling.core.money import yuan
 from qingling.core.selectors import calendar_days_add, work_calendar, workdays_add
 from qingling.core.services import Actor, audit_event_record, audit_snapshot
 
@@ -96,10 +97,6 @@ def _invalid(field: str, message: str) -> InvalidInput:
 
 def _date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-def _yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
 
 
 def _rate_text(rate: Decimal) -> str:
@@ -213,7 +210,7 @@ def _compensation_rows(case: Case, lines: list[CompensationLine], rate: Decimal)
     rows = [["序号", "姓名", "逾期未支付工资（元）", "加付比例", "加付赔偿金（元）"]]
     for n, line in enumerate(lines, start=1):
         name = WITHHELD_NAME if line.claim.worker_id in withheld else line.claim.worker.name
-        rows.append([str(n), name, _yuan(line.base), _rate_text(rate), _yuan(line.amount)])
+        rows.append([str(n), name, yuan(line.base), _rate_text(rate), yuan(line.amount)])
     return rows
 
 
@@ -223,7 +220,7 @@ def _intended_text(*, lines: list[CompensationLine], rate: Decimal | None, fine_
         total = sum((line.amount for line in lines), Decimal(0))
         parts.append(
             f"责令你单位按逾期未支付工资的{_rate_text(rate)}向下列劳动者加付赔偿金共计"
-            f"{_yuan(total)}元（《劳动保障监察条例》第二十六条、《中华人民共和国劳动合同法》"
+            f"{yuan(total)}元（《劳动保障监察条例》第二十六条、《中华人民共和国劳动合同法》"
             "第八十五条）"
         )
     if fine_text:
@@ -291,7 +288,7 @@ def proceeding_start(
     if fine_key:
         fine = penalty_check(fine_key=fine_key, amount=fine_amount)
         assert fine_amount is not None
-        fine_text = f"依据{fine.source}，对你单位处以罚款人民币{_yuan(fine_amount)}元"
+        fine_text = f"依据{fine.source}，对你单位处以罚款人民币{yuan(fine_amount)}元"
         hearing = fine_amount >= settings.QINGLING_HEARING_FINE_THRESHOLD
     hearing_right = (
         "拟作出的罚款属较大数额罚款，根据《中华人民共和国行政处罚法》第六十三条、第六十四条，"
@@ -943,7 +940,7 @@ def proceeding_decide(
                 "payment_due": f"收到本决定书之日起{DECISION_PAYMENT_DAYS}日内",
                 "defence_answer": answer,
                 "compensation_text": (
-                    f"，并按逾期未支付工资的{_rate_text(rate)}加付赔偿金共计{_yuan(total)}元"
+                    f"，并按逾期未支付工资的{_rate_text(rate)}加付赔偿金共计{yuan(total)}元"
                     f"（理由：{rate_reason.strip()}）"
                 ),
                 "legal_basis": "《劳动保障监察条例》第十八条、第十九条、第二十六条，"
@@ -977,7 +974,7 @@ def proceeding_decide(
             procedure={
                 "fine_offence": fine.offence,
                 "fine_source": fine.source,
-                "fine_amount": _yuan(fine_amount),
+                "fine_amount": yuan(fine_amount),
                 "defence_answer": answer,
             },
         )

@@ -57,6 +57,7 @@ from qingling.cases.selectors import case_list_for_user, case_timeline
 from qingling.cases.services import case_inspectors, case_step_actors, case_writable_check
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError, Conflict, Forbidden, InvalidInput
+from qingling.core.money import yuan
 from qingling.core.personal_data import blind_index, mask_id_number, mask_phone
 from qingling.core.services import Actor, audit_event_record
 from qingling.core.spreadsheets import csv_field
@@ -473,10 +474,6 @@ def _date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def _yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f}"
-
-
 def _template_path(kind: str) -> Path:
     """The bureau's template for the kind, else the shipped default."""
     configured = Path(settings.QINGLING_DOCUMENT_TEMPLATE_DIR) / f"{kind}.docx"
@@ -491,7 +488,7 @@ def _workers_rows(claims: list[Claim], *, withheld: frozenset[int]) -> list[list
     rows = [["序号", "姓名", "应付工资（元）", "已支付（元）", "尚欠（元）"]]
     for n, claim in enumerate(claims, start=1):
         name = WITHHELD_NAME if claim.worker_id in withheld else claim.worker.name
-        rows.append([str(n), name, _yuan(claim.due), _yuan(claim.paid), _yuan(claim.outstanding)])
+        rows.append([str(n), name, yuan(claim.due), yuan(claim.paid), yuan(claim.outstanding)])
     return rows
 
 
@@ -567,10 +564,10 @@ def _context(
         "closed_on": _date(case.closed_on),
         "inspectors": _inspectors_text(case),
         "worker_count": str(len(claims)) if claims else "",
-        "total_claimed": _yuan(sum((c.claimed for c in claims), ZERO)),
-        "total_due": _yuan(due),
-        "total_paid": _yuan(paid),
-        "total_outstanding": _yuan(outstanding),
+        "total_claimed": yuan(sum((c.claimed for c in claims), ZERO)),
+        "total_due": yuan(due),
+        "total_paid": yuan(paid),
+        "total_outstanding": yuan(outstanding),
         # served documents state what the inspector wrote for the employer, never the
         # case summary (which may quote the complaint)
         "facts": case.facts_for_respondent if served else case.summary,

@@ -21,7 +21,6 @@ from qingling.cases.decisions import (
     ProceedingNotAllowed,
     _invalid,
     _require_worker,
-    _yuan,
     application_due,
     penalty_decision_due,
     proceeding_carried_out,
@@ -38,6 +37,7 @@ from qingling.cases.procedure import (
 from qingling.cases.services import case_writable_check
 from qingling.core import clock
 from qingling.core.exceptions import Conflict
+from qingling.core.money import yuan
 from qingling.core.services import Actor, audit_event_record
 
 S = ProceedingStatus
@@ -130,12 +130,12 @@ def _unperformed(proceeding: Proceeding) -> str:
     parts = []
     unpaid = sum((c.outstanding for c in proceeding.compensations.all()), Decimal(0))
     if unpaid > 0:
-        parts.append(f"加付赔偿金{_yuan(unpaid)}元")
+        parts.append(f"加付赔偿金{yuan(unpaid)}元")
     wages = proceeding.case.total_outstanding
     if wages > 0:
-        parts.append(f"拖欠工资{_yuan(wages)}元")
+        parts.append(f"拖欠工资{yuan(wages)}元")
     parts.extend(
-        f"罚款{_yuan(penalty.amount)}元及依法加处的罚款"
+        f"罚款{yuan(penalty.amount)}元及依法加处的罚款"
         for penalty in proceeding.penalties.filter(paid_on=None)
     )
     return "、".join(parts) + "。" if parts else ""

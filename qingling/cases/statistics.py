@@ -33,9 +33,9 @@ from qingling.cases.models import (
     Proceeding,
     Service,
 )
+from qingling.core.money import CENT, money
 
 M = TypeVar("M", bound=Model)
-CENT = Decimal("0.01")
 PAGE_SIZE = 50  # the payments list
 
 
@@ -51,11 +51,6 @@ class PeriodLike(Protocol):
 
 class ScopeLike(Protocol):
     def apply(self, queryset: QuerySet[M], division_field: str) -> QuerySet[M]: ...
-
-
-def money(amount: Decimal | None) -> str:
-    """Yuan as a decimal string with exactly two places ("2800000.00")."""
-    return f"{(amount or ZERO).quantize(CENT):f}"
 
 
 def _cases(scope: ScopeLike) -> QuerySet[Case]:

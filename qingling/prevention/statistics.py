@@ -16,8 +16,8 @@ from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qingling.cases.statistics import money
 from qingling.core import clock
+from qingling.core.money import money
 from qingling.parties.models import Project
 from qingling.prevention.compliance import checklist, failing_items
 from qingling.prevention.lifecycle import WarningStatus

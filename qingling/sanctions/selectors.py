@@ -27,6 +27,7 @@ from qingling.cases.models import Case, Document, Penalty, Proceeding
 from qingling.cases.selectors import CaseFact, case_list_for_user, claims_outstanding
 from qingling.core import clock
 from qingling.core.models import Division
+from qingling.core.money import money
 from qingling.core.spreadsheets import xlsx_row
 from qingling.parties.models import Organization, Person, ProjectParty
 from qingling.parties.selectors import OrganizationSection
@@ -476,9 +477,9 @@ def _decision_rows(cases: QuerySet[Case]) -> list[RecordRow]:
                 )
                 % {
                     "case": proceeding.case.number,
-                    "ordered": proceeding.ordered or ZERO,
+                    "ordered": money(proceeding.ordered),
                     "workers": proceeding.workers,
-                    "paid": proceeding.paid or ZERO,
+                    "paid": money(proceeding.paid),
                     "status": proceeding.get_status_display(),
                 },
                 reverse("cases:case_detail", args=[proceeding.case.public_id]),

@@ -100,5 +100,5 @@ class RosterUploadTests(BaseTestCase):
         self.assertEqual(LabourCostTransfer.objects.filter(project=project).count(), 1)
         self.assertContains(response, "1 row is refused")
         self.assertContains(response, "Line 3")
-        upload = AuditEvent.objects.get(action="portal.upload")
-        self.assertEqual((upload.after["kind"], upload.after["failed"]), ("labour_cost", 1))
+        after = AuditEvent.objects.get(action="portal.upload").after or {}
+        self.assertEqual((after["kind"], after["failed"]), ("labour_cost", 1))

@@ -7,12 +7,9 @@ from django.test import SimpleTestCase
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qingling.cases.statistics import (
-    amount_recovered_by_month,
-    cases_outstanding_by_division,
-    money,
-)
+from qingling.cases.statistics import amount_recovered_by_month, cases_outstanding_by_division
 from qingling.core.exceptions import InvalidInput
+from qingling.core.money import money
 from qingling.intake.models import Channel, Complaint
 from qingling.intake.services import (
     complaint_accept,
