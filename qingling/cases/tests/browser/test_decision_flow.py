@@ -168,7 +168,8 @@ class DecisionFlowTests(StaticLiveServerTestCase):
         lead.click("form[data-step=hearing_notice] button")
         lead.wait_for_selector("text=2026-12-25")  # refused: the earliest day is named
         assert Proceeding.objects.get().hearing_on is None
-        lead.click("details:has(form[data-step=hearing_notice]) summary")
+        # the refused form is shown open, with what was typed and the error beside it
+        assert lead.input_value("#id_hearing_notice-place") == "龙山区人社局听证室"
         lead.fill("#id_hearing_notice-hearing_on", "2026-12-25")
         lead.fill("#id_hearing_notice-place", "龙山区人社局听证室")
         lead.click("form[data-step=hearing_notice] button")
