@@ -1,7 +1,9 @@
 import io
 
 import time_machine
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -51,6 +53,15 @@ class WarningExportTests(MonitoringWorld):
             with self.subTest(user=user.username):
                 self.login(user)
                 self.assertEqual(len(sheet_rows(self.client.get(EXPORT))) - 1, count)
+
+    def test_the_queries_do_not_grow_with_the_rows(self) -> None:
+        self.login(self.chief)
+        counts = []
+        for query in ({"rule": "WORKER_UNPAID"}, {}):  # one row, then four
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(EXPORT, query).status_code, 200)
+            counts.append(len(queries))
+        self.assertEqual(counts[0], counts[1])
 
     def test_the_outsider_and_the_employment_officer_are_refused(self) -> None:
         for user in (self.outsider, self.employment):
