@@ -851,3 +851,17 @@ def finding_deadlines_recompute(*, actor: Actor) -> list[Finding]:
         ):
             changed.append(finding)
     return changed
+
+
+@transaction.atomic
+def inspection_export_record(
+    *, actor: User, filters: dict[str, Any], rows: int, file_format: str = "xlsx"
+) -> None:
+    """Audit an export of the inspection list (its filters and row count), as the
+    complaint export is audited (docs/inspections.md)."""
+    audit_event_record(
+        actor=actor,
+        action="inspection.export",
+        obj=actor,
+        after={"filters": filters, "rows": rows, "format": file_format},
+    )

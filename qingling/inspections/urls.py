@@ -5,6 +5,7 @@ from qingling.inspections import views
 app_name = "inspections"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("export/", views.inspection_export, name="inspection_export"),
     path("new/", views.inspection_new, name="inspection_new"),
     path("plan/", views.inspection_plan, name="inspection_plan"),
     path("findings/", views.finding_list, name="finding_list"),

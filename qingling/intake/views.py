@@ -1,7 +1,5 @@
 """Staff pages of intake: the work queue, the list, one complaint and its triage."""
 
-import csv
-import io
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -16,16 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from openpyxl import Workbook
 
 from qingling.accounts.decorators import require_perm
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can
 from qingling.core import clock
 from qingling.core.exceptions import ApplicationError, Forbidden
+from qingling.core.exports import EXPORT_MAX_ROWS, export_filters, export_response
 from qingling.core.forms import form_add_application_error
 from qingling.core.personal_data import mask_phone, unseal
-from qingling.core.spreadsheets import csv_field, xlsx_row
 from qingling.intake import selectors, services
 from qingling.intake.channels.base import FieldErrors, worker_lines
 from qingling.intake.channels.walk_in.forms import StaffComplaintForm
@@ -106,7 +103,6 @@ EXPORT_HEADERS = (
     gettext_lazy("Name given"),
     gettext_lazy("Phone (masked)"),
 )
-EXPORT_MAX_ROWS = 50_000
 
 
 @require_perm(Perm.COMPLAINT_VIEW)
@@ -155,39 +151,16 @@ def complaint_export(request: HttpRequest) -> HttpResponse | FileResponse:
     assert isinstance(request.user, User)  # require_perm let in a member of staff
     services.complaint_export_record(
         actor=request.user,
-        filters={k: v for k, v in filters.items() if v},
+        filters=export_filters(filters),
         rows=len(rows),
         file_format="csv" if as_csv else "xlsx",
     )
-    stamp = clock.local_today().isoformat()
-    headers = [str(header) for header in EXPORT_HEADERS]
-    if as_csv:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow(
-                [csv_field(value) if isinstance(value, str) else value for value in row]
-            )
-        response = HttpResponse(
-            "\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8"
-        )  # the byte-order mark lets Excel read the Chinese as UTF-8
-        response["Content-Disposition"] = f'attachment; filename="complaints-{stamp}.csv"'
-        return response
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Complaints"))
-    sheet.freeze_panes = "A2"
-    sheet.append(xlsx_row(sheet, headers))
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))
-    target = io.BytesIO()
-    workbook.save(target)
-    target.seek(0)
-    return FileResponse(
-        target,
-        as_attachment=True,
-        filename=f"complaints-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return export_response(
+        stem="complaints",
+        sheet_title=_("Complaints"),
+        headers=EXPORT_HEADERS,
+        rows=rows,
+        file_format="csv" if as_csv else "xlsx",
     )
 
 

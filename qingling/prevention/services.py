@@ -719,3 +719,17 @@ def warning_overdue_scan(*, today: dt.date) -> list[Warning]:
             )
             flagged.append(warning)
     return flagged
+
+
+@transaction.atomic
+def warning_export_record(
+    *, actor: User, filters: dict[str, Any], rows: int, file_format: str = "xlsx"
+) -> None:
+    """Audit an export of the warning list (its filters and row count): the export carries
+    workers' masked ID numbers (docs/monitoring.md)."""
+    audit_event_record(
+        actor=actor,
+        action="warning.export",
+        obj=actor,
+        after={"filters": filters, "rows": rows, "format": file_format},
+    )
