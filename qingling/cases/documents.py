@@ -1031,7 +1031,7 @@ def case_archive(*, case: Case, actor: Actor) -> bytes:
     for document in documents:
         with document.file.open("rb") as stored:
             members[_member_name(document)] = stored.read()
-    events = case_timeline(case=case).order_by("at", "id")
+    events = case_timeline(case=case).order_by("at")
     members["timeline.csv"] = _csv(
         ["when", "who", "action", "before", "after", "reason"],
         ([e.at, _who(e.actor), e.action, e.before, e.after, e.reason] for e in events),
