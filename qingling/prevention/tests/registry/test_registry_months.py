@@ -4,10 +4,12 @@ worker's job judges it (once per change) and once more after its deadline."""
 import datetime as dt
 
 import time_machine
+from django.conf import settings
 from django.test import override_settings
 
 from qingling.core.models import AuditEvent
 from qingling.parties.services import roster_add
+from qingling.prevention.jobs import registry_months
 from qingling.prevention.models import RegistryMonth, Warning
 from qingling.prevention.registry_services import registry_file_import
 from qingling.prevention.services import month_folder, registry_folder, registry_months_judge
@@ -66,6 +68,13 @@ class RegistryMonthTests(RegistryWorld):
         # more days for the same worker: judged again, still one warning
         self.present(0, 15)
         self.assertEqual(registry_months_judge(today=TODAY), [MONTH])
+        self.assertEqual(self.unpaid(), [("LY-001", MONTH)])
+
+    def test_the_worker_runs_the_job(self) -> None:
+        self.assertIn("qingling.prevention.jobs.registry_months", settings.QINGLING_WORKER_JOBS)
+        self.present(1, 2)
+        registry_months()
+        registry_months()
         self.assertEqual(self.unpaid(), [("LY-001", MONTH)])
 
     def test_nothing_when_the_pay_is_there(self) -> None:
