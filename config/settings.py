@@ -625,6 +625,7 @@ QINGLING_WORKER_JOBS = [
     "qingling.core.jobs.import_jobs_run",
     "qingling.prevention.jobs.warnings_overdue",
     "qingling.prevention.jobs.months_on_deadline",
+    "qingling.prevention.jobs.registry_months",
 ]
 # Imports the worker runs (core.models.ImportJob): kind → the domain's import, a dotted path
 # to a function called as f(content=bytes, actor=user, progress=f(done, total), **params)

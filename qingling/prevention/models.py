@@ -59,6 +59,31 @@ class MonitoringMonth(TimeStampedModel):
         return self.month
 
 
+class RegistryMonth(TimeStampedModel):
+    """A month of the compliance registry's rows (roster, attendance, payroll, labour cost
+    sent through the employer portal, the registry API or a project's page) as the
+    monitoring rules see it: an import that adds rows for the month marks it ``dirty``;
+    the worker assembles the month's files under ``var/monitoring/registry/<month>/``,
+    judges them and clears the mark, and judges it once more after its deadline
+    (``services.registry_months_judge``). Its own source beside an uploaded month."""
+
+    month = models.CharField(_("month"), max_length=7, unique=True)  # YYYY-MM
+    dirty = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(_("rows last received at"))
+    judged_at = models.DateTimeField(_("judged at"), null=True, blank=True)
+    judged_after_deadline = models.BooleanField(default=False)
+    rows = models.JSONField(_("rows kept by file"), default=dict, blank=True)
+    rejects = models.JSONField(_("bad rows"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("month of registry data")
+        verbose_name_plural = _("months of registry data")
+
+    def __str__(self) -> str:
+        return self.month
+
+
 class Warning(TimeStampedModel):
     """A warning (预警) one rule raised for a project (and a worker) for a month.
 

@@ -274,3 +274,117 @@ def deposit_claims(*, user: object, project: Project) -> list[Claim]:
         .order_by("case_id", "id")
     )
     return [claim for claim in claims if claim.outstanding > 0]
+
+
+# --- a month of the registry as the monitoring rules read it ------------------------------------
+
+
+def _id_numbers(person_ids: Iterable[int]) -> dict[int, str]:
+    """Each worker's ID number, unsealed for the month's files (none without one)."""
+    from qingling.core.personal_data import unseal
+    from qingling.parties.models import Person
+
+    return {
+        pk: unseal(sealed, purpose="id_number")
+        for pk, sealed in Person.objects.filter(pk__in=set(person_ids))
+        .exclude(id_number_sealed="")
+        .values_list("pk", "id_number_sealed")
+    }
+
+
+def _days_present(first: dt.date, last: dt.date, days: set[dt.date], counted: int) -> list[dt.date]:
+    """The days of one worker's month: the days given, and for a month's count (``days``
+    without ``day``) as many more days of the month, from its first, as the count exceeds
+    them. The rules count distinct days and never ask which: a count of 22 is 22 days."""
+    found = set(days)
+    day = first
+    while len(found) < counted and day <= last:
+        found.add(day)
+        day += dt.timedelta(days=1)
+    return sorted(found)
+
+
+def registry_month_tables(
+    *, month: str, first: dt.date, last: dt.date
+) -> dict[str, list[list[str]]]:
+    """Month M of the registry in the monitoring layout (``monitoring.rules.TABLES``): the
+    rows of the projects with a code (the city's projects: the platform is one city's),
+    every roster entry of those projects (the rules look at which cover M), the attendance
+    and labour cost for M, and the payroll rows whose wage month is M. Values are text as
+    in a CSV file; an empty value is missing. ``employer_code`` is empty (the registry does
+    not keep it; no rule reads it), and so is ``wage_account`` (the number stays sealed)."""
+    projects = list(
+        Project.objects.exclude(code="")
+        .order_by("code")
+        .values_list("pk", "code", "name", "division_id", "start_date", "end_date")
+    )
+    codes = {pk: code for pk, code, *_rest in projects}
+    contractors = dict(
+        ProjectParty.objects.filter(
+            project_id__in=codes, role=ProjectParty.Role.GENERAL_CONTRACTOR
+        ).values_list("project_id", "organization__credit_code")
+    )
+
+    def date(value: dt.date | None) -> str:
+        return value.isoformat() if value else ""
+
+    tables: dict[str, list[list[str]]] = {
+        "projects": [
+            [code, name, str(division), contractors.get(pk) or "", "", date(start), date(end)]
+            for pk, code, name, division, start, end in projects
+        ]
+    }
+    from qingling.parties.models import RosterEntry
+
+    roster = list(
+        RosterEntry.objects.filter(project_id__in=codes)
+        .order_by("project_id", "id")
+        .values_list("project_id", "worker_id", "joined_on", "left_on")
+    )
+    attendance = list(
+        Attendance.objects.filter(project_id__in=codes, month=month).values_list(
+            "project_id", "worker_id", "day", "days"
+        )
+    )
+    payroll = list(
+        PayrollEntry.objects.filter(project_id__in=codes, wage_month=month)
+        .order_by("project_id", "worker_id", "paid_on", "id")
+        .values_list("project_id", "worker_id", "amount", "paid_on", "via_wage_account")
+    )
+    numbers = _id_numbers(
+        [row[1] for row in roster] + [row[1] for row in attendance] + [row[1] for row in payroll]
+    )
+    tables["roster"] = [
+        [codes[project], numbers[worker], "", date(joined), date(left)]
+        for project, worker, joined, left in roster
+        if worker in numbers
+    ]
+    days: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
+    counted: dict[tuple[int, int], int] = defaultdict(int)
+    for project, worker, day, count in attendance:
+        if day is not None:
+            days[project, worker].add(day)
+        else:
+            counted[project, worker] = max(counted[project, worker], count)
+    tables["attendance"] = [
+        [codes[project], numbers[worker], day.isoformat()]
+        for project, worker in sorted(set(days) | set(counted))
+        if worker in numbers
+        for day in _days_present(
+            first, last, days.get((project, worker), set()), counted.get((project, worker), 0)
+        )
+    ]
+    tables["payroll"] = [
+        [codes[project], numbers[worker], month, f"{amount:.2f}", date(paid), "1" if via else "0"]
+        for project, worker, amount, paid, via in payroll
+        if worker in numbers
+    ]
+    tables["labour_cost"] = [
+        [codes[project], month, f"{amount:.2f}", date(transferred)]
+        for project, amount, transferred in LabourCostTransfer.objects.filter(
+            project_id__in=codes, month=month
+        )
+        .order_by("project_id", "transferred_on", "id")
+        .values_list("project_id", "amount", "transferred_on")
+    ]
+    return tables

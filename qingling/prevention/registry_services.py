@@ -45,6 +45,7 @@ from qingling.prevention.models import (
     ProjectRegistry,
     ProjectType,
     RateBasis,
+    RegistryMonth,
     RightsBoard,
     WageAccount,
     WageDeposit,
@@ -369,6 +370,7 @@ def labour_cost_record(
     if errors:
         raise InvalidInput(errors[0], extra={"fields": {"__all__": errors}})
     assert transfer is not None
+    registry_months_mark(months={month})
     _audit(
         "registry.labour_cost",
         project,
@@ -600,6 +602,18 @@ def rights_board_record(
 # --- files: roster, attendance, payroll, labour cost ---------------------------------------------
 
 
+def registry_months_mark(*, months: Iterable[str]) -> None:
+    """Record that rows for these months arrived, for the worker to judge the months with
+    the monitoring rules (``services.registry_months_judge``). A roster row marks no month:
+    it can only clear a warning (NOT_ON_ROSTER), and a warning is never withdrawn."""
+    now = clock.now()
+    for month in sorted(set(months)):
+        RegistryMonth.objects.update_or_create(
+            month=month,
+            defaults={"dirty": True, "changed_at": now},
+        )
+
+
 @dataclass
 class _Context:
     project: Project
@@ -737,6 +751,7 @@ def registry_rows_import(
     ctx = _context(project, actor)
     writer = WRITERS[FileKind(kind)]
     result = SheetImportResult()
+    months: set[str] = set()
     for row in rows:
         values, errors = read_row(kind, row)
         reasons = [(field, message) for field, messages in errors.items() for message in messages]
@@ -764,11 +779,14 @@ def registry_rows_import(
             if not problems:
                 if created:
                     result.created += 1
+                    if values.month:  # attendance, payroll (its wage month), labour cost
+                        months.add(values.month)
                 else:
                     result.updated += 1
         if reasons:
             result.failed += 1
             result.failures.extend(RowFailure(row.line, field, msg) for field, msg in reasons)
+    registry_months_mark(months=months)
     _audit(
         "registry.import",
         project,

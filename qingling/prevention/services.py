@@ -10,6 +10,7 @@ day of the next month), when the payroll that counts for it is complete. A warni
 found by (rule, project code, worker, month): running a month again adds none twice.
 """
 
+import csv
 import datetime as dt
 import logging
 import shutil
@@ -23,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -59,7 +61,7 @@ from qingling.prevention.lifecycle import (
     WarningStatus,
     transition_for,
 )
-from qingling.prevention.models import MonitoringMonth, Warning
+from qingling.prevention.models import MonitoringMonth, RegistryMonth, Warning
 from qingling.prevention.monitoring import Evidence, Result, run
 from qingling.prevention.monitoring.engines import (
     FORMATS,
@@ -69,6 +71,7 @@ from qingling.prevention.monitoring.engines import (
     store_parquet,
 )
 from qingling.prevention.monitoring.rules import TABLES, MonthWindow, Thresholds
+from qingling.prevention.registry_selectors import registry_month_tables
 
 logger = logging.getLogger(__name__)
 
@@ -188,10 +191,10 @@ def _judge(folder: Path, month: MonthWindow) -> Result:
         engine.close()
 
 
-def _keep(folder: Path, month: str) -> dict[str, int]:
-    """Keep the files as Parquet under the month's folder, replacing an earlier upload
-    whole (the new folder is written beside it and renamed into place)."""
-    target = month_folder(month)
+def _keep(folder: Path, target: Path) -> dict[str, int]:
+    """Keep the files as Parquet in ``target`` (a month's folder), replacing an earlier
+    upload whole (the new folder is written beside it and renamed into place)."""
+    month = target.name
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = target.parent / f".{month}-{uuid.uuid4().hex}"
     fresh.mkdir(mode=0o700)
@@ -238,7 +241,7 @@ def monitoring_month_import(
         tick(1, MONTH_STEPS)
         result = _judge(folder, window)
         tick(2, MONTH_STEPS)
-        rows = _keep(folder, window.month)
+        rows = _keep(folder, month_folder(window.month))
     tick(3, MONTH_STEPS)
     outcome = _month_record(month=window, result=result, rows=rows, actor=actor, system=system)
     tick(MONTH_STEPS, MONTH_STEPS)
@@ -416,6 +419,102 @@ def months_on_deadline_judge(*, today: dt.date) -> list[str]:
         if today <= window.deadline or not month_folder(record.month).is_dir():
             continue
         monitoring_month_judge(month=record.month, actor=None)
+        judged.append(record.month)
+    return judged
+
+
+# --- a month of the compliance registry (the employer portal, the registry API) ------------------
+
+
+def registry_folder(month: str) -> Path:
+    """Where the registry's files of a month are kept: beside, never over, an uploaded
+    month (``month_folder``), which is the province's own data."""
+    return Path(settings.QINGLING_MONITORING_DIR) / "registry" / month
+
+
+def registry_month_judge(*, month: str, actor: Actor) -> MonthOutcome:
+    """Month M of the registry through the monitoring rules: its five tables assembled from
+    the registry's rows (``registry_selectors.registry_month_tables``), kept as Parquet
+    under ``registry_folder(M)`` (replacing the last assembly whole), judged by the same
+    program as an uploaded month, and the warnings recorded once each: a warning the
+    uploaded month (or an earlier run) already raised for the same rule, project, worker
+    and month is not added again. The month's ``dirty`` mark is cleared only if no rows
+    arrived while it was judged (compare-and-swap on ``changed_at``)."""
+    _require_monitor(actor)
+    window = _month_window(month)
+    seen = (
+        RegistryMonth.objects.filter(month=window.month)
+        .values_list("changed_at", flat=True)
+        .first()
+    )
+    tables = registry_month_tables(month=window.month, first=window.first, last=window.last)
+    root = Path(settings.QINGLING_MONITORING_DIR)
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root, prefix=".registry-") as scratch:
+        folder = Path(scratch) / "files"
+        folder.mkdir()
+        for table, columns in TABLES.items():
+            with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([name for name, _kind in columns])
+                writer.writerows(tables[table])
+        result = _judge(folder, window)
+        rows = _keep(folder, registry_folder(window.month))
+    now = clock.now()
+    after_deadline = clock.local_today() > window.deadline
+    rejects = [
+        {"file": reject.file, "line": reject.line, "reason": reject.reason}
+        for reject in result.rejects
+    ]
+    with transaction.atomic():
+        created, duplicates = warnings_record(result=result, month=window)
+        record, _created = RegistryMonth.objects.get_or_create(
+            month=window.month, defaults={"changed_at": now}
+        )
+        record.judged_at = now
+        record.judged_after_deadline = record.judged_after_deadline or after_deadline
+        record.rows = rows
+        record.rejects = rejects[:1000]
+        record.save(
+            update_fields=["judged_at", "judged_after_deadline", "rows", "rejects", "updated_at"]
+        )
+        RegistryMonth.objects.filter(pk=record.pk, changed_at=seen or record.changed_at).update(
+            dirty=False
+        )
+        audit_event_record(
+            actor=actor,
+            action="monitoring.registry_judged",
+            obj=record,
+            after={
+                "warnings": len(result.warnings),
+                "created": created,
+                "bad_rows": len(rejects),
+                "after_deadline": after_deadline,
+            },
+        )
+    return MonthOutcome(
+        created=created,
+        duplicates=duplicates,
+        failed=len(rejects),
+        failures=[
+            MonthFailure(line=reject.line, field=reject.file, message=reject.reason)
+            for reject in result.rejects
+        ],
+    )
+
+
+def registry_months_judge(*, today: dt.date) -> list[str]:
+    """The worker's pass over the registry's months: each month whose rows changed since it
+    was last judged (an import marked it ``dirty``), and each month whose deadline (the
+    last day of M+1) has passed and that was not judged after it, once."""
+    judged = []
+    for record in RegistryMonth.objects.filter(
+        Q(dirty=True) | Q(judged_after_deadline=False)
+    ).order_by("month"):
+        window = MonthWindow.parse(record.month)
+        if not (record.dirty or today > window.deadline):
+            continue
+        registry_month_judge(month=record.month, actor=None)
         judged.append(record.month)
     return judged
 
