@@ -13,6 +13,7 @@ bureau's workbook. Every XLSX and CSV the project writes passes its values throu
 * ``csv_field`` puts an apostrophe before a risky text (a CSV has no cell types).
 """
 
+import csv
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,3 +45,12 @@ def xlsx_text_cell(sheet: Any, text: str) -> Cell:
 def xlsx_row(sheet: Any, values: Iterable[object]) -> list[object]:
     """The values of one row for ``sheet.append``: every text as a safe string cell."""
     return [xlsx_text_cell(sheet, value) if isinstance(value, str) else value for value in values]
+
+
+def machine_csv_write(handle: Any, header: Iterable[str], rows: Iterable[Iterable[object]]) -> None:
+    """A CSV for a program (the monitoring rules' input), never opened as a spreadsheet:
+    values are written as they are, so a reversal's "-100.00" stays a number. A file for
+    people goes through ``csv_field`` instead."""
+    writer = csv.writer(handle)
+    writer.writerow(list(header))
+    writer.writerows(rows)

@@ -10,7 +10,6 @@ day of the next month), when the payroll that counts for it is complete. A warni
 found by (rule, project code, worker, month): running a month again adds none twice.
 """
 
-import csv
 import datetime as dt
 import logging
 import shutil
@@ -44,6 +43,7 @@ from qingling.core.services import (
     import_job_create,
     status_compare_and_swap,
 )
+from qingling.core.spreadsheets import machine_csv_write
 from qingling.core.transitions import Transition
 from qingling.inspections.models import Inspection
 from qingling.inspections.services import inspection_plan
@@ -455,9 +455,7 @@ def registry_month_judge(*, month: str, actor: Actor) -> MonthOutcome:
         folder.mkdir()
         for table, columns in TABLES.items():
             with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow([name for name, _kind in columns])
-                writer.writerows(tables[table])
+                machine_csv_write(handle, [name for name, _kind in columns], tables[table])
         result = _judge(folder, window)
         rows = _keep(folder, registry_folder(window.month))
     now = clock.now()

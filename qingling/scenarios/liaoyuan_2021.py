@@ -78,7 +78,7 @@ from qingling.core.models import Division
 from qingling.core.personal_data import blind_index
 from qingling.core.selectors import work_calendar
 from qingling.core.services import Actor
-from qingling.core.spreadsheets import csv_field
+from qingling.core.spreadsheets import machine_csv_write
 from qingling.core.validators import normalize_id_number
 from qingling.employment.models import ContactChannel, Posting, Seeker, Trip
 from qingling.employment.services.introductions import introduction_create, introduction_decide
@@ -1583,7 +1583,6 @@ def monitoring_project_code(index: int) -> str:
 
 def _monitoring_files(season: _Season, folder: Any) -> None:
     """December 2020's five CSV files for the season's projects."""
-    import csv
 
     from qingling.prevention.monitoring.rules import TABLES
 
@@ -1625,9 +1624,7 @@ def _monitoring_files(season: _Season, folder: Any) -> None:
             rows["labour_cost"].append([code, MONITORING_MONTH, "200000.00", "2021-01-08"])
     for table, columns in TABLES.items():
         with (folder / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([name for name, _kind in columns])
-            writer.writerows([csv_field(str(value)) for value in row] for row in rows[table])
+            machine_csv_write(handle, [name for name, _kind in columns], rows[table])
 
 
 def _monitoring_receive(season: _Season) -> None:

@@ -57,6 +57,8 @@ class SpreadsheetWritersTests(SimpleTestCase):
         for path in SOURCE.rglob("*.py"):
             if "tests" in path.parts or "migrations" in path.parts:
                 continue
+            if path == SOURCE / "core" / "spreadsheets.py":
+                continue  # the helper itself
             text = path.read_text(encoding="utf-8")
             if WRITERS.search(text):
                 writers.append(path.relative_to(SOURCE).as_posix())
