@@ -35,9 +35,10 @@ class LimitedFileInput(forms.ClearableFileInput):
         accept: str = EVIDENCE_ACCEPT,
         multiple: bool = False,
     ) -> None:
+        # before Django's __init__, which adds the ``multiple`` attribute when it is set
+        self.allow_multiple_selected = multiple
         super().__init__({"accept": accept, **(attrs or {})})
         self.limit = limit
-        self.allow_multiple_selected = multiple
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         max_bytes = int(getattr(settings, self.limit))

@@ -25,9 +25,6 @@
     if (target && target.hasAttribute && target.hasAttribute("data-autosubmit") && target.form) {
       target.form.submit();
     }
-    if (target && target.matches && target.matches("input[type=file][data-max-bytes]")) {
-      fileCheck(target);
-    }
     if (target && target.hasAttribute && target.hasAttribute("data-check-all")) {
       var scope = document.getElementById(target.getAttribute("data-check-all"));
       if (scope) {
@@ -51,65 +48,8 @@
     focusErrors();
   }
 
-  // --- files checked before they are sent ------------------------------------------------
-  function accepted(input, file) {
-    var accept = (input.getAttribute("accept") || "").toLowerCase();
-    if (!accept) return true;
-    var name = file.name.toLowerCase();
-    var type = (file.type || "").toLowerCase();
-    return accept.split(",").some(function (item) {
-      item = item.trim();
-      if (!item) return false;
-      if (item.charAt(0) === ".") return name.slice(-item.length) === item;
-      if (item.slice(-2) === "/*") return type.indexOf(item.slice(0, -1)) === 0;
-      return type === item;
-    });
-  }
-
-  function sizeText(bytes) {
-    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.ceil(bytes / 1024) + " KB";
-  }
-
-  function say(input, text) {
-    var box = input.parentNode.querySelector(".upload-refused");
-    if (!text) {
-      if (box) box.parentNode.removeChild(box);
-      input.removeAttribute("aria-invalid");
-      return;
-    }
-    if (!box) {
-      box = document.createElement("p");
-      box.className = "upload-refused";
-      box.setAttribute("role", "alert");
-      input.insertAdjacentElement("afterend", box);
-    }
-    box.textContent = text;
-    input.setAttribute("aria-invalid", "true");
-  }
-
-  // True when every chosen file may be sent; otherwise the input is emptied and says why.
-  function fileCheck(input) {
-    var files = Array.prototype.slice.call(input.files || []);
-    var limit = parseInt(input.getAttribute("data-max-bytes"), 10);
-    var most = parseInt(input.getAttribute("data-max-files") || "0", 10);
-    var problems = [];
-    if (most && files.length > most) problems.push(input.getAttribute("data-too-many"));
-    files.forEach(function (file) {
-      if (!accepted(input, file)) {
-        problems.push(input.getAttribute("data-wrong-type").replace("{name}", file.name));
-      } else if (limit && file.size > limit) {
-        problems.push(input.getAttribute("data-too-large")
-          .replace("{name}", file.name).replace("{size}", sizeText(file.size)));
-      }
-    });
-    if (problems.length) {
-      input.value = "";
-      say(input, problems.join(" "));
-      return false;
-    }
-    say(input, "");
-    return true;
-  }
+  // The check of a chosen file is upload-check.js's (shared with the public form).
+  var fileCheck = window.qinglingFileCheck;
 
   // --- upload with progress; files kept when the server refuses another field --------------
   document.addEventListener("submit", function (event) {

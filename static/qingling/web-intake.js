@@ -41,9 +41,24 @@
       code.focus();
     }).catch(fallback);
   }
+  // The camera's input takes the same limits as the evidence input the server rendered,
+  // so upload-check.js refuses an oversize photo from either before it is sent.
+  var evidence = document.getElementById("id_evidence");
+  var camera = document.getElementById("id_evidence_camera");
+  if (evidence && camera) {
+    ["data-max-bytes", "data-too-large", "data-wrong-type"].forEach(function (name) {
+      if (evidence.hasAttribute(name)) { camera.setAttribute(name, evidence.getAttribute(name)); }
+    });
+  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute) { return; }
+    if (window.qinglingFileCheck) {
+      var ok = true;
+      var inputs = form.querySelectorAll("input[type=file][data-max-bytes]");
+      for (var f = 0; f < inputs.length; f++) { ok = window.qinglingFileCheck(inputs[f]) && ok; }
+      if (!ok) { event.preventDefault(); return; }
+    }
     if (form.hasAttribute("data-code-step") && !form.hasAttribute("data-fallback") && window.fetch) {
       var code = form.querySelector("[name=code]");
       var resend = !!(event.submitter && event.submitter.name === "send_code");

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qingling.core.forms import PhoneCodeField
+from qingling.core.forms import LimitedFileInput, PhoneCodeField
 from qingling.core.selectors import division_list
 from qingling.intake.channels.base import (
     ComplaintDraft,
@@ -18,8 +18,6 @@ from qingling.intake.channels.base import (
     worker_lines,
 )
 from qingling.intake.models import QUERY_CODE_LENGTH, Complaint
-
-EVIDENCE_ACCEPT = "image/*,application/pdf"
 
 
 def county_choices() -> list[tuple[str, str]]:
@@ -31,14 +29,10 @@ def county_choices() -> list[tuple[str, str]]:
     return [("", gettext("Not sure")), *((d.code, d.name) for d in counties)]
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
 class EvidenceField(forms.Field):
     """Any number of files; the service checks each one's type (by content) and size."""
 
-    widget = MultipleFileInput
+    widget = LimitedFileInput
 
     def to_python(self, value: Any) -> list[UploadedFile]:
         if not value:
@@ -138,7 +132,7 @@ class WebComplaintForm(forms.Form):
     evidence = EvidenceField(
         label=_("Evidence: photos or PDF files"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}),
+        widget=LimitedFileInput(multiple=True),
     )
 
     code = PhoneCodeField()

@@ -122,6 +122,33 @@ class WebComplaintOnPhoneTests(StaticLiveServerTestCase):
         self.assertEqual(complaint.channel, "web")
         self.assertEqual(complaint.attachments.count(), 1)
 
+    def test_an_oversize_photo_is_refused_on_the_phone_before_it_is_sent(self) -> None:
+        with chromium() as browser:
+            page = browser.new_page(**PHONE)
+            page.goto(f"{self.live_server_url}/ts/")
+            posted: list[str] = []
+            page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+            for selector in ("#id_evidence", "#id_evidence_camera"):
+                page.set_input_files(
+                    selector,
+                    {"name": "欠条.jpg", "mimeType": "image/jpeg", "buffer": b"\xff" * (11 << 20)},
+                )
+                # one message for the field, beside the files it takes
+                refusal = page.locator(".field:has(#id_evidence) .upload-refused")
+                refusal.wait_for()
+                assert "MB" in refusal.inner_text(), refusal.inner_text()
+                assert page.evaluate(f"document.querySelector('{selector}').files.length") == 0
+            self.assert_no_sideways_scroll(page)
+            page.screenshot(path=f"{SCREENSHOTS}/web-complaint-photo-refused-phone.png")
+            assert posted == []  # nothing was sent
+            # a photo of an allowed size is kept
+            page.set_input_files(
+                "#id_evidence",
+                {"name": "工资条.png", "mimeType": "image/png", "buffer": tiny_png()},
+            )
+            assert page.evaluate("document.querySelector('#id_evidence').files.length") == 1
+            assert page.locator(".field:has(#id_evidence) .upload-refused").count() == 0
+
     def test_stops_the_texts_about_a_complaint_from_the_link_in_a_text(self) -> None:
         from qingling.intake.channels.base import ComplaintDraft
         from qingling.intake.services import complaint_register

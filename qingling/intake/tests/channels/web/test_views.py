@@ -81,7 +81,8 @@ class WebComplaintFormTests(BaseTestCase):
         response = self.client.get(FORM_URL)
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, '<html lang="zh-hans">')
-        self.assertContains(response, 'accept="image/*,application/pdf"')
+        self.assertContains(response, "data-max-bytes=")  # checked on the phone before sending
+        self.assertContains(response, "multiple")
         self.assertContains(response, 'capture="environment"')
         self.assertContains(response, "web-intake.js")
         self.assertNotContains(response, "<script>")
