@@ -235,22 +235,8 @@ def case_detail(
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.payment_proof_submit(
-                    account=account,
-                    case=case,
-                    amount=form.cleaned_data["amount"],
-                    paid_on=form.cleaned_data["paid_on"],
-                    files=form.cleaned_data["attachments"],
-                    note=form.cleaned_data["note"],
-                    actor=request.user,
-                )
-            except ApplicationError as error:
-                form_add_application_error(form, error)
-            else:
-                messages.success(request, _("Your proof of payment is sent to the bureau."))
-                return redirect("portal:case_detail", public_id=case.public_id)
+        if _proof_sent(request, account, form, case=case):
+            return redirect("portal:case_detail", public_id=case.public_id)
     return render(
         request,
         "portal/case_detail.html",
@@ -265,6 +251,30 @@ def case_detail(
             "form": form,
         },
     )
+
+
+def _proof_sent(
+    request: HttpRequest, account: EmployerAccount, form: PaymentProofForm, **subject: Any
+) -> bool:
+    """Send the employer's proof of payment for its case or warning (``subject``); a
+    refusal goes beside the form's fields."""
+    if not form.is_valid():
+        return False
+    try:
+        services.payment_proof_submit(
+            account=account,
+            amount=form.cleaned_data["amount"],
+            paid_on=form.cleaned_data["paid_on"],
+            files=form.cleaned_data["attachments"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+            **subject,
+        )
+    except ApplicationError as error:
+        form_add_application_error(form, error)
+        return False
+    messages.success(request, _("Your proof of payment is sent to the bureau."))
+    return True
 
 
 @employer_required
@@ -294,22 +304,8 @@ def warning_detail(
         lambda: selectors.warning_get_for_employer(organization=organization, public_id=public_id),
     )
     form = PaymentProofForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.payment_proof_submit(
-                account=account,
-                warning=warning,
-                amount=form.cleaned_data["amount"],
-                paid_on=form.cleaned_data["paid_on"],
-                files=form.cleaned_data["attachments"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except ApplicationError as error:
-            form_add_application_error(form, error)
-        else:
-            messages.success(request, _("Your proof of payment is sent to the bureau."))
-            return redirect("portal:warning_detail", public_id=warning.public_id)
+    if request.method == "POST" and _proof_sent(request, account, form, warning=warning):
+        return redirect("portal:warning_detail", public_id=warning.public_id)
     return render(
         request,
         "portal/warning_detail.html",
