@@ -96,9 +96,10 @@ class DashboardTests(StatisticsWorld):
             self.assertIn("viewBox", root.attrib)
             self.assertEqual(root[0].tag, "{http://www.w3.org/2000/svg}title")
         self.assertEqual(html.count("<table"), 3)
-        scripts = re.findall(r"<script[^>]*>", html)  # htmx and app.js: no chart library, no CDN
+        # htmx, upload-check.js and app.js: no chart library, no CDN
+        scripts = re.findall(r"<script[^>]*>", html)
         self.assertEqual([s for s in scripts if 'src="/static/' not in s], [])
-        self.assertEqual(len(scripts), 2)
+        self.assertEqual(len(scripts), 3)
         charts = {chart.id: chart for chart in response.context["charts"]}
         months = [(b.label, b.text) for b in charts["chart-recovered"].bars]
         self.assertEqual(months, [("2026-03", "6,500.00")])
