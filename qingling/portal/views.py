@@ -30,6 +30,7 @@ from qingling.accounts.decorators import require_perm
 from qingling.accounts.models import User
 from qingling.accounts.permissions import Perm, can
 from qingling.cases.documents import DOCX_CONTENT_TYPE
+from qingling.cases.models import Document
 from qingling.cases.pdf import docx_to_pdf
 from qingling.cases.selectors import case_get_for_user
 from qingling.core import clock
@@ -45,7 +46,7 @@ from qingling.portal.forms import (
     PaymentProofForm,
     UploadForm,
 )
-from qingling.portal.models import EmployerAccount, PaymentProofFile
+from qingling.portal.models import ElectronicDelivery, EmployerAccount, PaymentProofFile
 from qingling.prevention.selectors import warning_get_for_user
 
 NO_STORE = "no-store"
@@ -335,23 +336,33 @@ def document_list(request: HttpRequest, account: EmployerAccount) -> HttpRespons
     return render(request, "portal/document_list.html", {"account": account, "rows": rows})
 
 
+def _own_document(account: EmployerAccount, public_id: uuid.UUID) -> Document:
+    organization = account.organization
+    return _own(
+        account,
+        "document",
+        public_id,
+        lambda: selectors.document_get_for_employer(organization=organization, public_id=public_id),
+    )
+
+
+def _delivery(organization: Organization, document: Document) -> ElectronicDelivery | None:
+    """The document's electronic delivery to this employer, if it was sent one."""
+    return (
+        selectors.deliveries_for_employer(organization=organization)
+        .filter(document=document)
+        .first()
+    )
+
+
 @employer_required
 @require_GET
 def document_detail(
     request: HttpRequest, account: EmployerAccount, public_id: uuid.UUID
 ) -> HttpResponse:
     organization = account.organization
-    document = _own(
-        account,
-        "document",
-        public_id,
-        lambda: selectors.document_get_for_employer(organization=organization, public_id=public_id),
-    )
-    delivery = (
-        selectors.deliveries_for_employer(organization=organization)
-        .filter(document=document)
-        .first()
-    )
+    document = _own_document(account, public_id)
+    delivery = _delivery(organization, document)
     return render(
         request,
         "portal/document_detail.html",
@@ -374,17 +385,8 @@ def document_confirm(
 ) -> HttpResponse:
     """The employer confirms it received a document sent for electronic service."""
     organization = account.organization
-    document = _own(
-        account,
-        "document",
-        public_id,
-        lambda: selectors.document_get_for_employer(organization=organization, public_id=public_id),
-    )
-    delivery = (
-        selectors.deliveries_for_employer(organization=organization)
-        .filter(document=document)
-        .first()
-    )
+    document = _own_document(account, public_id)
+    delivery = _delivery(organization, document)
     if delivery is None:
         raise Http404
     try:
@@ -409,13 +411,7 @@ def document_download(
     or quote a complainant never leaves (the bureau serves it on paper)."""
     if fmt not in {"docx", "pdf"}:
         raise Http404
-    organization = account.organization
-    document = _own(
-        account,
-        "document",
-        public_id,
-        lambda: selectors.document_get_for_employer(organization=organization, public_id=public_id),
-    )
+    document = _own_document(account, public_id)
     if not services.document_portal_safe(document=document):
         raise PermissionDenied
     with document.file.open("rb") as stored:

@@ -1592,7 +1592,9 @@ def _monitoring_files(season: _Season, folder: Any) -> None:
     used: set[str] = set()
 
     def worker(division: str) -> str:
-        while (number := fake_id_number(rng, division=division)) in used | season.used_ids:
+        while (number := fake_id_number(rng, division=division)) in used or (
+            number in season.used_ids
+        ):
             pass
         used.add(number)
         return number
