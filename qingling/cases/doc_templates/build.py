@@ -133,9 +133,24 @@ def inquiry_notice() -> DocxDocument:
         "　　委托代理人须持授权委托书及身份证明。无正当理由拒不到场接受询问或者拒不提供材料的，"
         "本局将依法处理。"
     )
+    _signed_by_the_bureau(document)
+    return document
+
+
+def _rights(document: DocxDocument) -> None:
+    """The review and suit a decision states (监察条例 Art. 19; 行政复议法 Art. 20,
+    行政诉讼法 Art. 46), naming the review organ and the court."""
+    document.add_paragraph(
+        "　　如不服本决定，可以在收到本决定书之日起六十日内向{{review_organ}}申请行政复议，"
+        "或者在六个月内向{{court}}提起行政诉讼。逾期不申请行政复议、不提起行政诉讼又不履行的，"
+        "本局将依法申请人民法院强制执行。"
+    )
+
+
+def _signed_by_the_bureau(document: DocxDocument) -> None:
+    """The inspectors by name and card number, then the bureau's seal and the date."""
     document.add_paragraph("劳动保障监察员：{{inspectors}}")
     _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
-    return document
 
 
 def order() -> DocxDocument:
@@ -155,8 +170,7 @@ def order() -> DocxDocument:
         "百分之五十以上一倍以下的标准计算，向劳动者加付赔偿金；符合条件的，依法列入拖欠农民工"
         "工资失信联合惩戒对象名单；涉嫌拒不支付劳动报酬罪的，依法移送公安机关。"
     )
-    document.add_paragraph("劳动保障监察员：{{inspectors}}")
-    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
+    _signed_by_the_bureau(document)
     return document
 
 
@@ -175,13 +189,8 @@ def decision() -> DocxDocument:
         "{{total_due}}元（已支付{{total_paid}}元，尚欠{{total_outstanding}}元）{{compensation_text}}："
     )
     document.add_paragraph("{{workers_table}}")
-    document.add_paragraph(
-        "　　如不服本决定，可以在收到本决定书之日起六十日内向{{review_organ}}申请行政复议，"
-        "或者在六个月内向{{court}}提起行政诉讼。逾期不申请行政复议、不提起行政诉讼又不履行的，"
-        "本局将依法申请人民法院强制执行。"
-    )
-    document.add_paragraph("劳动保障监察员：{{inspectors}}")
-    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
+    _rights(document)
+    _signed_by_the_bureau(document)
     return document
 
 
@@ -204,8 +213,7 @@ def hearing_notice() -> DocxDocument:
         "放弃陈述和申辩的权利。{{hearing_right}}"
     )
     document.add_paragraph("　　联系地址：{{bureau_address}}　联系电话：{{bureau_phone}}")
-    document.add_paragraph("劳动保障监察员：{{inspectors}}")
-    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
+    _signed_by_the_bureau(document)
     return document
 
 
@@ -227,13 +235,8 @@ def penalty_decision() -> DocxDocument:
         "　　你单位应当自收到本决定书之日起十五日内，到指定银行或者通过电子支付系统缴纳罚款。"
         "到期不缴纳的，每日按罚款数额的百分之三加处罚款，加处罚款的数额不超出罚款的数额。"
     )
-    document.add_paragraph(
-        "　　如不服本决定，可以在收到本决定书之日起六十日内向{{review_organ}}申请行政复议，"
-        "或者在六个月内向{{court}}提起行政诉讼。逾期不申请行政复议、不提起行政诉讼又不履行的，"
-        "本局将依法申请人民法院强制执行。"
-    )
-    document.add_paragraph("劳动保障监察员：{{inspectors}}")
-    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
+    _rights(document)
+    _signed_by_the_bureau(document)
     return document
 
 
@@ -249,8 +252,7 @@ def enforcement_reminder() -> DocxDocument:
         "　　根据{{legal_basis}}，现催告你单位自收到本催告书之日起{{reminder_days}}个工作日内"
         "履行上述义务。你单位有权进行陈述和申辩。逾期仍不履行的，本局将依法申请人民法院强制执行。"
     )
-    document.add_paragraph("劳动保障监察员：{{inspectors}}")
-    _signature(document, f"{BUREAU}{SEAL}", "{{date}}")
+    _signed_by_the_bureau(document)
     return document
 
 
